@@ -1,0 +1,176 @@
+-- The warehouse's tables. Public views are in views.sql; nothing downstream reads these directly.
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT
+);
+
+-- Catalog (from data/catalog/*.yaml) ------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS metrics (
+    metric_code TEXT PRIMARY KEY,
+    name_vi     TEXT NOT NULL,
+    name_en     TEXT NOT NULL,
+    unit_vi     TEXT NOT NULL,
+    unit_en     TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('flow', 'stock')),
+    valid_from  DATE NOT NULL,
+    valid_to    DATE NOT NULL,
+    group_vi    TEXT,
+    sort_order  INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS metric_aliases (
+    metric_code TEXT NOT NULL,
+    alias       TEXT NOT NULL
+);
+
+-- A part never exceeds its whole: sum(part metrics) <= whole metric.
+CREATE TABLE IF NOT EXISTS metric_part_rules (
+    rule_id      INTEGER NOT NULL,
+    whole_metric TEXT NOT NULL,
+    part_metric  TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS indicators (
+    indicator_code  TEXT PRIMARY KEY,
+    name_vi         TEXT NOT NULL,
+    name_en         TEXT NOT NULL,
+    numerator       TEXT NOT NULL,   -- the formula as written in the catalog
+    denominator     TEXT NOT NULL,
+    group_vi        TEXT,
+    group_en        TEXT,
+    sort_order      INTEGER NOT NULL
+);
+
+-- Each indicator's numerator and denominator as a signed sum of metric codes.
+CREATE TABLE IF NOT EXISTS indicator_terms (
+    indicator_code TEXT NOT NULL,
+    side           TEXT NOT NULL CHECK (side IN ('numerator', 'denominator')),
+    metric_code    TEXT NOT NULL,
+    sign           INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS plans (
+    plan_code     TEXT PRIMARY KEY,   -- e.g. 'KH648'
+    doc_number    TEXT NOT NULL,      -- e.g. '648/KH-UBND'
+    title_vi      TEXT NOT NULL,
+    title_en      TEXT NOT NULL,
+    issuer        TEXT NOT NULL,
+    issued_on     DATE,
+    scope         TEXT NOT NULL CHECK (scope IN ('national', 'province')),
+    province_code TEXT,               -- GSO code of the province (old code for a pre-2025 plan)
+    source        TEXT
+);
+
+CREATE TABLE IF NOT EXISTS targets (
+    plan_code       TEXT NOT NULL,
+    indicator_code  TEXT NOT NULL,
+    level           TEXT NOT NULL CHECK (level IN ('province', 'district', 'commune')),
+    target          DOUBLE NOT NULL,  -- fraction: 0.9 = 90%
+    deadline        DATE NOT NULL,
+    baseline_value  DOUBLE,
+    baseline_period TEXT
+);
+
+CREATE TABLE IF NOT EXISTS settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- Periods 2015..2035: quarters, half-years, years, with their due dates.
+CREATE TABLE IF NOT EXISTS periods (
+    period      TEXT PRIMARY KEY,       -- 2025Q3, 2025H2, 2025
+    period_type TEXT NOT NULL CHECK (period_type IN ('quarter', 'half', 'year')),
+    year        INTEGER NOT NULL,
+    number      INTEGER NOT NULL,       -- quarter 1-4, half 1-2, 1 for a year
+    start_date  DATE NOT NULL,
+    end_date    DATE NOT NULL,
+    due_date    DATE NOT NULL,
+    label_vi    TEXT NOT NULL,          -- Quý III/2025, 6 tháng đầu năm 2025, Năm 2025
+    label_en    TEXT NOT NULL
+);
+
+-- Administrative units of both eras ----------------------------------------------------
+
+-- unit_key is unique; unit_code is the GSO code (or an agency code) and is only unique
+-- together with a date, because GSO reused codes across the 2025 reform.
+CREATE TABLE IF NOT EXISTS units (
+    unit_key      TEXT PRIMARY KEY,     -- 'old:64', 'new:52', 'old:23404', 'agency:new:52:SKHCN'
+    unit_code     TEXT NOT NULL,
+    unit_name     TEXT NOT NULL,        -- full name with prefix: 'Huyện Chư Sê', 'Phường Pleiku'
+    short_name    TEXT NOT NULL,        -- without prefix: 'Chư Sê'
+    unit_type     TEXT NOT NULL,        -- tinh, thanh_pho_tw, huyen, thi_xa, thanh_pho, quan, xa, phuong, thi_tran, dac_khu, agency
+    level         TEXT NOT NULL CHECK (level IN ('province', 'district', 'commune')),
+    is_root       BOOLEAN NOT NULL,     -- the province itself: reports nothing
+    parent_key    TEXT,
+    province_key  TEXT NOT NULL,        -- the root this unit belongs to
+    era           TEXT NOT NULL CHECK (era IN ('old', 'new')),
+    valid_from    DATE NOT NULL,
+    valid_to      DATE NOT NULL
+);
+
+-- Many-to-many old -> new lineage (communes; whole provinces for the roots).
+CREATE TABLE IF NOT EXISTS unit_lineage (
+    old_key TEXT NOT NULL,
+    new_key TEXT NOT NULL
+);
+
+-- Every unit with each of its ancestors (itself included). A new province's root is also an
+-- ancestor of every unit of its predecessor provinces, so history re-aggregates on the new map.
+CREATE TABLE IF NOT EXISTS unit_ancestors (
+    unit_key     TEXT NOT NULL,
+    ancestor_key TEXT NOT NULL
+);
+
+-- Submissions and values ---------------------------------------------------------------
+
+CREATE SEQUENCE IF NOT EXISTS submission_seq START 1;
+
+CREATE TABLE IF NOT EXISTS submissions (
+    submission_id   INTEGER PRIMARY KEY,
+    file_name       TEXT NOT NULL,
+    file_sha256     TEXT NOT NULL,
+    layout          TEXT,               -- template | consolidated
+    submitted_by    TEXT,
+    submitted_at    TIMESTAMP,          -- the report date the workbook states, or --submitted, or load time
+    loaded_at       TIMESTAMP NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('accepted', 'rejected', 'duplicate', 'superseded')),
+    superseded_by   INTEGER,
+    duplicate_of    INTEGER,
+    periods         TEXT,               -- comma-separated periods covered
+    units_count     INTEGER NOT NULL,
+    values_count    INTEGER NOT NULL,
+    errors_count    INTEGER NOT NULL,
+    warnings_count  INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS submission_issues (
+    submission_id INTEGER NOT NULL,
+    severity      TEXT NOT NULL CHECK (severity IN ('error', 'warning')),
+    sheet         TEXT,
+    cell          TEXT,
+    code          TEXT NOT NULL,
+    message_vi    TEXT NOT NULL,
+    message_en    TEXT NOT NULL
+);
+
+-- One row per cell loaded. value NULL: the cell was blank in a column the file carries, which
+-- clears an earlier value. The current value is the one from the latest accepted submission.
+CREATE TABLE IF NOT EXISTS reported_values (
+    submission_id INTEGER NOT NULL,
+    unit_key      TEXT NOT NULL,
+    period        TEXT NOT NULL,
+    metric_code   TEXT NOT NULL,
+    value         BIGINT,
+    sheet         TEXT,
+    cell          TEXT
+);
+
+-- Which (unit, period) each accepted submission reported, with its date: completeness reads it.
+CREATE TABLE IF NOT EXISTS unit_reports (
+    submission_id INTEGER NOT NULL,
+    unit_key      TEXT NOT NULL,
+    period        TEXT NOT NULL,
+    submitted_at  TIMESTAMP NOT NULL
+);
