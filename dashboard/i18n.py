@@ -1,0 +1,214 @@
+"""The dashboard's words in Vietnamese (first) and English; `t(key, lang)` gives one."""
+from __future__ import annotations
+
+import unicodedata
+
+LANGS = ("vi", "en")
+DEFAULT_LANG = "vi"
+
+STRINGS: dict[str, dict[str, str]] = {
+    # Shell
+    "app_title": {"vi": "Theo dõi chỉ tiêu Chính quyền điện tử", "en": "E-government targets"},
+    "switch_lang": {"vi": "English", "en": "Tiếng Việt"},
+    "nav_overview": {"vi": "Tổng quan", "en": "Overview"},
+    "nav_targets": {"vi": "Chỉ tiêu theo cấp", "en": "Targets by level"},
+    "nav_units": {"vi": "So sánh đơn vị", "en": "Units"},
+    "nav_services": {"vi": "Dịch vụ công trực tuyến", "en": "Online public services"},
+    "nav_reporting": {"vi": "Tình hình báo cáo", "en": "Reporting"},
+    "nav_catalog": {"vi": "Danh mục", "en": "Catalog"},
+    # Filters
+    "period": {"vi": "Kỳ báo cáo", "en": "Period"},
+    "level": {"vi": "Cấp", "en": "Level"},
+    "unit": {"vi": "Đơn vị", "en": "Unit"},
+    "plan": {"vi": "Kế hoạch", "en": "Plan"},
+    "indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
+    "plan_in_force": {"vi": "Chỉ tiêu đang áp dụng", "en": "Target in force"},
+    "all_units": {"vi": "Tất cả đơn vị", "en": "All units"},
+    # Messages
+    "no_data_period": {"vi": "{period}: chưa có số liệu.", "en": "{period}: no data."},
+    "no_data": {"vi": "Chưa có số liệu.", "en": "No data."},
+    "no_warehouse": {
+        "vi": "Chưa đọc được kho dữ liệu. Vui lòng thử lại sau ít phút.",
+        "en": "The warehouse cannot be read right now. Please try again in a few minutes.",
+    },
+    "page_error": {
+        "vi": "Không hiển thị được trang này. Lỗi đã được ghi lại.",
+        "en": "This page could not be shown. The error has been logged.",
+    },
+    "unknown_unit": {"vi": "Không tìm thấy đơn vị {unit}.", "en": "Unit {unit} not found."},
+    "table_view": {"vi": "Xem bảng số liệu", "en": "Show the data table"},
+    "download_csv": {"vi": "Tải CSV", "en": "Download CSV"},
+    "map_note": {
+        "vi": "Bản đồ: chưa có dữ liệu ranh giới hành chính được phép đóng gói kèm phần mềm "
+        "(không có gói PyPI nào cung cấp ranh giới xã/huyện Việt Nam), nên bản đồ chưa được "
+        "hiển thị. Xem bảng xếp hạng và bản đồ nhiệt ở trên.",
+        "en": "Map: no administrative boundaries can be shipped with the software (no PyPI "
+        "package we know carries Vietnamese district or commune boundaries), so no map is "
+        "drawn. See the ranking and the heatmap above.",
+    },
+    # Overview
+    "overview_title": {"vi": "Tổng quan {period}", "en": "Overview, {period}"},
+    "targets_met": {"vi": "Đạt", "en": "Met"},
+    "targets_summary": {
+        "vi": "{met} chỉ tiêu đạt, {near} gần đạt, {behind} chưa đạt, {no_data} chưa có số liệu",
+        "en": "{met} targets met, {near} near, {behind} behind, {no_data} without data",
+    },
+    "completeness_summary": {
+        "vi": "Báo cáo: {reported}/{expected} đơn vị đã gửi ({rate}), {on_time} đúng hạn",
+        "en": "Reports: {reported}/{expected} units reported ({rate}), {on_time} on time",
+    },
+    "target_by": {"vi": "Chỉ tiêu {target} đến {deadline}", "en": "Target {target} by {deadline}"},
+    "vs_previous": {"vi": "so với kỳ trước", "en": "vs previous period"},
+    "vs_year_before": {"vi": "so với cùng kỳ năm trước", "en": "vs a year before"},
+    # Targets by level
+    "targets_title": {"vi": "Chỉ tiêu theo cấp, {period}", "en": "Targets by level, {period}"},
+    "actual": {"vi": "Thực hiện", "en": "Actual"},
+    "target": {"vi": "Chỉ tiêu", "en": "Target"},
+    "expected": {"vi": "Lộ trình", "en": "Trajectory"},
+    "rate_axis": {"vi": "Tỷ lệ (%)", "en": "Rate (%)"},
+    "period_axis": {"vi": "Kỳ báo cáo", "en": "Period"},
+    "reform": {"vi": "Sắp xếp ĐVHC 01/7/2025", "en": "Reform 1 July 2025"},
+    "trend_title": {"vi": "{indicator}: {finding}", "en": "{indicator}: {finding}"},
+    "trajectory_on_track": {
+        "vi": "{level} đạt {value}, {verdict} lộ trình {expected}",
+        "en": "{level} at {value}, {verdict} the {expected} trajectory",
+    },
+    "ahead": {"vi": "vượt", "en": "ahead of"},
+    "behind_word": {"vi": "chậm so với", "en": "behind"},
+    # Units
+    "units_title": {"vi": "So sánh đơn vị, {period}", "en": "Units compared, {period}"},
+    "ranking_title": {
+        "vi": "{met}/{total} đơn vị {level} đạt chỉ tiêu {target}",
+        "en": "{met} of {total} {level} units meet the {target} target",
+    },
+    "ranking_title_no_target": {
+        "vi": "{level}: cao nhất {best} ({best_value}), thấp nhất {worst} ({worst_value})",
+        "en": "{level}: highest {best} ({best_value}), lowest {worst} ({worst_value})",
+    },
+    "heatmap_title": {
+        "vi": "{behind} ô chưa đạt trên {total} ô có chỉ tiêu",
+        "en": "{behind} of {total} unit-indicator cells with a target are behind",
+    },
+    "unit_axis": {"vi": "Đơn vị", "en": "Unit"},
+    "indicator_axis": {"vi": "Chỉ tiêu", "en": "Indicator"},
+    "unit_page_title": {"vi": "{unit}, {period}", "en": "{unit}, {period}"},
+    "units_below": {"vi": "Đơn vị trực thuộc", "en": "Units under it"},
+    "submissions": {"vi": "Các lần gửi báo cáo", "en": "Submissions"},
+    "unit_trend_title": {"vi": "{indicator}: {value} ({period})", "en": "{indicator}: {value} ({period})"},
+    "click_hint": {
+        "vi": "Bấm vào một đơn vị để mở trang của đơn vị đó.",
+        "en": "Click a unit to open its page.",
+    },
+    "back_to_units": {"vi": "← So sánh đơn vị", "en": "← Units"},
+    "parent": {"vi": "Trực thuộc", "en": "Part of"},
+    # Services
+    "services_title": {"vi": "Dịch vụ công trực tuyến, {period}", "en": "Online public services, {period}"},
+    "services_units_title": {
+        "vi": "{top} có nhiều dịch vụ công trực tuyến nhất ({count})",
+        "en": "{top} has the most online services ({count})",
+    },
+    "services_eras_title": {
+        "vi": "Hai giai đoạn: mức độ 2/3/4 (đến 14/8/2022) và toàn trình/một phần (từ 15/8/2022), không nối chuỗi",
+        "en": "Two eras: levels 2/3/4 (to 14 Aug 2022) and full/partial (from 15 Aug 2022), not spliced",
+    },
+    "era_old": {"vi": "Mức độ 2/3/4 (Nghị định 43/2011)", "en": "Levels 2/3/4 (Decree 43/2011)"},
+    "era_new": {"vi": "Toàn trình / một phần (Nghị định 42/2022)", "en": "Full / partial (Decree 42/2022)"},
+    "services_axis": {"vi": "Số dịch vụ", "en": "Services"},
+    "dossier_rates_title": {
+        "vi": "Hồ sơ trực tuyến {online}, đúng hạn {on_time} ({period})",
+        "en": "Dossiers online {online}, on time {on_time} ({period})",
+    },
+    # Reporting
+    "reporting_title": {"vi": "Tình hình báo cáo, {period}", "en": "Reporting, {period}"},
+    "completeness_title": {
+        "vi": "{reported}/{expected} đơn vị đã báo cáo ({rate}), {on_time} đúng hạn",
+        "en": "{reported} of {expected} units reported ({rate}), {on_time} on time",
+    },
+    "completeness_trend_title": {
+        "vi": "Tỷ lệ đơn vị gửi báo cáo theo kỳ: {latest} ở {period}",
+        "en": "Share of units reporting by period: {latest} in {period}",
+    },
+    "units_expected": {"vi": "Phải báo cáo", "en": "Expected"},
+    "units_reported": {"vi": "Đã báo cáo", "en": "Reported"},
+    "units_on_time": {"vi": "Đúng hạn", "en": "On time"},
+    "units_count_axis": {"vi": "Số đơn vị", "en": "Units"},
+    "missing_title": {"vi": "{count} đơn vị chưa báo cáo", "en": "{count} units have not reported"},
+    "issues_title": {"vi": "Lỗi, cảnh báo trong các lần nạp gần đây", "en": "Issues found in recent loads"},
+    "all_reported": {"vi": "Tất cả đơn vị đã báo cáo.", "en": "Every unit has reported."},
+    "no_issues": {"vi": "Không có lỗi hay cảnh báo.", "en": "No issues."},
+    # Catalog
+    "catalog_title": {"vi": "Danh mục", "en": "Catalog"},
+    "metrics": {"vi": "Chỉ số báo cáo", "en": "Reported metrics"},
+    "indicators": {"vi": "Chỉ tiêu (tỷ lệ)", "en": "Indicators (rates)"},
+    "plans": {"vi": "Kế hoạch, văn bản và chỉ tiêu", "en": "Plans, documents and targets"},
+    # Column headers
+    "col_unit": {"vi": "Đơn vị", "en": "Unit"},
+    "col_level": {"vi": "Cấp", "en": "Level"},
+    "col_period": {"vi": "Kỳ", "en": "Period"},
+    "col_value": {"vi": "Giá trị", "en": "Value"},
+    "col_target": {"vi": "Chỉ tiêu", "en": "Target"},
+    "col_deadline": {"vi": "Thời hạn", "en": "Deadline"},
+    "col_status": {"vi": "Đánh giá", "en": "Status"},
+    "col_indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
+    "col_metric": {"vi": "Chỉ số", "en": "Metric"},
+    "col_code": {"vi": "Mã", "en": "Code"},
+    "col_name": {"vi": "Tên", "en": "Name"},
+    "col_kind": {"vi": "Loại", "en": "Kind"},
+    "col_unit_of_measure": {"vi": "Đơn vị tính", "en": "Unit of measure"},
+    "col_valid": {"vi": "Hiệu lực", "en": "Valid"},
+    "col_formula": {"vi": "Công thức", "en": "Formula"},
+    "col_group": {"vi": "Nhóm", "en": "Group"},
+    "col_doc": {"vi": "Văn bản", "en": "Document"},
+    "col_issuer": {"vi": "Cơ quan ban hành", "en": "Issuer"},
+    "col_source": {"vi": "Nguồn", "en": "Source"},
+    "col_parent": {"vi": "Trực thuộc", "en": "Part of"},
+    "col_due": {"vi": "Hạn nộp", "en": "Due"},
+    "col_file": {"vi": "Tệp", "en": "File"},
+    "col_submitted": {"vi": "Ngày gửi", "en": "Submitted"},
+    "col_loaded": {"vi": "Ngày nạp", "en": "Loaded"},
+    "col_severity": {"vi": "Mức độ", "en": "Severity"},
+    "col_sheet": {"vi": "Trang tính", "en": "Sheet"},
+    "col_cell": {"vi": "Ô", "en": "Cell"},
+    "col_message": {"vi": "Nội dung", "en": "Message"},
+    "col_numerator": {"vi": "Tử số", "en": "Numerator"},
+    "col_denominator": {"vi": "Mẫu số", "en": "Denominator"},
+    "col_expected": {"vi": "Lộ trình", "en": "Trajectory"},
+    "col_units": {"vi": "Đơn vị báo cáo", "en": "Units reporting"},
+    "col_rate": {"vi": "Tỷ lệ", "en": "Rate"},
+    "col_on_time_rate": {"vi": "Tỷ lệ đúng hạn", "en": "On-time rate"},
+    "col_series": {"vi": "Loại", "en": "Series"},
+    "col_count": {"vi": "Số lượng", "en": "Count"},
+    "col_change_prev": {"vi": "So với kỳ trước", "en": "Vs previous"},
+    "col_change_year": {"vi": "So với cùng kỳ", "en": "Vs year before"},
+    "col_state": {"vi": "Trạng thái", "en": "State"},
+    "severity_error": {"vi": "Lỗi", "en": "Error"},
+    "severity_warning": {"vi": "Cảnh báo", "en": "Warning"},
+    "kind_flow": {"vi": "Phát sinh trong kỳ", "en": "Flow"},
+    "kind_stock": {"vi": "Lũy kế", "en": "Stock"},
+}
+
+SERIES_NAMES = {
+    "services_level2": {"vi": "Mức độ 2", "en": "Level 2"},
+    "services_level3": {"vi": "Mức độ 3", "en": "Level 3"},
+    "services_level4": {"vi": "Mức độ 4", "en": "Level 4"},
+    "services_full_online": {"vi": "Toàn trình", "en": "Fully online"},
+    "services_partial_online": {"vi": "Một phần", "en": "Partly online"},
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
+    """Gives the string for key in lang (Vietnamese when lang is unknown), NFC, filled in."""
+    entry = STRINGS[key]
+    text = entry.get(lang) or entry[DEFAULT_LANG]
+    if values:
+        text = text.format(**values)
+    return unicodedata.normalize("NFC", text)
+
+
+def norm_lang(lang: object) -> str:
+    """Gives 'vi' or 'en' from a URL value; anything else is Vietnamese."""
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def series_name(code: str, lang: str = DEFAULT_LANG) -> str:
+    return SERIES_NAMES.get(code, {}).get(lang, code)

@@ -1,0 +1,177 @@
+"""Figure builders are pure: small frames shaped like the views in, figures out, no browser."""
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import pandas as pd
+import pytest
+
+from dashboard import figures
+from dashboard.findings import STATUS_COLOURS
+from dashboard.i18n import STRINGS, t
+
+
+def _level_rows() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "level": ["commune", "province", "district"],
+            "value": [0.25, 0.93, 0.724],
+            "target": [0.30, 0.90, 0.80],
+            "expected": [0.28, 0.85, 0.75],
+            "status": ["near", "met", "behind"],
+        }
+    )
+
+
+def _trend_rows() -> pd.DataFrame:
+    rows = []
+    for i, period in enumerate(["2024Q3", "2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4"]):
+        rows.append({"period": period, "level": "province", "value": 0.8 + i / 100, "target": 0.9})
+        if period < "2025Q3":
+            rows.append({"period": period, "level": "district", "value": 0.6 + i / 100, "target": 0.8})
+        rows.append({"period": period, "level": "commune", "value": 0.4 + i / 100, "target": 0.6})
+    return pd.DataFrame(rows)
+
+
+def _title(fig) -> str:
+    return fig.layout.title.text
+
+
+def test_level_chart_title_states_each_levels_finding_the_vietnamese_way():
+    fig = figures.level_chart(_level_rows(), "Tỷ lệ hồ sơ công việc", "vi")
+    title = _title(fig)
+    assert "Cấp huyện đạt 72,4%, chưa đạt chỉ tiêu 80%" in title
+    assert "Cấp tỉnh đạt 93,0%, đạt chỉ tiêu 90%" in title
+    # Levels in province, district, commune order; bars coloured by status.
+    bar = fig.data[0]
+    assert list(bar.x) == ["Cấp tỉnh", "Cấp huyện", "Cấp xã"]
+    assert list(bar.marker.color) == [STATUS_COLOURS["met"], STATUS_COLOURS["behind"], STATUS_COLOURS["near"]]
+    assert list(bar.text) == ["93,0%", "72,4%", "25,0%"]
+    assert fig.layout.separators == ",."
+    assert fig.layout.yaxis.title.text == "Tỷ lệ (%)"
+
+
+def test_level_chart_in_english_uses_english_numbers():
+    fig = figures.level_chart(_level_rows(), "Work records online", "en")
+    assert "District level at 72.4%, below the 80% target" in _title(fig)
+    assert fig.layout.separators == ".,"
+
+
+def test_every_builder_says_no_data_instead_of_an_empty_chart():
+    empty_levels = _level_rows().iloc[0:0]
+    for fig in (
+        figures.level_chart(empty_levels, "x"),
+        figures.trend_chart(_trend_rows().iloc[0:0], "x"),
+        figures.ranking_chart(pd.DataFrame(columns=["unit_key", "unit_name", "value", "target", "status"]), "district", "x"),
+        figures.heatmap_chart(pd.DataFrame(columns=["unit_key", "unit_name", "indicator_code", "value", "status"]), {}),
+        figures.services_units_chart(pd.DataFrame(columns=["unit_name", "metric_code", "value"]), "Quý III/2025"),
+        figures.completeness_chart(pd.DataFrame(columns=["level", "units_expected", "units_reported", "units_on_time"]), "Quý III/2025"),
+    ):
+        assert not fig.data
+        assert fig.layout.xaxis.visible is False
+        assert "chưa có số liệu" in fig.layout.annotations[0].text.lower()
+
+
+def test_trend_marks_the_july_2025_reform_and_draws_target_lines():
+    fig = figures.trend_chart(_trend_rows(), "Tỷ lệ hồ sơ công việc", "vi")
+    shapes = [s for s in fig.layout.shapes if s.type == "line"]
+    assert any(str(s.x0).startswith("2025-07-01") for s in shapes)
+    assert any(a.text == "Sắp xếp ĐVHC 01/7/2025" for a in fig.layout.annotations)
+    names = [trace.name for trace in fig.data]
+    assert "Cấp huyện" in names and "Chỉ tiêu cấp huyện" in names
+    # The district series ends with the district tier: no point after the reform.
+    district = next(tr for tr in fig.data if tr.name == "Cấp huyện")
+    assert max(district.x).isoformat() < "2025-07-01"
+    # Title states the latest period's findings.
+    assert "Quý IV/2025" in _title(fig)
+
+
+def test_ranking_counts_units_meeting_the_target_and_carries_unit_keys():
+    rows = pd.DataFrame(
+        {
+            "unit_key": ["old:1", "old:2", "old:3"],
+            "unit_name": ["Huyện A", "Huyện B", "Thị xã C"],
+            "value": [0.85, 0.5, 0.75],
+            "target": [0.8, 0.8, 0.8],
+            "status": ["met", "behind", "near"],
+        }
+    )
+    fig = figures.ranking_chart(rows, "district", "Tỷ lệ hồ sơ", "vi")
+    assert "1/3 đơn vị cấp huyện đạt chỉ tiêu 80%" in _title(fig)
+    bar = fig.data[0]
+    assert list(bar.y) == ["Huyện B", "Thị xã C", "Huyện A"]  # ascending, best on top
+    assert [c[0] for c in bar.customdata] == ["old:2", "old:3", "old:1"]
+
+
+def test_heatmap_colours_by_status_and_counts_behind_cells():
+    rows = pd.DataFrame(
+        {
+            "unit_key": ["old:1", "old:1", "old:2", "old:2"],
+            "unit_name": ["Huyện A", "Huyện A", "Huyện B", "Huyện B"],
+            "indicator_code": ["a", "b", "a", "b"],
+            "value": [0.9, 0.2, None, 0.5],
+            "target": [0.8, 0.3, 0.8, 0.9],
+            "status": ["met", "near", "no_data", "behind"],
+        }
+    )
+    fig = figures.heatmap_chart(rows, {"a": "Chỉ tiêu A", "b": "Chỉ tiêu B"}, "vi")
+    heat = fig.data[0]
+    assert list(heat.y) == ["Huyện B", "Huyện A"]
+    assert [list(r) for r in heat.z] == [[0, 1], [3, 2]]
+    assert heat.text[0][0] == "–" and heat.text[1][0] == "90%"
+    assert "1 ô chưa đạt trên 4 ô" in _title(fig)
+
+
+def test_services_eras_are_two_panels_never_one_series():
+    rows = pd.DataFrame(
+        {
+            "period": ["2022Q1", "2022Q1", "2022Q1", "2022Q4", "2022Q4"],
+            "metric_code": ["services_level2", "services_level3", "services_level4",
+                            "services_full_online", "services_partial_online"],
+            "value": [1535, 236, 166, 900, 400],
+        }
+    )
+    fig = figures.services_eras_chart(rows, "vi")
+    axes = {trace.name: trace.xaxis for trace in fig.data}
+    assert axes["Mức độ 4"] == "x" and axes["Toàn trình"] == "x2"
+    assert fig.layout.barmode == "stack"
+    hover = fig.data[0].customdata[0][1]
+    assert hover == "1.535"
+
+
+def test_services_units_stacked_title_names_the_top_unit():
+    rows = pd.DataFrame(
+        {
+            "unit_key": ["a", "a", "b", "b"],
+            "unit_name": ["Huyện A", "Huyện A", "Huyện B", "Huyện B"],
+            "metric_code": ["services_full_online", "services_partial_online"] * 2,
+            "value": [1200, 737, 100, 20],
+        }
+    )
+    fig = figures.services_units_chart(rows, "Quý III/2025", "vi")
+    assert "Huyện A có nhiều dịch vụ công trực tuyến nhất (1.937)" in _title(fig)
+
+
+def test_completeness_title_counts_reports():
+    rows = pd.DataFrame(
+        {"level": ["district", "commune"], "units_expected": [17, 218], "units_reported": [17, 200],
+         "units_on_time": [15, 180]}
+    )
+    fig = figures.completeness_chart(rows, "Quý I/2024", "vi")
+    assert "217/235 đơn vị đã báo cáo (92,3%), 195 đúng hạn" in _title(fig)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_figures_serialise_small(lang):
+    fig = figures.trend_chart(_trend_rows(), "Tỷ lệ", lang)
+    assert len(json.dumps(fig.to_plotly_json(), default=str)) < 300_000
+
+
+def test_every_string_is_nfc_and_has_both_languages():
+    for key, entry in STRINGS.items():
+        assert set(entry) == {"vi", "en"}, key
+        for text in entry.values():
+            assert unicodedata.normalize("NFC", text) == text, key
+    assert t("nav_overview") == "Tổng quan"
+    assert t("nav_overview", "fr") == "Tổng quan"
