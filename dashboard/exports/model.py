@@ -20,8 +20,8 @@ TREND_QUARTERS = 8
 # The agency that owns the data and writes the report: the Department of Information and
 # Communications until the 2025 merger, the Department of Science and Technology after it.
 AGENCIES = {
-    "old": ("SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "STTTT"),
-    "new": ("SỞ KHOA HỌC VÀ CÔNG NGHỆ", "SKHCN"),
+    "old": ("SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "STTTT", "Sở Thông tin và Truyền thông"),
+    "new": ("SỞ KHOA HỌC VÀ CÔNG NGHỆ", "SKHCN", "Sở Khoa học và Công nghệ"),
 }
 _ROOT_PREFIX = {"tinh": "Tỉnh", "thanh_pho_tw": "Thành phố"}
 
@@ -151,6 +151,7 @@ class Agency:
     name: str  # SỞ KHOA HỌC VÀ CÔNG NGHỆ
     short: str  # SKHCN, used in the document number: Số: /BC-SKHCN
     place: str  # Gia Lai, on the date line
+    title: str = ""  # Sở Khoa học và Công nghệ, in running text
 
 
 @dataclass(frozen=True)
@@ -287,7 +288,7 @@ def _build(con: duckdb.DuckDBPyConnection, the_period: Period, lang: str, made_o
         for r in query(con, "lagging", period=code)
     )
     era = the_period.era()
-    agency_name, agency_short = AGENCIES["old" if era == "old" else "new"]
+    agency_name, agency_short, agency_title = AGENCIES["old" if era == "old" else "new"]
     return ReportModel(
         province_name=province["name"],
         period=code,
@@ -295,7 +296,8 @@ def _build(con: duckdb.DuckDBPyConnection, the_period: Period, lang: str, made_o
         era=era,
         lang=lang,
         made_on=made_on,
-        agency=Agency(f"UBND {province['name'].upper()}", agency_name, agency_short, province["short"]),
+        agency=Agency(f"UBND {province['name'].upper()}", agency_name, agency_short, province["short"],
+                      agency_title),
         indicators=indicators,
         status_counts=tuple((s, int(counts.get(s, 0))) for s in STATUS_ORDER),
         completeness=completeness,
