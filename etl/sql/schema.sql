@@ -91,6 +91,12 @@ CREATE TABLE IF NOT EXISTS periods (
     label_en    TEXT NOT NULL
 );
 
+-- Which quarters make up each half-year and year.
+CREATE TABLE IF NOT EXISTS period_parts (
+    period  TEXT NOT NULL,
+    quarter TEXT NOT NULL
+);
+
 -- Administrative units of both eras ----------------------------------------------------
 
 -- unit_key is unique; unit_code is the GSO code (or an agency code) and is only unique

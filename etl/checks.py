@@ -1,0 +1,206 @@
+"""The rules a workbook must pass (domain.md): each row read becomes checked values or issues.
+
+Rules: the period is known and agrees with --period; every unit resolves to exactly one unit
+active in the period; a unit appears once; counts are whole and ≥ 0 (blank is 'not
+reported', not 0); a metric is valid in the period's era; a part never exceeds its whole;
+formula cells carry a value; a total row agrees with the sum of the rows."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from etl.catalog import Catalog
+from etl.periods import Period, parse_code
+from etl.read import SheetGrid
+from etl.records import Issue, RawRow, RecognisedSheet
+from etl.unitnames import UnitMatcher
+from etl.vnformat import fmt_int, parse_count
+
+REASONS_VI = {"not_found": "không tìm thấy", "ambiguous": "trùng với nhiều đơn vị", "prefix_mismatch": "sai loại đơn vị (tiền tố)"}
+REASONS_EN = {"not_found": "not found", "ambiguous": "matches several units", "prefix_mismatch": "wrong unit type (prefix)"}
+
+
+@dataclass(frozen=True)
+class CheckedValue:
+    unit_key: str
+    period: str
+    metric_code: str
+    value: int | None
+    sheet: str
+    cell: str
+
+
+@dataclass
+class CheckedSheet:
+    period: str | None
+    values: list[CheckedValue] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    unit_periods: set[tuple[str, str]] = field(default_factory=set)
+
+
+def check_sheet(
+    recognised: RecognisedSheet, grid: SheetGrid, catalog: Catalog, matchers: "MatcherCache",
+    period_arg: str | None,
+) -> CheckedSheet:
+    """Checks one recognised sheet; values are only meaningful when no error was found."""
+    result = CheckedSheet(period=None, issues=list(recognised.issues))
+    period = _decide_period(recognised, period_arg, result.issues)
+    if period is None:
+        return result
+    result.period = period.code
+    matcher = matchers.for_period(period)
+    seen: dict[str, tuple[RawRow, dict[str, int | None]]] = {}
+    sums: dict[str, int] = {}
+    for row in recognised.rows:
+        unit_key = _resolve_unit(row, period, matcher, matchers, recognised.sheet, result.issues)
+        parsed = _parse_row(row, recognised.sheet, grid, catalog, period, result.issues)
+        if unit_key is None:
+            continue
+        if unit_key in seen:
+            _duplicate_row(seen[unit_key], row, parsed, recognised.sheet, result.issues)
+            continue
+        seen[unit_key] = (row, parsed)
+        _check_parts(row, parsed, catalog, recognised.sheet, result.issues)
+        for value in row.values:
+            number = parsed.get(value.metric_code)
+            result.values.append(CheckedValue(unit_key, period.code, value.metric_code, number, recognised.sheet, value.cell))
+            if number is not None:
+                sums[value.metric_code] = sums.get(value.metric_code, 0) + number
+        result.unit_periods.add((unit_key, period.code))
+    for total in recognised.totals:
+        _check_total(total, sums, recognised.sheet, result.issues)
+    return result
+
+
+class MatcherCache:
+    """One UnitMatcher per period (and one over all time, to tell 'did not exist then')."""
+
+    def __init__(self, con) -> None:
+        self._con = con
+        self._cache: dict[str, UnitMatcher] = {}
+
+    def for_period(self, period: Period) -> UnitMatcher:
+        if period.code not in self._cache:
+            self._cache[period.code] = UnitMatcher(self._con, period.start, period.end)
+        return self._cache[period.code]
+
+    def any_time(self) -> UnitMatcher:
+        if "*" not in self._cache:
+            self._cache["*"] = UnitMatcher(self._con, date(1900, 1, 1), date(9999, 12, 31))
+        return self._cache["*"]
+
+
+def _decide_period(recognised: RecognisedSheet, period_arg: str | None, issues: list[Issue]) -> Period | None:
+    stated = parse_code(recognised.period) if recognised.period else None
+    given = parse_code(period_arg) if period_arg else None
+    if stated and given and stated != given:
+        issues.append(Issue("error", "period_conflict", recognised.sheet, recognised.period_cell,
+                            f"Trang ghi kỳ báo cáo {stated.label('vi')}, khác với kỳ được chỉ định --period {given.code}.",
+                            f"The sheet states {stated.label('en')}, which differs from --period {given.code}."))
+        return None
+    if not stated and not given:
+        issues.append(Issue("error", "period_missing", recognised.sheet, "A1",
+                            "Không xác định được kỳ báo cáo: tiêu đề không ghi kỳ (ví dụ \"QUÝ IV/2020\"). Hãy dùng --period, ví dụ --period 2020Q4.",
+                            "The period is unknown: the title states none (e.g. \"QUÝ IV/2020\"). Use --period, e.g. --period 2020Q4."))
+        return None
+    return stated or given
+
+
+def _resolve_unit(row: RawRow, period: Period, matcher: UnitMatcher, matchers: MatcherCache, sheet: str,
+                  issues: list[Issue]) -> str | None:
+    written = row.unit_code or row.unit_name or ""
+    match = matcher.match_code(row.unit_code) if row.unit_code else matcher.match_name(row.unit_name or "")
+    if match.unit_key and row.unit_code and row.unit_name:
+        by_name = matcher.match_name(row.unit_name)
+        if by_name.unit_key and by_name.unit_key != match.unit_key:
+            issues.append(Issue("error", "unit_code_name_conflict", sheet, row.cell,
+                                f"Mã đơn vị \"{row.unit_code}\" và tên \"{row.unit_name}\" chỉ hai đơn vị khác nhau.",
+                                f"Unit code \"{row.unit_code}\" and name \"{row.unit_name}\" name two different units."))
+            return None
+    if match.unit_key:
+        return match.unit_key
+    elsewhere = matchers.any_time()
+    other = elsewhere.match_code(row.unit_code) if row.unit_code else elsewhere.match_name(row.unit_name or "")
+    if match.reason == "not_found" and other.unit_key:
+        issues.append(Issue("error", "unit_not_active", sheet, row.cell,
+                            f"Đơn vị \"{written}\" không tồn tại trong kỳ {period.label('vi')} (đơn vị trước hoặc sau sắp xếp ngày 01/7/2025).",
+                            f"Unit \"{written}\" did not exist in {period.label('en')} (a unit from before or after the 1 July 2025 reform)."))
+        return None
+    near = "; ".join(match.candidates[:3])
+    hint_vi = f" Đơn vị gần nhất: {near}." if near else ""
+    hint_en = f" Closest units: {near}." if near else ""
+    issues.append(Issue("error", f"unit_{match.reason or 'not_found'}", sheet, row.cell,
+                        f"Đơn vị \"{written}\" {REASONS_VI.get(match.reason, 'không tìm thấy')} trong tỉnh ở kỳ {period.label('vi')}.{hint_vi}",
+                        f"Unit \"{written}\" {REASONS_EN.get(match.reason, 'not found')} in the province in {period.label('en')}.{hint_en}"))
+    return None
+
+
+def _parse_row(row: RawRow, sheet: str, grid: SheetGrid, catalog: Catalog, period: Period,
+               issues: list[Issue]) -> dict[str, int | None]:
+    parsed: dict[str, int | None] = {}
+    for value in row.values:
+        metric = catalog.metrics[value.metric_code]
+        if value.cell in grid.formulas_without_value:
+            issues.append(Issue("error", "formula_without_value", sheet, value.cell,
+                                f"Ô {value.cell} chứa công thức nhưng chưa có giá trị tính sẵn. Hãy mở tệp bằng Excel, tính lại và lưu, hoặc nhập số trực tiếp.",
+                                f"Cell {value.cell} holds a formula without a cached value. Open it in Excel, recalculate and save, or type the number."))
+            parsed[metric.code] = None
+            continue
+        count = parse_count(value.raw)
+        if count.problem:
+            issues.append(_value_issue(count.problem, sheet, value.cell, value.raw, metric.name_vi, metric.name_en))
+        elif count.value is not None and not metric.valid_between(period.start, period.end):
+            issues.append(Issue("error", "metric_not_valid", sheet, value.cell,
+                                f"Chỉ số \"{metric.name_vi}\" không áp dụng cho kỳ {period.label('vi')} (chỉ áp dụng từ {metric.valid_from:%d/%m/%Y} đến {metric.valid_to:%d/%m/%Y}).",
+                                f"Metric \"{metric.name_en}\" does not apply to {period.label('en')} (valid {metric.valid_from} to {metric.valid_to})."))
+        parsed[metric.code] = count.value
+    return parsed
+
+
+def _value_issue(problem: str, sheet: str, cell: str, raw: object, name_vi: str, name_en: str) -> Issue:
+    shown = str(raw)
+    if problem == "negative":
+        return Issue("error", "negative", sheet, cell, f"Ô {cell} ({name_vi}): số âm \"{shown}\"; số liệu phải ≥ 0.",
+                     f"Cell {cell} ({name_en}): negative number \"{shown}\"; counts must be ≥ 0.")
+    if problem == "fraction":
+        return Issue("error", "fraction", sheet, cell, f"Ô {cell} ({name_vi}): \"{shown}\" không phải số nguyên.",
+                     f"Cell {cell} ({name_en}): \"{shown}\" is not a whole number.")
+    return Issue("error", "not_a_number", sheet, cell, f"Ô {cell} ({name_vi}): \"{shown}\" không phải là số.",
+                 f"Cell {cell} ({name_en}): \"{shown}\" is not a number.")
+
+
+def _duplicate_row(first: tuple[RawRow, dict], row: RawRow, parsed: dict, sheet: str, issues: list[Issue]) -> None:
+    first_row, first_values = first
+    if first_values == parsed:
+        issues.append(Issue("warning", "duplicate_row_same", sheet, row.cell,
+                            f"Đơn vị ở dòng {row.cell} đã có ở {first_row.cell} với cùng số liệu; chỉ nạp một lần.",
+                            f"The unit at {row.cell} already appears at {first_row.cell} with the same figures; loaded once."))
+    else:
+        issues.append(Issue("error", "duplicate_row_conflict", sheet, row.cell,
+                            f"Đơn vị ở {row.cell} đã có ở {first_row.cell} với số liệu khác. Mỗi đơn vị chỉ một dòng.",
+                            f"The unit at {row.cell} already appears at {first_row.cell} with other figures. One row per unit."))
+
+
+def _check_parts(row: RawRow, parsed: dict[str, int | None], catalog: Catalog, sheet: str, issues: list[Issue]) -> None:
+    cells = {v.metric_code: v.cell for v in row.values}
+    for whole, parts in catalog.part_rules():
+        if parsed.get(whole) is None or not any(parsed.get(p) is not None for p in parts):
+            continue
+        total = sum(parsed.get(p) or 0 for p in parts)
+        if total > parsed[whole]:
+            part_names = " + ".join(catalog.metrics[p].name_vi for p in parts if parsed.get(p) is not None)
+            part_cells = ", ".join(cells[p] for p in parts if parsed.get(p) is not None)
+            issues.append(Issue("error", "part_exceeds_whole", sheet, part_cells,
+                                f"{part_names} ({fmt_int(total)}, ô {part_cells}) lớn hơn {catalog.metrics[whole].name_vi} ({fmt_int(parsed[whole])}, ô {cells[whole]}).",
+                                f"{' + '.join(catalog.metrics[p].name_en for p in parts if parsed.get(p) is not None)} ({total}, {part_cells}) exceeds {catalog.metrics[whole].name_en} ({parsed[whole]}, {cells[whole]})."))
+
+
+def _check_total(total: RawRow, sums: dict[str, int], sheet: str, issues: list[Issue]) -> None:
+    label = total.unit_name or "Tổng cộng"
+    for value in total.values:
+        stated = parse_count(value.raw).value
+        if stated is not None and stated != sums.get(value.metric_code, 0):
+            issues.append(Issue("warning", "total_mismatch", sheet, value.cell,
+                                f"Dòng \"{label}\" ghi {fmt_int(stated)} nhưng tổng các đơn vị là {fmt_int(sums.get(value.metric_code, 0))} (ô {value.cell}). Dòng tổng không được nạp.",
+                                f"Row \"{label}\" states {stated} but the units add up to {sums.get(value.metric_code, 0)} ({value.cell}). Total rows are not loaded."))
+

@@ -1,0 +1,128 @@
+"""Reads a consolidated table (bảng tổng hợp) as ICT departments build them: title rows, a
+header over one or two rows (merged group cells above metric names, an STT column, a row of
+column numbers), one row per unit, total rows, then notes and a signature block."""
+from __future__ import annotations
+
+import re
+
+from etl.catalog import Catalog
+from etl.layouts.common import find_report_date, fold, is_date_line, text_of
+from etl.periods import parse_text
+from etl.read import SheetGrid
+from etl.records import Issue, RawRow, RawValue, RecognisedSheet, a1
+
+HEADER_SCAN_ROWS = 40
+NAME_HEADERS = {"don vi", "ten don vi", "dia phuong", "ten dia phuong", "co quan", "co quan don vi", "ten co quan",
+                "don vi bao cao", "huyen", "xa", "huyen thi xa thanh pho", "xa phuong thi tran", "ten huyen", "ten xa",
+                "don vi hanh chinh", "ten don vi hanh chinh"}
+CODE_HEADERS = {"ma", "ma don vi", "ma dvhc", "ma so", "ma don vi hanh chinh", "ma hanh chinh", "ma gso", "ma co quan"}
+TOTAL_WORDS = ("tong cong", "cong", "tong so", "tong", "toan tinh", "tong toan tinh")
+STOP_WORDS = ("ghi chu", "nguoi lap", "nguoi lap bieu", "thu truong", "giam doc", "kt giam doc", "noi nhan", "luu")
+_COLUMN_NUMBER = re.compile(r"^\(?\s*\d{1,2}\s*\)?$")
+
+
+def header_index(catalog: Catalog) -> dict[str, str]:
+    """Maps every folded metric code, Vietnamese name and alias to its metric code."""
+    index = {}
+    for metric in catalog.metrics.values():
+        for label in (metric.code, metric.name_vi, *metric.aliases):
+            index[fold(label)] = metric.code
+    return index
+
+
+def recognise(sheet: SheetGrid, catalog: Catalog, headers: dict[str, str] | None = None) -> RecognisedSheet | None:
+    """Gives the sheet's unit rows, or None when the sheet has no metric header at all."""
+    headers = headers or header_index(catalog)
+    metric_cols, header_rows = _metric_columns(sheet, headers)
+    if not metric_cols:
+        return None
+    first_header, last_header = min(header_rows), max(header_rows)
+    band = range(max(first_header - 1, 0), last_header + 1)
+    name_col = _find_col(sheet, band, NAME_HEADERS)
+    code_col = _find_col(sheet, band, CODE_HEADERS)
+    issues: list[Issue] = []
+    if name_col is None and code_col is None:
+        issues.append(Issue("error", "unit_column_missing", sheet.name, a1(last_header, 0),
+                            "Không tìm thấy cột tên đơn vị (\"Đơn vị\", \"Tên đơn vị\") hoặc mã đơn vị (\"Mã đơn vị\").",
+                            "No unit name column (\"Đơn vị\") or unit code column (\"Mã đơn vị\") was found."))
+        return RecognisedSheet("consolidated", sheet.name, None, None, None, (), (), tuple(issues))
+    period, period_cell = _stated_period(sheet, first_header)
+    rows, totals = _unit_rows(sheet, last_header + 1, metric_cols, name_col, code_col)
+    return RecognisedSheet(
+        layout="consolidated", sheet=sheet.name, period=period, period_cell=period_cell,
+        report_date=find_report_date(sheet, ()), rows=tuple(rows), totals=tuple(totals), issues=tuple(issues),
+        metric_columns=tuple(metric_cols.values()),
+    )
+
+
+def _metric_columns(sheet: SheetGrid, headers: dict[str, str]) -> tuple[dict[int, str], list[int]]:
+    """Finds the columns headed by a metric code or name (a trailing '(3)' or '(hồ sơ)' ignored)."""
+    columns: dict[int, str] = {}
+    rows: list[int] = []
+    for row_index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        for col, value in enumerate(row):
+            if not isinstance(value, str) or not value.strip():
+                continue
+            label = fold(re.sub(r"\([^)]*\)\s*$", "", value))
+            code = headers.get(label) or headers.get(fold(value))
+            if code and col not in columns and code not in columns.values():
+                columns[col] = code
+                rows.append(row_index)
+    return columns, rows
+
+
+def _find_col(sheet: SheetGrid, band: range, wanted: set[str]) -> int | None:
+    for row_index in band:
+        for col, value in enumerate(sheet.rows[row_index] if row_index < len(sheet.rows) else []):
+            if isinstance(value, str) and fold(value) in wanted:
+                return col
+    return None
+
+
+def _stated_period(sheet: SheetGrid, first_header: int) -> tuple[str | None, str | None]:
+    """Gives the period the title rows state; a quarter or half-year beats a bare year, and a
+    date line ('ngày 15 tháng 7 năm 2021') states no period."""
+    found = []
+    for row_index in range(0, first_header):
+        for col, value in enumerate(sheet.rows[row_index]):
+            text = text_of(value)
+            if not text or is_date_line(text):
+                continue
+            period = parse_text(text)
+            if period:
+                found.append((period.period_type == "year", row_index, period.code, a1(row_index, col)))
+    if not found:
+        return None, None
+    _, _, code, cell = min(found)
+    return code, cell
+
+
+def _unit_rows(sheet, start, metric_cols, name_col, code_col) -> tuple[list[RawRow], list[RawRow]]:
+    rows, totals = [], []
+    for row_index in range(start, len(sheet.rows)):
+        name = text_of(sheet.cell(row_index, name_col)) if name_col is not None else ""
+        code = text_of(sheet.cell(row_index, code_col)) if code_col is not None else ""
+        cells = {col: sheet.cell(row_index, col) for col in metric_cols}
+        has_values = any(text_of(value) for value in cells.values())
+        first_text = fold(" ".join(text_of(v) for v in sheet.rows[row_index][:3] if isinstance(v, str)))
+        if first_text.startswith(STOP_WORDS) and not has_values:
+            break
+        if not has_values and not code:
+            continue  # blank row, or a title inside the table
+        if _is_column_numbers(sheet.rows[row_index]):
+            continue
+        values = tuple(RawValue(metric, cells[col], a1(row_index, col)) for col, metric in metric_cols.items())
+        cell = a1(row_index, name_col if name_col is not None else code_col)
+        record = RawRow(code or None, name or None, cell, values)
+        if not code and fold(name) in TOTAL_WORDS or fold(name).startswith(("tong cong", "tong so")):
+            totals.append(record)
+        else:
+            rows.append(record)
+    return rows, totals
+
+
+def _is_column_numbers(row: list[object]) -> bool:
+    """A row like '(1) (2) (3)' or 1 2 3 that only numbers the columns."""
+    texts = [text_of(v) for v in row if text_of(v)]
+    return len(texts) >= 3 and all(_COLUMN_NUMBER.match(t) for t in texts) and \
+        [int(t.strip("() ")) for t in texts] == list(range(int(texts[0].strip("() ")), int(texts[0].strip("() ")) + len(texts)))

@@ -1,0 +1,152 @@
+"""Bounded, safe workbook reading: a file becomes sheets of cells, or one clear issue.
+
+Checks come before parsing so that an oversized file, a decompression bomb, an encrypted
+or non-Excel file never reaches the parser."""
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine
+
+from etl.records import Issue, a1
+
+MAX_FILE_BYTES = 25 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+SUPPORTED = {".xlsx", ".xlsm"}
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass(frozen=True)
+class SheetGrid:
+    """A sheet's cells with A1 alignment: rows[r][c] is cell (r, c); '' is an empty cell."""
+
+    name: str
+    rows: list[list[object]]
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    visible: bool = True
+    formulas_without_value: frozenset[str] = frozenset()
+
+    def cell(self, row: int, col: int) -> object:
+        if row < len(self.rows) and col < len(self.rows[row]):
+            return self.rows[row][col]
+        return ""
+
+
+@dataclass(frozen=True)
+class Workbook:
+    path: Path
+    sheets: list[SheetGrid]
+
+
+def read_workbook(path: Path) -> Workbook | Issue:
+    """Reads every sheet of an .xlsx/.xlsm file, or gives the one issue that stops it."""
+    suffix = path.suffix.lower()
+    if suffix in (".xls", ".ods", ".xlsb", ".csv"):
+        return _error("unsupported_format", path, vi=f"Định dạng {suffix} chưa được hỗ trợ. Hãy mở tệp và lưu lại dưới dạng .xlsx (Excel Workbook).",
+                      en=f"The {suffix} format is not supported. Open the file and save it as .xlsx (Excel Workbook).")
+    if suffix not in SUPPORTED:
+        return _error("not_excel", path, vi="Tệp không phải bảng tính Excel (.xlsx, .xlsm).",
+                      en="The file is not an Excel workbook (.xlsx, .xlsm).")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as error:
+        return _error("unreadable", path, vi=f"Không đọc được tệp ({error.strerror}).", en=f"Cannot read the file ({error.strerror}).")
+    if size > MAX_FILE_BYTES:
+        return _error("too_large", path, vi=f"Tệp quá lớn ({size / 1048576:,.1f} MB; tối đa {MAX_FILE_BYTES // 1048576} MB).",
+                      en=f"The file is too large ({size / 1048576:,.1f} MB; at most {MAX_FILE_BYTES // 1048576} MB).")
+    if head == OLE_SIGNATURE:
+        return _error("encrypted", path, vi="Tệp được đặt mật khẩu (mã hóa). Hãy gỡ mật khẩu rồi gửi lại.",
+                      en="The workbook is password-protected (encrypted). Remove the password and send it again.")
+    if not zipfile.is_zipfile(path):
+        return _error("corrupt", path, vi="Tệp bị hỏng hoặc không phải tệp Excel (.xlsx).",
+                      en="The file is corrupt or not an Excel (.xlsx) file.")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            problem = _zip_problem(archive, size, path)
+            if problem:
+                return problem
+            formula_cells = _formulas_without_value(archive)
+        calamine = python_calamine.CalamineWorkbook.from_path(str(path))
+        sheets = []
+        for meta in calamine.sheets_metadata:
+            if str(meta.typ) != "SheetTypeEnum.WorkSheet":
+                continue
+            sheet = calamine.get_sheet_by_name(meta.name)
+            sheets.append(SheetGrid(
+                name=meta.name,
+                rows=sheet.to_python(skip_empty_area=False),
+                merged=list(sheet.merged_cell_ranges or []),
+                visible=str(meta.visible) == "SheetVisibleEnum.Visible",
+                formulas_without_value=frozenset(formula_cells.get(meta.name, ())),
+            ))
+        calamine.close()
+    except (zipfile.BadZipFile, python_calamine.CalamineError, ValueError, KeyError, OSError) as error:
+        return _error("corrupt", path, vi=f"Tệp bị hỏng, không đọc được nội dung ({type(error).__name__}).",
+                      en=f"The file is corrupt and cannot be read ({type(error).__name__}).")
+    return Workbook(path, sheets)
+
+
+def _error(code: str, path: Path, vi: str, en: str) -> Issue:
+    return Issue("error", code, None, None, vi, en)
+
+
+def _zip_problem(archive: zipfile.ZipFile, size: int, path: Path) -> Issue | None:
+    """Refuses decompression bombs before anything is inflated."""
+    infos = archive.infolist()
+    unzipped = sum(info.file_size for info in infos)
+    names = {info.filename for info in infos}
+    if "xl/workbook.xml" not in names:
+        return _error("not_excel", path, vi="Tệp nén không phải bảng tính Excel (thiếu xl/workbook.xml).",
+                      en="The archive is not an Excel workbook (no xl/workbook.xml).")
+    if unzipped > MAX_UNZIPPED_BYTES or unzipped > MAX_COMPRESSION_RATIO * max(size, 1):
+        return _error("zip_bomb", path,
+                      vi=f"Tệp giải nén ra quá lớn ({unzipped / 1048576:,.0f} MB từ {size / 1048576:,.1f} MB): nghi là tệp độc hại, không nạp.",
+                      en=f"The file inflates to {unzipped / 1048576:,.0f} MB from {size / 1048576:,.1f} MB: suspected decompression bomb, not loaded.")
+    return None
+
+
+_SHEET_ENTRY = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"', re.S)
+_SHEET_ENTRY_ALT = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"', re.S)
+_REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"', re.S)
+_REL_ALT = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"', re.S)
+_CELL = re.compile(rb'<c\b([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+
+
+def _formulas_without_value(archive: zipfile.ZipFile) -> dict[str, list[str]]:
+    """Finds formula cells saved without a cached value (calamine would read them as empty,
+    silently turning a number into 'not reported')."""
+    import html
+
+    workbook = archive.read("xl/workbook.xml")
+    rels = archive.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in archive.namelist() else b""
+    targets = {rid: target for rid, target in _REL.findall(rels)}
+    targets.update({rid: target for target, rid in _REL_ALT.findall(rels)})
+    entries = {rid: name for name, rid in _SHEET_ENTRY.findall(workbook)}
+    entries.update({rid: name for rid, name in _SHEET_ENTRY_ALT.findall(workbook)})
+    found: dict[str, list[str]] = {}
+    for rid, raw_name in entries.items():
+        target = targets.get(rid, b"").decode()
+        member = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        if member not in archive.namelist():
+            continue
+        xml = archive.read(member)
+        if b"<f>" not in xml and b"<f " not in xml:
+            continue
+        cells = []
+        for attributes, body in _CELL.findall(xml):
+            if body and (b"<f>" in body or b"<f " in body) and b"<v" not in body:
+                ref = _REF.search(attributes)
+                cells.append(ref.group(1).decode() if ref else "?")
+        if cells:
+            found[html.unescape(raw_name.decode())] = cells
+    return found
+
+
+__all__ = ["SheetGrid", "Workbook", "read_workbook", "a1"]

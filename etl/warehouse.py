@@ -1,0 +1,99 @@
+"""The DuckDB warehouse: creating it for a province, opening it, and its version stamp."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl.catalog import Catalog, catalog_frames, load_catalog
+from etl.periods import all_periods
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+DEFAULT_DB = "data/warehouse.duckdb"
+
+
+def read_sql(name: str) -> str:
+    return (SQL_DIR / name).read_text(encoding="utf-8")
+
+
+def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Opens the warehouse; a writer gets the schema and views applied if missing."""
+    if read_only:
+        return duckdb.connect(str(db_path), read_only=True)
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db_path))
+    con.execute(read_sql("schema.sql"))
+    return con
+
+
+def init_warehouse(db_path: str | Path, province: str, catalog: Catalog | None = None) -> dict:
+    """Creates (or recreates) the warehouse for the current province containing `province`
+    (old or new name or code, or 'all'), with every predecessor's units before 1 July 2025."""
+    from etl.units import install_units, resolve_province
+
+    catalog = catalog or load_catalog()
+    province_codes = resolve_province(None, province)
+    path = Path(db_path)
+    for stale in (path, path.with_name(path.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    con = connect(path)
+    try:
+        con.execute("BEGIN")
+        unit_counts = install_units(con, province_codes)
+        roots = {row[0] for row in con.execute("SELECT unit_key FROM units WHERE is_root").fetchall()}
+        install_catalog(con, catalog, roots)
+        install_periods(con, catalog)
+        con.execute(read_sql("views.sql"))
+        set_meta(con, "province_arg", province)
+        set_meta(con, "province_codes", ",".join(province_codes))
+        set_meta(con, "created_at", datetime.now().isoformat(timespec="seconds"))
+        con.execute("COMMIT")
+    finally:
+        con.close()
+    return {"provinces": province_codes, **unit_counts}
+
+
+def install_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog, root_keys: set[str]) -> None:
+    """Replaces the catalog tables with the catalog's current content."""
+    for table, frame in catalog_frames(catalog, root_keys).items():
+        con.execute(f"DELETE FROM {table}")
+        if len(frame):
+            con.register("catalog_frame", frame)
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM catalog_frame")
+            con.unregister("catalog_frame")
+    con.execute("DELETE FROM settings")
+    con.execute("INSERT INTO settings VALUES ('status_margin', ?)", [str(catalog.settings.get("status_margin", 0.1))])
+
+
+def install_periods(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    """Writes every period of the configured years with its due date."""
+    due_days = catalog.settings.get("due_days", {"quarter": 15, "half": 20, "year": 30})
+    first, last = catalog.settings.get("first_year", 2015), catalog.settings.get("last_year", 2035)
+    periods = all_periods(first, last)
+    frame = pd.DataFrame(
+        [
+            (p.code, p.period_type, p.year, p.number, p.start, p.end, p.end + timedelta(days=due_days[p.period_type]),
+             p.label("vi"), p.label("en"))
+            for p in periods
+        ],
+        columns=["period", "period_type", "year", "number", "start_date", "end_date", "due_date", "label_vi", "label_en"],
+    )
+    parts = pd.DataFrame(
+        [(p.code, q.code) for p in periods if p.period_type != "quarter" for q in p.quarters()],
+        columns=["period", "quarter"],
+    )
+    con.execute("DELETE FROM periods")
+    con.execute("DELETE FROM period_parts")
+    con.execute("INSERT INTO periods SELECT * FROM frame")
+    con.execute("INSERT INTO period_parts SELECT * FROM parts")
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
