@@ -7,10 +7,15 @@ differences — but keeps the prefix apart, because the prefix is part of a unit
 """
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
 
-__all__ = ["normalise_name", "fold_name", "split_prefix", "PREFIX_TYPES", "TYPE_PREFIX"]
+__all__ = ["normalise_name", "fold_name", "split_prefix", "Match", "UnitMatcher", "PREFIX_TYPES", "TYPE_PREFIX"]
 
 # unit_type -> the prefix written in front of the short name in official names.
 TYPE_PREFIX: dict[str, str] = {
@@ -136,3 +141,119 @@ def _ascii(text: str) -> str:
     """Gives the text without any diacritic, đ as d."""
     plain = unicodedata.normalize("NFD", text).replace("đ", "d")
     return "".join(ch for ch in plain if not unicodedata.combining(ch))
+
+
+@dataclass(frozen=True)
+class Match:
+    """What a code or name found: a unit_key, or None with a reason and the names to offer."""
+
+    unit_key: str | None
+    candidates: list[str] = field(default_factory=list)
+    reason: str | None = None  # 'not_found', 'ambiguous', 'prefix_mismatch'
+
+
+@dataclass(frozen=True)
+class _Unit:
+    key: str
+    name: str
+    unit_type: str
+    level: str
+    is_root: bool
+    where: str  # the parent's name, to tell two same-named candidates apart
+
+
+_ACTIVE_UNITS = """
+SELECT u.unit_key, u.unit_code, u.unit_name, u.short_name, u.unit_type, u.level, u.is_root,
+       coalesce(p.unit_name, '') AS parent_name
+FROM units u LEFT JOIN units p ON p.unit_key = u.parent_key
+WHERE u.valid_from <= $end AND u.valid_to >= $start
+  AND ($province IS NULL OR EXISTS (
+      SELECT 1 FROM unit_ancestors a WHERE a.unit_key = u.unit_key AND a.ancestor_key = 'new:' || $province))
+"""
+
+
+class UnitMatcher:
+    """Finds the unit a workbook means, among the units active on any day of a period.
+
+    GSO reused codes and names across the 2025 reform, so a code or name names a unit only
+    together with a date: the matcher is built for one period. Its lookups are dicts built
+    once, so matching a few thousand rows takes milliseconds.
+    """
+
+    def __init__(self, con, start: date, end: date, province: str | None = None) -> None:
+        """Loads the units active in [start, end]; `province` (a new GSO code) keeps one province's."""
+        rows = con.execute(_ACTIVE_UNITS, {"start": start, "end": end, "province": province}).fetchall()
+        self._names: dict[str, list[_Unit]] = defaultdict(list)
+        self._folded: dict[str, list[_Unit]] = defaultdict(list)
+        self._aliases: dict[str, list[_Unit]] = defaultdict(list)
+        self._codes: dict[str, list[_Unit]] = defaultdict(list)
+        self._bare_codes: dict[str, list[_Unit]] = defaultdict(list)
+        for key, code, name, short, unit_type, level, is_root, parent in rows:
+            unit = _Unit(key, name, unit_type, level, bool(is_root), parent)
+            self._names[normalise_name(short)].append(unit)
+            self._folded[fold_name(short)].append(unit)
+            self._codes[code.upper()].append(unit)
+            if code.isdigit():
+                self._bare_codes[code.lstrip("0") or "0"].append(unit)
+            if unit_type == "agency":
+                agency_code = code.split("-", 1)[1].upper()
+                self._codes[agency_code].append(unit)
+                self._aliases[normalise_name(agency_code)].append(unit)
+                self._aliases[normalise_name(_initials(short))].append(unit)
+        self._closest_keys = list(self._names)
+
+    def match_code(self, code: object) -> Match:
+        """Gives the unit with this code: GSO code with or without leading zeros, or agency code."""
+        text = unicodedata.normalize("NFC", str(code)).strip().upper()
+        if re.fullmatch(r"\d+\.0+", text):
+            text = text.split(".")[0]
+        units = self._codes.get(text) or (self._bare_codes.get(text.lstrip("0") or "0") if text.isdigit() else None)
+        return self._decide(units or [], lambda: [])
+
+    def match_name(self, name: str, level_hint: str | None = None) -> Match:
+        """Gives the unit a written name means; a prefix, when written, must be the unit's type."""
+        prefix, short = split_prefix(name)
+        norm = normalise_name(short)
+        units = self._names.get(norm) or self._folded.get(fold_name(short)) or self._aliases.get(norm) or []
+        if level_hint:
+            units = [u for u in units if u.level == level_hint]
+        if prefix and units:
+            typed = [u for u in units if u.unit_type in PREFIX_TYPES[prefix]]
+            if not typed:
+                return Match(None, _labels(units), "prefix_mismatch")
+            units = typed
+        return self._decide(units, lambda: self._closest(norm, level_hint))
+
+    def _decide(self, units: list[_Unit], closest: Callable[[], list[str]]) -> Match:
+        if not units:
+            return Match(None, closest(), "not_found")
+        if len(units) > 1:
+            # The province itself reports nothing: a bare name meaning both it and a unit is the unit.
+            units = [u for u in units if not u.is_root] or units
+        if len({u.key for u in units}) == 1:
+            return Match(units[0].key)
+        return Match(None, _labels(units), "ambiguous")
+
+    def _closest(self, norm: str, level_hint: str | None) -> list[str]:
+        keys = difflib.get_close_matches(norm, self._closest_keys, n=12, cutoff=0)
+        names: list[str] = []
+        for key in keys:
+            for unit in self._names[key]:
+                if (level_hint is None or unit.level == level_hint) and unit.name not in names:
+                    names.append(unit.name)
+        return names[:3]
+
+
+def _labels(units: list[_Unit]) -> list[str]:
+    """Gives candidate names, each with its parent's name where two would read the same."""
+    names = [u.name for u in units]
+    return [f"{u.name} ({u.where})" if names.count(u.name) > 1 and u.where else u.name for u in units]
+
+
+def _initials(name: str) -> str:
+    """Gives an agency's short form: "Sở Thông tin và Truyền thông" → "Sở TTTT" (as "Sở TT&TT")."""
+    words = [w for w in re.split(r"[\s,\-]+", name) if w]
+    if len(words) < 2:
+        return name
+    rest = [w for w in words[1:] if w.lower() != "và"]
+    return words[0] + " " + "".join(w[0] for w in rest)

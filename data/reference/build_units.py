@@ -19,7 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
-from etl.unitnames import fold_name, normalise_name, split_prefix  # noqa: E402
+from etl.unitnames import TYPE_PREFIX, fold_name, normalise_name, split_prefix  # noqa: E402
 
 PACKAGES = {
     "old": "vietnam-provinces==0.6.0",
@@ -184,6 +184,9 @@ def _row(name: str, code: str, level: str, parent: str, province: str, unit_type
         if prefix is None:
             raise SystemExit(f"no prefix in {name!r} ({level} {code})")
         unit_type = "thanh_pho_tw" if (tw_city and prefix == "thanh_pho") else prefix
+    elif prefix is None:
+        # 2025.x writes "Gia Lai" for Tỉnh Gia Lai: the prefix is part of the official name.
+        name = f"{TYPE_PREFIX[unit_type]} {name}"
     return dict(zip(COLUMNS, (code, name, short, unit_type, level, parent, province)))
 
 
