@@ -7,13 +7,9 @@ NAV = "shell-nav"
 LANG_LINK = "shell-lang-link"
 APP_TITLE = "shell-title"
 
-# Filters (one set, reused by the pages that show them; each page's layout reads them from the URL)
-FILTER_PERIOD = "filter-period"
-FILTER_LEVEL = "filter-level"
-FILTER_UNIT = "filter-unit"
-FILTER_PLAN = "filter-plan"
-FILTER_INDICATOR = "filter-indicator"
-FILTER_LANG = "filter-lang"  # a hidden store holding the page's language
+# Filters: pattern ids {'type': FILTER, 'name': 'period' | 'level' | 'unit' | 'plan' | 'indicator'};
+# one callback writes them into the URL, and each page's layout reads them back from it.
+FILTER = "filter"
 
 # Pages
 OVERVIEW_CARDS = "overview-cards"

@@ -1,0 +1,155 @@
+"""The Dash app factory: the shell (header, navigation, language switch), the pages, and the
+few thin callbacks that turn filters and clicks into URLs. Pages are functions of the URL."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode
+
+import dash
+from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
+from flask_caching import Cache
+
+from dashboard import ids
+from dashboard.data import Warehouse
+from dashboard.i18n import norm_lang, t
+
+HERE = Path(__file__).parent
+NAV = [("/", "nav_overview"), ("/chi-tieu", "nav_targets"), ("/don-vi", "nav_units"),
+       ("/dich-vu-cong", "nav_services"), ("/bao-cao", "nav_reporting"), ("/danh-muc", "nav_catalog")]
+KEPT_ACROSS_PAGES = ("lang", "period", "plan")
+DRILL_CHARTS = {ids.UNITS_RANKING, ids.UNITS_HEATMAP, ids.UNIT_CHILDREN}
+log = logging.getLogger(__name__)
+
+
+def create_app(db_path: str) -> dash.Dash:
+    """Gives the dashboard app reading the warehouse at db_path (read-only, reopened on change)."""
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(HERE / "pages"),
+        assets_folder=str(HERE / "assets"),
+        suppress_callback_exceptions=True,  # pages come and go; their layouts need the database
+        title=t("app_title"),
+        update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    cache = Cache(app.server, config={"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 3600,
+                                      "CACHE_THRESHOLD": 2000})
+    app.server.config["GOVKPI_WAREHOUSE"] = Warehouse(db_path, cache=cache)
+    app.layout = shell
+    register_callbacks(app)
+    return app
+
+
+def serve(db_path: str, port: int = 8050, debug: bool = False) -> None:
+    """Serves the dashboard on 127.0.0.1:port."""
+    create_app(db_path).run(host="127.0.0.1", port=port, debug=debug)
+
+
+def shell() -> html.Div:
+    """Gives the frame around every page; its links are filled in from the URL."""
+    return html.Div([
+        dcc.Location(id=ids.URL, refresh="callback-nav"),
+        html.Header([
+            html.Div(t("app_title"), id=ids.APP_TITLE, className="app-title"),
+            html.Nav(nav_links("/", ""), id=ids.NAV, className="nav"),
+            dcc.Link(t("switch_lang"), id=ids.LANG_LINK, href="/?lang=en", className="lang-link"),
+        ], className="header"),
+        html.Main(dash.page_container, className="main"),
+    ], className="app")
+
+
+def nav_links(pathname: str, search: str) -> list[Any]:
+    """Gives the navigation links, keeping the language, period and plan of the current URL."""
+    query = dict(parse_qsl((search or "").lstrip("?")))
+    lang = norm_lang(query.get("lang"))
+    kept = urlencode({k: v for k, v in query.items() if k in KEPT_ACROSS_PAGES})
+    links = []
+    for path, key in NAV:
+        active = pathname == path or (path != "/" and (pathname or "").startswith(path))
+        links.append(dcc.Link(t(key, lang), href=path + (f"?{kept}" if kept else ""),
+                              className="nav-link active" if active else "nav-link"))
+    return links
+
+
+def with_filters(search: str, changes: dict[str, Any]) -> str:
+    """Gives the query string with the changed filters set (None or '' removes one)."""
+    query = dict(parse_qsl((search or "").lstrip("?")))
+    for name, value in changes.items():
+        if value in (None, "", []):
+            query.pop(name, None)
+        else:
+            query[name] = str(value)
+    return "?" + urlencode(query) if query else ""
+
+
+def unit_href(unit_key: str, search: str) -> str:
+    """Gives the unit page's address, keeping language, period and indicator."""
+    query = dict(parse_qsl((search or "").lstrip("?")))
+    kept = urlencode({k: v for k, v in query.items() if k in ("lang", "period", "indicator")})
+    return f"/don-vi/{quote(unit_key, safe=':')}" + (f"?{kept}" if kept else "")
+
+
+def clicked_unit(click: dict | None) -> str | None:
+    """Gives the unit_key a chart click carries (ranking: customdata[0]; heatmap: customdata)."""
+    try:
+        point = click["points"][0]
+    except (TypeError, KeyError, IndexError):
+        return None
+    data = point.get("customdata")
+    if isinstance(data, list):
+        data = data[0] if data else None
+    return data if isinstance(data, str) and data else None
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    """Adds the shell's callbacks: navigation and language, filters → URL, clicks → unit page, CSV."""
+
+    @app.callback(
+        Output(ids.NAV, "children"), Output(ids.LANG_LINK, "href"), Output(ids.LANG_LINK, "children"),
+        Output(ids.APP_TITLE, "children"),
+        Input(ids.URL, "pathname"), Input(ids.URL, "search"),
+    )
+    def update_shell(pathname: str, search: str):
+        lang = norm_lang(dict(parse_qsl((search or "").lstrip("?"))).get("lang"))
+        other = "en" if lang == "vi" else "vi"
+        return (nav_links(pathname, search), (pathname or "/") + with_filters(search, {"lang": other}),
+                t("switch_lang", lang), t("app_title", lang))
+
+    @app.callback(
+        Output(ids.URL, "search"),
+        Input({"type": ids.FILTER, "name": ALL}, "value"),
+        State({"type": ids.FILTER, "name": ALL}, "id"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def filters_to_url(values: list, idents: list[dict], search: str):
+        changes = {ident["name"]: value for ident, value in zip(idents, values)}
+        trigger = ctx.triggered_id
+        if isinstance(trigger, dict) and trigger.get("name") == "level":
+            changes["unit"] = None  # a parent of another level means nothing
+        new = with_filters(search, changes)
+        return no_update if new == (search or "") else new
+
+    @app.callback(
+        Output(ids.URL, "href"),
+        Input({"type": ids.CHART, "index": ALL}, "clickData"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def open_unit(clicks: list, search: str):
+        trigger = ctx.triggered_id
+        if not isinstance(trigger, dict) or trigger.get("index") not in DRILL_CHARTS:
+            return no_update
+        click = ctx.triggered[0]["value"] if ctx.triggered else None
+        key = clicked_unit(click)
+        return unit_href(key, search) if key else no_update
+
+    app.clientside_callback(
+        "function(n) { return n > 0; }",
+        Output({"type": ids.GRID, "index": MATCH}, "exportDataAsCsv"),
+        Input({"type": ids.CSV_BUTTON, "index": MATCH}, "n_clicks"),
+        prevent_initial_call=True,
+    )

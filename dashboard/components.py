@@ -1,0 +1,144 @@
+"""Layout pieces every page uses: the filter bar, a chart with its table and CSV, notes, cards."""
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any, Callable, Iterable
+
+import dash_ag_grid as dag
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+from flask import current_app
+
+from dashboard import ids
+from dashboard.data import Filters, Warehouse, WarehouseUnavailable
+from dashboard.findings import level_name
+from dashboard.i18n import t
+
+log = logging.getLogger(__name__)
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
+                "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
+
+
+def warehouse() -> Warehouse:
+    """Gives the app's warehouse (set by create_app); only inside a request."""
+    return current_app.config["GOVKPI_WAREHOUSE"]
+
+
+def safe_page(build: Callable[..., Any]) -> Callable[..., Any]:
+    """Wraps a page layout so a user sees a sentence, never a traceback."""
+
+    @functools.wraps(build)
+    def layout(**query: Any) -> Any:
+        lang = query.get("lang") if query.get("lang") in ("vi", "en") else "vi"
+        try:
+            return build(**query)
+        except WarehouseUnavailable:
+            log.warning("warehouse unavailable", exc_info=True)
+            return note(t("no_warehouse", lang), "error")
+        except Exception:  # a bug: log it, show a sentence
+            log.exception("page layout failed: %s %s", build.__module__, query)
+            return note(t("page_error", lang), "error")
+
+    return layout
+
+
+def page(title: str, *children: Any, filters: Any = None) -> html.Div:
+    return html.Div([html.H1(title, className="page-title"), filters or html.Div(), *children],
+                    className="page")
+
+
+def filter_bar(wh: Warehouse, f: Filters, show: Iterable[str]) -> html.Div:
+    """Gives the dropdowns named in show (period, level, plan, indicator, unit), set from f.
+    Their ids are pattern ids {'type': 'filter', 'name': ...}: one callback writes the URL."""
+    from dashboard import data
+
+    lang = f.lang
+    controls = []
+    for name in show:
+        if name == "period":
+            frame = data.periods(wh)
+            options = [{"label": row[f"label_{lang}"], "value": row["period"]} for _, row in frame.iterrows()]
+            controls.append(_dropdown("period", t("period", lang), options, f.period, clearable=False))
+        elif name == "level":
+            options = [{"label": level_name(lv, lang, capitalise=True), "value": lv}
+                       for lv in ("province", "district", "commune")]
+            controls.append(_dropdown("level", t("level", lang), options, f.level, clearable=False))
+        elif name == "plan":
+            frame = data.plans(wh)
+            options = [{"label": f"{row['doc_number']}", "value": row["plan_code"]} for _, row in frame.iterrows()]
+            controls.append(_dropdown("plan", t("plan", lang), options, f.plan,
+                                      placeholder=t("plan_in_force", lang)))
+        elif name == "indicator":
+            names = data.indicator_names(wh, lang)
+            options = [{"label": label, "value": code} for code, label in names.items()]
+            controls.append(_dropdown("indicator", t("indicator", lang), options, f.indicator,
+                                      clearable=False, wide=True))
+        elif name == "unit" and f.period:
+            parents = "district" if f.level == "commune" else None
+            frame = data.units(wh, f.period, parents) if parents else pd.DataFrame()
+            if not frame.empty:
+                options = [{"label": row["unit_name"], "value": row["unit_key"]} for _, row in frame.iterrows()]
+                controls.append(_dropdown("unit", t("parent", lang), options, f.unit,
+                                          placeholder=t("all_units", lang)))
+    return html.Div(controls, className="filters")
+
+
+def chart(name: str, figure: go.Figure | None, table: pd.DataFrame, lang: str,
+          empty_message: str | None = None, hint: str | None = None) -> html.Div:
+    """Gives a chart with its data table (folded) and a CSV download; a sentence instead of the
+    chart when the table is empty."""
+    if table.empty or figure is None:
+        return html.Div(note(empty_message or t("no_data", lang)), className="chart-card")
+    parts: list[Any] = [dcc.Graph(id={"type": ids.CHART, "index": name}, figure=figure,
+                                  config=GRAPH_CONFIG, className="chart")]
+    if hint:
+        parts.append(html.P(hint, className="hint"))
+    parts.append(data_table(name, table, lang, folded=True))
+    return html.Div(parts, className="chart-card")
+
+
+def data_table(name: str, table: pd.DataFrame, lang: str, folded: bool = False,
+               link_column: str | None = None) -> html.Div:
+    """Gives an AG Grid of a display-ready frame (headers already translated) with a CSV button."""
+    column_defs = []
+    for column in table.columns:
+        spec: dict[str, Any] = {"field": column, "headerName": column, "filter": True}
+        if column == link_column:
+            spec["cellRenderer"] = "markdown"
+        column_defs.append(spec)
+    height = "auto" if len(table) <= 15 else "460px"
+    grid = dag.AgGrid(
+        id={"type": ids.GRID, "index": name},
+        rowData=table.to_dict("records"),
+        columnDefs=column_defs,
+        defaultColDef={"resizable": True, "sortable": True, "flex": 1, "minWidth": 110,
+                       "wrapHeaderText": True, "autoHeaderHeight": True},
+        dashGridOptions={"domLayout": "autoHeight"} if height == "auto" else {},
+        style={"height": None if height == "auto" else height, "width": "100%"},
+        csvExportParams={"fileName": f"{name}.csv"},
+        className="ag-theme-alpine grid",
+    )
+    button = html.Button(t("download_csv", lang), id={"type": ids.CSV_BUTTON, "index": name},
+                         className="csv-button", n_clicks=0)
+    if folded:
+        return html.Details([html.Summary(t("table_view", lang)), button, grid], className="table-fold")
+    return html.Div([button, grid], className="table-block")
+
+
+def note(text: str, kind: str = "info") -> html.Div:
+    return html.Div(text, className=f"note note-{kind}", role="status")
+
+
+def _dropdown(name: str, label: str, options: list[dict], value: Any, clearable: bool = True,
+              placeholder: str | None = None, wide: bool = False) -> html.Div:
+    return html.Div(
+        [
+            html.Label(label, className="filter-label"),
+            dcc.Dropdown(id={"type": ids.FILTER, "name": name}, options=options, value=value,
+                         clearable=clearable, placeholder=placeholder, className="filter-dropdown"),
+        ],
+        className="filter wide" if wide else "filter",
+        id=f"filter-wrap-{name}",
+    )

@@ -1,0 +1,128 @@
+"""Tổng quan: a card per indicator with a target, the status counts and reporting completeness."""
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import pandas as pd
+from dash import html
+
+from dashboard import data, ids
+from dashboard.components import data_table, filter_bar, note, page, safe_page, warehouse
+from dashboard.findings import STATUS_COLOURS, STATUS_NAMES, level_name
+from dashboard.i18n import t
+from dashboard.tables import display
+from etl.periods import parse_code
+from etl.vnformat import fmt_date, fmt_int, fmt_pct, fmt_points
+
+dash.register_page(__name__, path="/", name="Tổng quan", title="Tổng quan", order=0)
+
+STATUS_RANK = {"behind": 0, "near": 1, "met": 2, "no_data": 3}
+
+
+@safe_page
+def layout(**query: Any) -> html.Div:
+    wh = warehouse()
+    f = data.resolve_filters(wh, query)
+    lang = f.lang
+    bar = filter_bar(wh, f, ["period", "plan"])
+    if f.period is None:
+        return page(t("nav_overview", lang), note(t("no_data", lang)), filters=bar)
+    period = parse_code(f.period)
+    label = period.label(lang)
+    codes = [f.period, period.previous().code, period.year_before().code]
+    rows = data.progress(wh, codes, f.plan)
+    cards = overview_rows(rows, f.period, codes[1], codes[2])
+    names = data.indicator_names(wh, lang)
+    if cards.empty:
+        body: list[Any] = [note(t("no_data_period", lang, period=label))]
+    else:
+        body = [
+            html.Div(summary_sentence(cards, lang), id=ids.OVERVIEW_SUMMARY, className="summary"),
+            completeness_line(data.completeness(wh), period, lang),
+            html.Div([indicator_card(code, names.get(code, code), part, lang)
+                      for code, part in _in_catalog_order(cards, names)],
+                     id=ids.OVERVIEW_CARDS, className="cards"),
+            data_table("overview", _table(cards, names, lang), lang, folded=True),
+        ]
+    return page(t("overview_title", lang, period=label), *body, filters=bar)
+
+
+def overview_rows(rows: pd.DataFrame, current: str, previous: str, year_before: str) -> pd.DataFrame:
+    """Gives the current period's (indicator, level) rows that have a target, with the value of
+    the previous period and of the same period a year before beside them."""
+    now = rows[(rows["period"] == current) & rows["target"].notna()].copy()
+    keyed = rows.set_index(["period", "indicator_code", "level"])["value"]
+    now["value_previous"] = [keyed.get((previous, r.indicator_code, r.level)) for r in now.itertuples()]
+    now["value_year_before"] = [keyed.get((year_before, r.indicator_code, r.level)) for r in now.itertuples()]
+    now["change_previous"] = now["value"] - pd.to_numeric(now["value_previous"])
+    now["change_year_before"] = now["value"] - pd.to_numeric(now["value_year_before"])
+    now["status"] = now["status"].fillna("no_data")
+    return now
+
+
+def summary_sentence(cards: pd.DataFrame, lang: str) -> html.Div:
+    counts = cards["status"].value_counts()
+    badges = [
+        html.Span(f"{STATUS_NAMES[lang][s]}: {fmt_int(int(counts.get(s, 0)), lang)}", className="badge",
+                  style={"backgroundColor": STATUS_COLOURS[s]})
+        for s in ("met", "near", "behind", "no_data")
+    ]
+    sentence = t("targets_summary", lang, **{s: fmt_int(int(counts.get(s, 0)), lang)
+                                             for s in ("met", "near", "behind", "no_data")})
+    return html.Div([html.Span(sentence, className="summary-sentence"), html.Div(badges, className="badges")])
+
+
+def completeness_line(frame: pd.DataFrame, period, lang: str) -> html.Div:
+    quarters = [q.code for q in period.quarters()]
+    rows = frame[frame["period"].isin(quarters)]
+    if rows.empty:
+        return html.Div()
+    rows = rows[rows["period"] == rows["period"].max()]
+    expected, reported, on_time = (int(rows[c].sum()) for c in ("units_expected", "units_reported", "units_on_time"))
+    text = t("completeness_summary", lang, reported=fmt_int(reported, lang), expected=fmt_int(expected, lang),
+             rate=fmt_pct(reported / expected if expected else None, lang), on_time=fmt_int(on_time, lang))
+    return html.Div(html.A(text, href=f"/bao-cao?lang={lang}&period={rows['period'].iloc[0]}"), className="completeness")
+
+
+def indicator_card(code: str, name: str, part: pd.DataFrame, lang: str) -> html.Div:
+    worst = min(part["status"], key=lambda s: STATUS_RANK.get(s, 3))
+    lines = []
+    for row in part.sort_values("level", key=lambda s: s.map({"province": 0, "district": 1, "commune": 2})).itertuples():
+        deadline = fmt_date(pd.Timestamp(row.deadline).date(), lang) if pd.notna(row.deadline) else "–"
+        lines.append(html.Div([
+            html.Div([
+                html.Span(level_name(row.level, lang, capitalise=True), className="card-level"),
+                html.Span(fmt_pct(_f(row.value), lang), className="card-value"),
+                html.Span(STATUS_NAMES[lang][row.status], className="badge",
+                          style={"backgroundColor": STATUS_COLOURS[row.status]}),
+            ], className="card-line-head"),
+            html.Div(t("target_by", lang, target=fmt_pct(row.target, lang, 0), deadline=deadline)
+                     + (f" ({row.doc_number})" if isinstance(row.doc_number, str) else ""), className="card-target"),
+            html.Div(f"{fmt_points(_f(row.change_previous), lang)} {t('vs_previous', lang)} · "
+                     f"{fmt_points(_f(row.change_year_before), lang)} {t('vs_year_before', lang)}",
+                     className="card-change"),
+        ], className="card-line"))
+    return html.Div([html.H3(name, className="card-title"), *lines], className="card",
+                    style={"borderLeftColor": STATUS_COLOURS.get(worst, STATUS_COLOURS["no_data"])},
+                    id=f"card-{code}")
+
+
+def _in_catalog_order(cards: pd.DataFrame, names: dict[str, str]):
+    order = {code: i for i, code in enumerate(names)}
+    for code in sorted(cards["indicator_code"].unique(), key=lambda c: order.get(c, 99)):
+        yield code, cards[cards["indicator_code"] == code]
+
+
+def _table(cards: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
+    frame = cards.assign(indicator=cards["indicator_code"].map(names))
+    return display(frame, {
+        "indicator": ("col_indicator", "text"), "level": ("col_level", "level"), "value": ("col_value", "pct"),
+        "target": ("col_target", "pct"), "deadline": ("col_deadline", "date"), "status": ("col_status", "status"),
+        "change_previous": ("col_change_prev", "pct"), "change_year_before": ("col_change_year", "pct"),
+        "doc_number": ("col_doc", "text"),
+    }, lang)
+
+
+def _f(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)

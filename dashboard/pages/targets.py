@@ -1,0 +1,58 @@
+"""Chỉ tiêu theo cấp: per indicator, each level against its target, the trajectory, the trend."""
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import html
+
+from dashboard import data, figures, ids
+from dashboard.components import chart, filter_bar, note, page, safe_page, warehouse
+from dashboard.i18n import t
+from dashboard.tables import display
+from etl.periods import parse_code
+
+dash.register_page(__name__, path="/chi-tieu", name="Chỉ tiêu theo cấp", title="Chỉ tiêu theo cấp", order=1)
+
+LEVEL_COLUMNS = {
+    "level": ("col_level", "level"), "value": ("col_value", "pct"), "target": ("col_target", "pct"),
+    "expected": ("col_expected", "pct"), "deadline": ("col_deadline", "date"), "status": ("col_status", "status"),
+    "doc_number": ("col_doc", "text"), "units_reporting": ("col_units", "int"),
+}
+TREND_COLUMNS = {
+    "period": ("col_period", "period"), "level": ("col_level", "level"), "value": ("col_value", "pct"),
+    "target": ("col_target", "pct"), "expected": ("col_expected", "pct"), "status": ("col_status", "status"),
+}
+
+
+@safe_page
+def layout(**query: Any) -> html.Div:
+    wh = warehouse()
+    f = data.resolve_filters(wh, query)
+    lang = f.lang
+    bar = filter_bar(wh, f, ["period", "plan", "indicator"])
+    if f.period is None:
+        return page(t("nav_targets", lang), note(t("no_data", lang)), filters=bar)
+    label = parse_code(f.period).label(lang)
+    names = data.indicator_names(wh, lang)
+    now = data.progress(wh, [f.period], f.plan)
+    history = data.trend(wh, f.plan)
+    with_target = set(history.loc[history["target"].notna(), "indicator_code"]) | set(
+        now.loc[now["target"].notna(), "indicator_code"])
+    # The chosen indicator first, then every other indicator that has a target.
+    order = [f.indicator] + [c for c in names if c in with_target and c != f.indicator]
+    sections = []
+    for code in order:
+        name = names.get(code, code)
+        rows = now[(now["indicator_code"] == code) & (now["value"].notna() | now["target"].notna())]
+        trend_rows = history[history["indicator_code"] == code]
+        sections.append(html.Section([
+            html.H2(name, className="section-title"),
+            html.Div([
+                chart(f"levels-{code}", figures.level_chart(rows, name, lang) if not rows.empty else None,
+                      display(rows, LEVEL_COLUMNS, lang), lang, t("no_data_period", lang, period=label)),
+                chart(f"trend-{code}", figures.trend_chart(trend_rows, name, lang) if not trend_rows.empty else None,
+                      display(trend_rows, TREND_COLUMNS, lang), lang),
+            ], className="two-up"),
+        ], className="indicator-section", id=f"section-{code}"))
+    return page(t("targets_title", lang, period=label), html.Div(sections, id=ids.TARGETS_LIST), filters=bar)

@@ -1,0 +1,75 @@
+"""One unit's page (/don-vi/<unit_key>): its trend, the units under it, its submissions."""
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import pandas as pd
+from dash import dcc, html
+
+from dashboard import data, figures, ids
+from dashboard.components import chart, data_table, filter_bar, note, page, safe_page, warehouse
+from dashboard.findings import level_name
+from dashboard.i18n import t
+from dashboard.tables import display
+from etl.periods import parse_code
+from etl.vnformat import fmt_date
+
+dash.register_page(__name__, path_template="/don-vi/<unit_key>", name="Đơn vị", title="Đơn vị", order=9)
+
+TREND_COLUMNS = {"period": ("col_period", "period"), "value": ("col_value", "pct"),
+                 "target": ("col_target", "pct"), "status": ("col_status", "status")}
+SUBMISSION_COLUMNS = {"period": ("col_period", "period"), "file_name": ("col_file", "text"),
+                      "submitted_at": ("col_submitted", "date"), "status": ("col_state", "text")}
+
+
+@safe_page
+def layout(unit_key: str | None = None, **query: Any) -> html.Div:
+    wh = warehouse()
+    f = data.resolve_filters(wh, query)
+    lang = f.lang
+    info = data.unit(wh, unit_key) if unit_key else None
+    if info is None:
+        return page(t("nav_units", lang), note(t("unknown_unit", lang, unit=unit_key or "")))
+    bar = filter_bar(wh, f, ["period", "indicator"])
+    names = data.indicator_names(wh, lang)
+    name = names.get(f.indicator, f.indicator)
+    label = parse_code(f.period).label(lang) if f.period else ""
+    trend = data.unit_trend(wh, unit_key)
+    trend = trend[trend["indicator_code"] == f.indicator]
+    scope = "unit" if (trend["scope"] == "unit").any() and not info["is_root"] else "area"
+    trend = trend[trend["scope"] == scope]
+    header = _header(info, lang)
+    children = data.unit_children(wh, unit_key, f.period) if f.period else pd.DataFrame()
+    body = [header, chart(ids.UNIT_TREND, figures.unit_trend_chart(trend, name, lang) if trend["value"].notna().any() else None,
+                          display(trend, TREND_COLUMNS, lang), lang)]
+    if not children.empty:
+        kids = children[children["indicator_code"].notna()].assign(
+            indicator=lambda d: d["indicator_code"].map(names))
+        body.append(html.H2(t("units_below", lang), className="section-title"))
+        if kids.empty:
+            body.append(note(t("no_data_period", lang, period=label)))
+        else:
+            body.append(chart(ids.UNIT_CHILDREN, figures.heatmap_chart(kids, names, lang),
+                              display(kids, {"unit_name": ("col_unit", "text"), "indicator": ("col_indicator", "text"),
+                                             "value": ("col_value", "pct"), "target": ("col_target", "pct"),
+                                             "status": ("col_status", "status")}, lang), lang,
+                              hint=t("click_hint", lang)))
+    submissions = data.unit_submissions(wh, unit_key)
+    body.append(html.H2(t("submissions", lang), className="section-title"))
+    body.append(data_table(ids.UNIT_SUBMISSIONS, display(submissions, SUBMISSION_COLUMNS, lang), lang)
+                if not submissions.empty else note(t("no_data", lang)))
+    return page(t("unit_page_title", lang, unit=info["unit_name"], period=label), *body, filters=bar)
+
+
+def _header(info: dict[str, Any], lang: str) -> html.Div:
+    parts: list[Any] = [dcc.Link(t("back_to_units", lang), href=f"/don-vi?lang={lang}", className="back")]
+    facts = [level_name(info["level"], lang, capitalise=True), info["unit_code"]]
+    valid = f"{fmt_date(pd.Timestamp(info['valid_from']).date(), lang)} – " + (
+        fmt_date(pd.Timestamp(info["valid_to"]).date(), lang) if pd.Timestamp(info["valid_to"]).year < 9000 else "")
+    facts.append(valid)
+    parts.append(html.Span(" · ".join(str(x) for x in facts), className="unit-facts"))
+    if isinstance(info.get("parent_key"), str) and info["parent_key"]:
+        parts.append(html.Span([f" · {t('parent', lang)}: ",
+                                dcc.Link(info["parent_name"], href=f"/don-vi/{info['parent_key']}?lang={lang}")]))
+    return html.Div(parts, className="unit-header")

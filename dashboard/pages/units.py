@@ -1,0 +1,55 @@
+"""So sánh đơn vị: units of a level ranked on one indicator, a status heatmap, and the map note."""
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import html
+
+from dashboard import data, figures, ids
+from dashboard.components import chart, filter_bar, note, page, safe_page, warehouse
+from dashboard.findings import level_name
+from dashboard.i18n import t
+from dashboard.tables import display
+from etl.periods import parse_code
+
+dash.register_page(__name__, path="/don-vi", name="So sánh đơn vị", title="So sánh đơn vị", order=2)
+
+RANK_COLUMNS = {
+    "unit_name": ("col_unit", "text"), "parent_name": ("col_parent", "text"), "value": ("col_value", "pct"),
+    "target": ("col_target", "pct"), "status": ("col_status", "status"), "unit_key": ("col_code", "text"),
+}
+HEAT_COLUMNS = {
+    "unit_name": ("col_unit", "text"), "indicator": ("col_indicator", "text"), "value": ("col_value", "pct"),
+    "target": ("col_target", "pct"), "status": ("col_status", "status"),
+}
+
+
+@safe_page
+def layout(**query: Any) -> html.Div:
+    wh = warehouse()
+    f = data.resolve_filters(wh, query)
+    lang = f.lang
+    bar = filter_bar(wh, f, ["period", "level", "unit", "indicator"])
+    if f.period is None:
+        return page(t("nav_units", lang), note(t("no_data", lang)), filters=bar)
+    label = parse_code(f.period).label(lang)
+    names = data.indicator_names(wh, lang)
+    parent = f.unit if f.level == "commune" else None
+    rows = data.unit_progress(wh, f.period, f.level, parent)
+    if rows.empty:
+        message = t("no_data_period", lang, period=f"{level_name(f.level, lang, capitalise=True)}, {label}")
+        return page(t("units_title", lang, period=label), note(message), filters=bar)
+    one = rows[rows["indicator_code"] == f.indicator]
+    heat = rows.assign(indicator=rows["indicator_code"].map(names))
+    name = names.get(f.indicator, f.indicator)
+    body = [
+        chart(ids.UNITS_RANKING, figures.ranking_chart(one, f.level, name, lang) if one["value"].notna().any() else None,
+              display(one.sort_values("value", ascending=False), RANK_COLUMNS, lang), lang,
+              t("no_data_period", lang, period=f"{name}, {label}"), hint=t("click_hint", lang)),
+        chart(ids.UNITS_HEATMAP, figures.heatmap_chart(heat, names, lang),
+              display(heat.sort_values(["unit_name", "indicator"]), HEAT_COLUMNS, lang), lang,
+              hint=t("click_hint", lang)),
+        note(t("map_note", lang), "muted"),
+    ]
+    return page(t("units_title", lang, period=label), *body, filters=bar)

@@ -1,0 +1,67 @@
+"""Display tables: a view's frame turned into translated headers and Vietnamese-formatted cells.
+What the grid shows is what its CSV holds."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Callable
+
+import pandas as pd
+
+from dashboard.findings import STATUS_NAMES, level_name
+from dashboard.i18n import t
+from etl.periods import parse_code
+from etl.vnformat import fmt_date, fmt_int, fmt_pct
+
+
+def display(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], lang: str) -> pd.DataFrame:
+    """Gives frame's columns (key → (i18n header key, kind)) formatted for people.
+    kinds: text, int, pct, date, period, level, status."""
+    out = {}
+    for column, (header, kind) in columns.items():
+        if column not in frame:
+            continue
+        out[t(header, lang)] = [_FORMATS[kind](value, lang) for value in frame[column]]
+    return pd.DataFrame(out)
+
+
+def _text(value: Any, lang: str) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _int(value: Any, lang: str) -> str:
+    return fmt_int(None if pd.isna(value) else value, lang)
+
+
+def _pct(value: Any, lang: str) -> str:
+    return fmt_pct(None if value is None or pd.isna(value) else float(value), lang)
+
+
+def _date(value: Any, lang: str) -> str:
+    if value is None or (not isinstance(value, (date, datetime)) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, datetime):
+        value = value.date()
+    return fmt_date(value, lang)
+
+
+def _period(value: Any, lang: str) -> str:
+    try:
+        return parse_code(str(value)).label(lang)
+    except ValueError:
+        return _text(value, lang)
+
+
+def _level(value: Any, lang: str) -> str:
+    return level_name(value, lang, capitalise=True) if value in ("province", "district", "commune") else _text(value, lang)
+
+
+def _status(value: Any, lang: str) -> str:
+    return STATUS_NAMES[lang].get(value, STATUS_NAMES[lang]["no_data"]) if isinstance(value, str) else STATUS_NAMES[lang]["no_data"]
+
+
+_FORMATS: dict[str, Callable[[Any, str], str]] = {
+    "text": _text, "int": _int, "pct": _pct, "date": _date, "period": _period, "level": _level,
+    "status": _status,
+}
