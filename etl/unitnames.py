@@ -191,7 +191,7 @@ class UnitMatcher:
         for key, code, name, short, unit_type, level, is_root, parent in rows:
             unit = _Unit(key, name, unit_type, level, bool(is_root), parent)
             self._names[normalise_name(short)].append(unit)
-            self._folded[fold_name(short)].append(unit)
+            self._folded[fold_name(short).replace(" ", "")].append(unit)
             self._codes[code.upper()].append(unit)
             if code.isdigit():
                 self._bare_codes[code.lstrip("0") or "0"].append(unit)
@@ -214,7 +214,7 @@ class UnitMatcher:
         """Gives the unit a written name means; a prefix, when written, must be the unit's type."""
         prefix, short = split_prefix(name)
         norm = normalise_name(short)
-        units = self._names.get(norm) or self._folded.get(fold_name(short)) or self._aliases.get(norm) or []
+        units = self._names.get(norm) or self._folded.get(fold_name(short).replace(" ", "")) or self._aliases.get(norm) or []
         if level_hint:
             units = [u for u in units if u.level == level_hint]
         if prefix and units:

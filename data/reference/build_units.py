@@ -139,7 +139,7 @@ def province_lineage(old_rows: list[dict], new_rows: list[dict], pairs: list[dic
 
 
 class _NameIndex:
-    """Finds a unit code by written name: prefixed key, then short key, then ASCII key, each only if unique."""
+    """Finds a unit code by written name: prefixed key, then short key, then ASCII key without spaces, each only if unique."""
 
     def __init__(self, rows) -> None:
         self.keys: list[dict[object, set[str]]] = [collections.defaultdict(set) for _ in range(3)]
@@ -150,7 +150,8 @@ class _NameIndex:
     @staticmethod
     def _keys(unit_type: str | None, short: str) -> tuple:
         kind = {"thanh_pho_tw": "thanh_pho"}.get(unit_type or "", unit_type)
-        return (kind, normalise_name(short)), normalise_name(short), fold_name(short)
+        # Spaces go last: "EaBar" is "Ea Bar", "KBang" is "K'Bang".
+        return (kind, normalise_name(short)), normalise_name(short), fold_name(short).replace(" ", "")
 
     def find(self, name: str, aliases: dict[str, str] | None = None) -> str | None:
         kind, short = split_prefix(name)
