@@ -107,8 +107,8 @@ def _closing(doc, model: ReportModel) -> None:
                   "- UBND các xã, phường;", f"- Lưu: VT, {model.agency.short}."]
     for line in recipients:
         _cell_line(left, line, size=11, align="left")
-    right.paragraphs[0].paragraph_format.space_before = Pt(6)
     _cell_line(right, "GIÁM ĐỐC", size=14, bold=True, first=True)
+    right.paragraphs[0].paragraph_format.space_before = Pt(6)
     for _ in range(4):
         _cell_line(right, "", size=14)
 
