@@ -10,6 +10,7 @@ from etl.layouts.common import find_report_date, fold, is_date_line, text_of
 from etl.periods import parse_text
 from etl.read import SheetGrid
 from etl.records import Issue, RawRow, RawValue, RecognisedSheet, a1
+from etl.vnformat import parse_count
 
 HEADER_SCAN_ROWS = 40
 NAME_HEADERS = {"don vi", "ten don vi", "dia phuong", "ten dia phuong", "co quan", "co quan don vi", "ten co quan",
@@ -17,7 +18,8 @@ NAME_HEADERS = {"don vi", "ten don vi", "dia phuong", "ten dia phuong", "co quan
                 "don vi hanh chinh", "ten don vi hanh chinh"}
 CODE_HEADERS = {"ma", "ma don vi", "ma dvhc", "ma so", "ma don vi hanh chinh", "ma hanh chinh", "ma gso", "ma co quan"}
 TOTAL_WORDS = ("tong cong", "cong", "tong so", "tong", "toan tinh", "tong toan tinh")
-STOP_WORDS = ("ghi chu", "nguoi lap", "nguoi lap bieu", "thu truong", "giam doc", "kt giam doc", "noi nhan", "luu")
+STOP_WORDS = ("ghi chu", "nguoi lap", "nguoi lap bieu", "thu truong", "giam doc", "kt giam doc", "pho giam doc",
+              "chu tich", "kt chu tich", "tm uy ban", "tm ubnd", "noi nhan", "luu vt")
 _COLUMN_NUMBER = re.compile(r"^\(?\s*\d{1,2}\s*\)?$")
 
 
@@ -104,8 +106,11 @@ def _unit_rows(sheet, start, metric_cols, name_col, code_col) -> tuple[list[RawR
         code = text_of(sheet.cell(row_index, code_col)) if code_col is not None else ""
         cells = {col: sheet.cell(row_index, col) for col in metric_cols}
         has_values = any(text_of(value) for value in cells.values())
-        first_text = fold(" ".join(text_of(v) for v in sheet.rows[row_index][:3] if isinstance(v, str)))
-        if first_text.startswith(STOP_WORDS) and not has_values:
+        # Notes and the signature block end the table: a row with a stop phrase anywhere (the
+        # signer's title often sits above a metric column) and no number in a metric cell.
+        texts = [fold(v) for v in sheet.rows[row_index] if isinstance(v, str) and v.strip()]
+        if any(t.startswith(STOP_WORDS) for t in texts) and \
+                not any(parse_count(v).value is not None for v in cells.values()):
             break
         if not has_values and not code:
             continue  # blank row, or a title inside the table
@@ -113,12 +118,19 @@ def _unit_rows(sheet, start, metric_cols, name_col, code_col) -> tuple[list[RawR
             continue
         values = tuple(RawValue(metric, cells[col], a1(row_index, col)) for col, metric in metric_cols.items())
         cell = a1(row_index, name_col if name_col is not None else code_col)
-        record = RawRow(code or None, name or None, cell, values)
-        if not code and fold(name) in TOTAL_WORDS or fold(name).startswith(("tong cong", "tong so")):
-            totals.append(record)
+        # A total row's label may sit in the name, the code or the STT column (often merged).
+        lead = [text_of(sheet.cell(row_index, col)) for col in range(min(metric_cols))]
+        total_label = next((t for t in lead if _is_total_label(t)), None)
+        if total_label:
+            totals.append(RawRow(None, total_label, cell, values))
         else:
-            rows.append(record)
+            rows.append(RawRow(code or None, name or None, cell, values))
     return rows, totals
+
+
+def _is_total_label(text: str) -> bool:
+    folded = fold(text)
+    return folded in TOTAL_WORDS or folded.startswith(("tong cong", "tong so"))
 
 
 def _is_column_numbers(row: list[object]) -> bool:
