@@ -121,7 +121,9 @@ def _resolve_unit(row: RawRow, period: Period, matcher: UnitMatcher, matchers: M
         return match.unit_key
     elsewhere = matchers.any_time()
     other = elsewhere.match_code(row.unit_code) if row.unit_code else elsewhere.match_name(row.unit_name or "")
-    if match.reason == "not_found" and other.unit_key:
+    # A name of another era may still match a unit of this period with another prefix
+    # ("Huyện Chư Sê" in 2025Q3 meets the new "Xã Chư Sê"): it names a unit of another era.
+    if match.reason in ("not_found", "prefix_mismatch") and other.unit_key:
         issues.append(Issue("error", "unit_not_active", sheet, row.cell,
                             f"Đơn vị \"{written}\" không tồn tại trong kỳ {period.label('vi')} (đơn vị trước hoặc sau sắp xếp ngày 01/7/2025).",
                             f"Unit \"{written}\" did not exist in {period.label('en')} (a unit from before or after the 1 July 2025 reform)."))

@@ -117,6 +117,17 @@ _REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"
 _REL_ALT = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"', re.S)
 _CELL = re.compile(rb'<c\b([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+_VALUE = re.compile(rb'<v\b[^>]*>([^<]*)</v>', re.S)
+_STRING_TYPE = re.compile(rb'\bt="str"')
+
+
+def _has_cached_value(attributes: bytes, body: bytes) -> bool:
+    """A formula's cached value is a non-empty <v>; an empty <v></v> (as openpyxl writes) is
+    none, unless the cell is typed as a string result (a formula giving "")."""
+    found = _VALUE.search(body)
+    if not found:
+        return False
+    return bool(found.group(1).strip()) or bool(_STRING_TYPE.search(attributes))
 
 
 def _formulas_without_value(archive: zipfile.ZipFile) -> dict[str, list[str]]:
@@ -141,7 +152,7 @@ def _formulas_without_value(archive: zipfile.ZipFile) -> dict[str, list[str]]:
             continue
         cells = []
         for attributes, body in _CELL.findall(xml):
-            if body and (b"<f>" in body or b"<f " in body) and b"<v" not in body:
+            if body and (b"<f>" in body or b"<f " in body) and not _has_cached_value(attributes, body):
                 ref = _REF.search(attributes)
                 cells.append(ref.group(1).decode() if ref else "?")
         if cells:
