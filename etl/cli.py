@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Optional
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -42,12 +43,13 @@ def init(province: str = typer.Option(..., "--province", help="Tên hoặc mã t
     """Tạo kho dữ liệu cho một tỉnh / create a warehouse for one province."""
     from etl.catalog import CatalogError
     from etl.units import UnitError
-    from etl.warehouse import init_warehouse
+    from etl.warehouse import init_warehouse, publish_snapshot
 
     try:
         counts = init_warehouse(db, province)
     except (UnitError, CatalogError) as error:
         _usage_error(str(error))
+    publish_snapshot(db)
     err.print(f"Đã tạo kho {db}: {counts}")
 
 
@@ -82,7 +84,7 @@ def load(paths: list[Path] = typer.Argument(..., help="Tệp hoặc thư mục .
     """Kiểm tra và nạp tệp báo cáo / check and load workbooks."""
     from etl.load import Loader, expand_paths
     from etl.periods import parse_code
-    from etl.warehouse import connect
+    from etl.warehouse import connect, publish_snapshot
 
     if period:
         try:
@@ -100,7 +102,10 @@ def load(paths: list[Path] = typer.Argument(..., help="Tệp hoặc thư mục .
     files = expand_paths(paths)
     if not files:
         _usage_error("Không có tệp nào để nạp.")
-    con = connect(db)
+    try:
+        con = connect(db)
+    except duckdb.IOException:
+        _usage_error(f"Kho dữ liệu {db} đang được một tiến trình khác ghi; hãy thử lại sau. / The warehouse is being written by another process.")
     try:
         loader = Loader(con, submitted_by=by)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -109,6 +114,7 @@ def load(paths: list[Path] = typer.Argument(..., help="Tệp hoặc thư mục .
             reports = loader.load_files(files, period, submitted_on, on_file=lambda _: progress.advance(task))
     finally:
         con.close()
+    publish_snapshot(db)
     if as_json:
         print(json.dumps([r.as_json(lang) for r in reports], ensure_ascii=False, indent=2))
     else:
@@ -137,8 +143,10 @@ def demo(db: Path = DbOption,
          workdir: Path = typer.Option(Path("data/demo"), "--workdir", help="Thư mục ghi các tệp mẫu")) -> None:
     """Tạo tỉnh mẫu Gia Lai, nạp qua bộ nạp thật và mở bảng điều khiển."""
     from etl.demo import build_demo_warehouse
+    from etl.warehouse import publish_snapshot
 
     summary = build_demo_warehouse(db, workdir, progress=err)
+    publish_snapshot(db)
     err.print(f"Kho mẫu {db}: {summary}")
     if serve_after:
         serve(db=db, port=port)
@@ -148,11 +156,12 @@ def demo(db: Path = DbOption,
 def serve(db: Path = DbOption, port: int = typer.Option(8050, "--port")) -> None:
     """Mở bảng điều khiển tại http://127.0.0.1:PORT."""
     from dashboard.app import serve as serve_app
+    from etl.warehouse import reading_path
 
     if not db.exists():
         _usage_error(f"Chưa có kho dữ liệu {db}. Hãy chạy: make demo, hoặc govkpi init rồi govkpi load.")
     err.print(f"Bảng điều khiển: http://127.0.0.1:{port}")
-    serve_app(str(db), port=port)
+    serve_app(str(reading_path(db)), port=port)
 
 
 @app.command()
@@ -164,6 +173,7 @@ def export(kind: str = typer.Argument(..., help="pptx | xlsx | docx | pdf"),
     """Xuất bộ trình chiếu, sổ Excel, báo cáo Word/PDF / export deck and reports."""
     from dashboard.exports import export as do_export
     from etl.periods import parse_code
+    from etl.warehouse import reading_path
 
     if kind not in ("pptx", "xlsx", "docx", "pdf"):
         _usage_error("Loại xuất phải là pptx, xlsx, docx hoặc pdf.")
@@ -174,7 +184,7 @@ def export(kind: str = typer.Argument(..., help="pptx | xlsx | docx | pdf"),
     if not db.exists():
         _usage_error(f"Chưa có kho dữ liệu {db}.")
     try:
-        path = do_export(kind, period, str(db), str(output), lang)
+        path = do_export(kind, period, str(reading_path(db)), str(output), lang)
     except RuntimeError as error:  # e.g. LibreOffice missing for PDF: the message says how to install it
         _usage_error(str(error))
     err.print(f"Đã xuất {path}")

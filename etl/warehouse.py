@@ -90,6 +90,40 @@ def install_periods(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     con.execute("INSERT INTO period_parts SELECT * FROM parts")
 
 
+def snapshot_path(db_path: str | Path) -> Path:
+    """Gives the read snapshot beside a warehouse: data/warehouse.duckdb → data/warehouse.read.duckdb."""
+    path = Path(db_path)
+    return path.with_name(path.stem + ".read" + path.suffix)
+
+
+def reading_path(db_path: str | Path) -> Path:
+    """Gives the file readers should open: the snapshot when there is one."""
+    snapshot = snapshot_path(db_path)
+    return snapshot if snapshot.exists() else Path(db_path)
+
+
+def publish_snapshot(db_path: str | Path) -> Path:
+    """Copies the warehouse to its read snapshot and swaps it in atomically.
+
+    DuckDB lets one process write a file or many read it, never both: the dashboard and the
+    exports read the snapshot, so a load can run while they serve, and they see the new data
+    when the file changes (they reopen on a new mtime)."""
+    import os
+    import shutil
+
+    path = Path(db_path)
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    snapshot = snapshot_path(path)
+    staging = snapshot.with_name(snapshot.name + ".tmp")
+    shutil.copyfile(path, staging)
+    os.replace(staging, snapshot)
+    return snapshot
+
+
 def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
