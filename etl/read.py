@@ -60,6 +60,10 @@ def read_workbook(path: Path) -> Workbook | Issue:
     if size > MAX_FILE_BYTES:
         return _error("too_large", path, vi=f"Tệp quá lớn ({size / 1048576:,.1f} MB; tối đa {MAX_FILE_BYTES // 1048576} MB).",
                       en=f"The file is too large ({size / 1048576:,.1f} MB; at most {MAX_FILE_BYTES // 1048576} MB).")
+    if head == OLE_SIGNATURE and not _ole_encrypted(path):
+        return _error("unsupported_format", path,
+                      vi="Tệp thực chất là định dạng Excel cũ (.xls) hoặc tệp Office khác, chỉ mang đuôi .xlsx. Hãy mở tệp và lưu lại dưới dạng .xlsx (Excel Workbook).",
+                      en="The file is really an old Excel (.xls) or other Office file named .xlsx. Open it and save it as .xlsx (Excel Workbook).")
     if head == OLE_SIGNATURE:
         return _error("encrypted", path, vi="Tệp được đặt mật khẩu (mã hóa). Hãy gỡ mật khẩu rồi gửi lại.",
                       en="The workbook is password-protected (encrypted). Remove the password and send it again.")
@@ -90,6 +94,13 @@ def read_workbook(path: Path) -> Workbook | Issue:
         return _error("corrupt", path, vi=f"Tệp bị hỏng, không đọc được nội dung ({type(error).__name__}).",
                       en=f"The file is corrupt and cannot be read ({type(error).__name__}).")
     return Workbook(path, sheets)
+
+
+def _ole_encrypted(path: Path) -> bool:
+    """An encrypted .xlsx is an OLE file holding the streams EncryptionInfo and EncryptedPackage
+    (their directory names are UTF-16LE); any other OLE file is an old-format document."""
+    data = path.read_bytes()
+    return "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data
 
 
 def _error(code: str, path: Path, vi: str, en: str) -> Issue:

@@ -291,7 +291,9 @@ def bomb_copy(source: Path, target: Path, inflated_mb: int = 400) -> Path:
             if info.filename == "xl/worksheets/sheet1.xml":
                 continue
             bomb.writestr(info, original.read(info.filename))
-        with bomb.open(zipfile.ZipInfo("xl/worksheets/sheet1.xml"), "w", force_zip64=True) as member:
+        info = zipfile.ZipInfo("xl/worksheets/sheet1.xml")
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with bomb.open(info, "w", force_zip64=True) as member:
             member.write(b"<worksheet><sheetData>")
             chunk = b" " * (1 << 20)
             for _ in range(inflated_mb):
