@@ -26,6 +26,8 @@ def group_figure(indicators: list[IndicatorReport], lang: str = "vi") -> go.Figu
     for indicator in indicators:
         short = _wrap(_short_name(indicator.name, 44), 20)
         for row in indicator.levels:
+            if row.value is None:  # a target without data is stated in the text, not drawn
+                continue
             categories.append(f"{short}<br>{level_label(row.level, lang)}")
             values.append(row.value)
             targets.append(row.target)

@@ -141,11 +141,13 @@ def _overall(doc, model: ReportModel, number: str, charts: bool) -> None:
 def _results(doc, model: ReportModel, number: str, charts: bool) -> None:
     _heading(doc, f"{number}. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU")
     groups = model.groups()
-    pictures: list[bytes] = []
-    if charts and groups:
+    drawn = [g for g, (_, indicators) in enumerate(groups, start=1) if any(i.has_data for i in indicators)]
+    pictures: dict[int, bytes] = {}
+    if charts and drawn:
         from dashboard.exports.charts import group_figure, to_png
 
-        pictures = to_png([group_figure(indicators, model.lang) for _, indicators in groups])
+        figures = [group_figure(groups[g - 1][1], model.lang) for g in drawn]
+        pictures = dict(zip(drawn, to_png(figures)))
     for g, (group, indicators) in enumerate(groups, start=1):
         _heading(doc, f"{g}. {group}", upper=False)
         for indicator in indicators:
@@ -153,12 +155,12 @@ def _results(doc, model: ReportModel, number: str, charts: bool) -> None:
                 doc.add_paragraph(f"- {sentence}")
         _caption(doc, f"Bảng {g}. Kết quả thực hiện nhóm chỉ tiêu {group.lower()}, {model.period_label}")
         _results_table(doc, indicators, model.lang)
-        if pictures:
+        if g in pictures:
             para = doc.add_paragraph()
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             para.paragraph_format.first_line_indent = Cm(0)
-            para.add_run().add_picture(BytesIO(pictures[g - 1]), width=Cm(16))
-            _caption(doc, f"Biểu đồ {g}. Thực hiện so với chỉ tiêu, nhóm {group.lower()}, {model.period_label}")
+            para.add_run().add_picture(BytesIO(pictures[g]), width=Cm(16))
+            _caption(doc, f"Biểu đồ {drawn.index(g) + 1}. Thực hiện so với chỉ tiêu, nhóm {group.lower()}, {model.period_label}")
 
 
 def _lagging(doc, model: ReportModel, number: str, charts: bool) -> None:

@@ -94,6 +94,11 @@ class IndicatorReport:
             for r in self.levels
         ]
 
+    @property
+    def has_data(self) -> bool:
+        """Whether any level has a value in the period (a target without data gets no chart)."""
+        return any(r.value is not None for r in self.levels)
+
     def trend_periods(self) -> list[str]:
         return sorted({p.period for p in self.trend})
 

@@ -37,7 +37,8 @@ def write_deck(model: ReportModel, out_path: str | Path) -> Path:
     _title_slide(prs, model)
     _summary_slide(prs, model)
     for indicator in model.indicators:
-        _indicator_slide(prs, model, indicator)
+        if indicator.has_data:
+            _indicator_slide(prs, model, indicator)
     _lagging_slide(prs, model)
     _missing_slide(prs, model)
     out = Path(out_path)
@@ -92,11 +93,18 @@ def _summary_slide(prs, model: ReportModel) -> None:
             p.alignment = PP_ALIGN.CENTER
             for r in p.runs:
                 r.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
-    caption = slide.shapes.add_textbox(left, top + 2 * (tile_h + gap), 2 * tile_w + gap, Inches(1.2))
+    caption = slide.shapes.add_textbox(left, top + 2 * (tile_h + gap), 2 * tile_w + gap, Inches(2.0))
     caption.text_frame.word_wrap = True
-    caption.text_frame.text = _status_caption(model)
-    caption.text_frame.paragraphs[0].runs[0].font.size = Pt(13)
-    caption.text_frame.paragraphs[0].runs[0].font.color.rgb = GREY
+    lines = [_status_caption(model)]
+    empty = [i for i in model.indicators if not i.has_data]
+    if empty:
+        docs = lambda i: ", ".join(sorted({r.doc_number for r in i.levels if r.doc_number}))
+        lines.append(w["no_data_list"] + "; ".join(f"{i.name} ({docs(i)})" for i in empty))
+    for i, line in enumerate(lines):
+        para = caption.text_frame.paragraphs[0] if i == 0 else caption.text_frame.add_paragraph()
+        para.text = line
+        para.runs[0].font.size = Pt(13)
+        para.runs[0].font.color.rgb = GREY
 
     # Reporting completeness, per level and for the province.
     x = Inches(6.6)

@@ -160,3 +160,12 @@ CREATE VIEW missing_reports AS
   LEFT JOIN s_reports r ON r.unit_key = e.unit_key AND r.period = e.period
   WHERE r.unit_key IS NULL;
 """
+
+
+def warehouse_for_tests(request, tmp_path_factory) -> Path:
+    """Gives the demo warehouse built through the real loader (the `demo_db` session fixture)
+    when the project provides it, else this module's sample with the views' shape."""
+    try:
+        return Path(request.getfixturevalue("demo_db"))
+    except Exception:  # no demo_db fixture (yet), or it could not build: use the sample
+        return build_sample(tmp_path_factory.mktemp("exports") / "sample.duckdb")

@@ -1,0 +1,110 @@
+"""The report: Decree 30/2020/NĐ-CP header, title and fonts; its sentences are the dashboard's
+(indicator_sentence) over the numbers of level_progress; tables and chart pictures per group."""
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+import duckdb
+import pytest
+from docx import Document
+
+from dashboard.exports import export
+from dashboard.exports.sample import warehouse_for_tests
+from dashboard.findings import indicator_sentence
+from etl.vnformat import fmt_date_long, fmt_pct
+
+PERIOD, OLD_PERIOD = "2025Q3", "2024Q4"
+MADE_ON = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def warehouse(request, tmp_path_factory):
+    return warehouse_for_tests(request, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def report(warehouse, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report") / "report.docx"
+    return Document(str(export("docx", PERIOD, str(warehouse), str(out), made_on=MADE_ON)))
+
+
+@pytest.fixture(scope="module")
+def old_report(warehouse, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report") / "old.docx"
+    return Document(str(export("docx", OLD_PERIOD, str(warehouse), str(out), made_on=MADE_ON)))
+
+
+def _header_text(doc) -> str:
+    return "\n".join(cell.text for row in doc.tables[0].rows for cell in row.cells)
+
+
+def _paragraphs(doc) -> list[str]:
+    return [p.text for p in doc.paragraphs]
+
+
+def test_header_follows_decree_30(report):
+    header = _header_text(report)
+    for line in ("UBND TỈNH GIA LAI", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                 "Độc lập - Tự do - Hạnh phúc", "/BC-SKHCN", f"Gia Lai, {fmt_date_long(MADE_ON)}"):
+        assert line in header
+    assert header.index("Số:") >= 0
+
+
+def test_agency_before_the_merger_is_the_ict_department(old_report):
+    header = _header_text(old_report)
+    assert "SỞ THÔNG TIN VÀ TRUYỀN THÔNG" in header and "/BC-STTTT" in header
+
+
+def test_title_names_the_quarter(report):
+    paragraphs = _paragraphs(report)
+    i = paragraphs.index("BÁO CÁO")
+    assert paragraphs[i + 1].replace("\n", " ").startswith("Kết quả thực hiện")
+    assert paragraphs[i + 1].endswith("quý III/2025")
+
+
+def test_body_is_times_new_roman_13_to_14(report):
+    normal = report.styles["Normal"].font
+    assert normal.name == "Times New Roman" and 13 <= normal.size.pt <= 14
+    for p in report.paragraphs:
+        for run in p.runs:
+            assert run.font.name in (None, "Times New Roman")
+            assert run.font.size is None or 11 <= run.font.size.pt <= 14
+
+
+def test_sentences_are_the_dashboards_over_level_progress(report, warehouse):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    rows = con.execute("SELECT i.name_vi, l.level, l.value, l.target, l.doc_number "
+                       "FROM level_progress l JOIN catalog_indicators i USING (indicator_code) "
+                       "WHERE l.period = ? AND l.target IS NOT NULL", [PERIOD]).fetchall()
+    con.close()
+    paragraphs = set(_paragraphs(report))
+    assert rows
+    for name, level, value, target, doc_number in rows:
+        assert f"- {indicator_sentence(name, level, value, target, doc_number)}" in paragraphs
+
+
+def test_tables_carry_the_same_percentages(report, warehouse):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    values = [v for (v,) in con.execute("SELECT value FROM level_progress WHERE period = ? "
+                                       "AND target IS NOT NULL AND value IS NOT NULL", [PERIOD]).fetchall()]
+    con.close()
+    cells = {cell.text for table in report.tables[1:] for row in table.rows for cell in row.cells}
+    for value in values:
+        assert fmt_pct(value) in cells
+
+
+def test_sections_in_order(report):
+    heads = [p for p in _paragraphs(report) if p[:3] in ("I. ", "II.", "III", "IV.")]
+    assert [h.split(".")[0] for h in heads] == ["I", "II", "III", "IV"]
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="kaleido needs the system Chromium")
+def test_one_chart_picture_per_group_with_data(report, warehouse):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    groups = con.execute("SELECT count(DISTINCT i.group_vi) FROM level_progress l "
+                         "JOIN catalog_indicators i USING (indicator_code) "
+                         "WHERE l.period = ? AND l.target IS NOT NULL AND l.value IS NOT NULL",
+                         [PERIOD]).fetchone()[0]
+    con.close()
+    assert len(report.inline_shapes) == groups

@@ -1,0 +1,150 @@
+"""The deck: 16:9 from the shipped template, native charts whose data equal level_progress,
+the finding as each indicator slide's title, the numbers in the speaker notes."""
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+from pptx import Presentation
+from pptx.util import Inches
+
+from dashboard.exports import export
+from dashboard.exports.sample import warehouse_for_tests
+from dashboard.findings import level_finding
+from etl.vnformat import fmt_date_long, fmt_pct
+
+PERIOD = "2025Q3"
+LEVELS = {"province": 1, "district": 2, "commune": 3}
+LEVEL_VI = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
+
+
+@pytest.fixture(scope="module")
+def warehouse(request, tmp_path_factory):
+    return warehouse_for_tests(request, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def deck(warehouse, tmp_path_factory):
+    out = tmp_path_factory.mktemp("deck") / "deck.pptx"
+    export("pptx", PERIOD, str(warehouse), str(out), made_on=date(2026, 11, 23))
+    return Presentation(str(out))
+
+
+@pytest.fixture(scope="module")
+def views(warehouse):
+    """level_progress at the period, read directly: {indicator: [rows in level order]}."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    rows = con.execute(
+        "SELECT indicator_code, level, value, target, status FROM level_progress "
+        "WHERE period = ? AND target IS NOT NULL", [PERIOD]).fetchall()
+    names = dict(con.execute("SELECT indicator_code, name_vi FROM catalog_indicators").fetchall())
+    trend = con.execute(
+        "SELECT indicator_code, period, level, value, target FROM level_progress "
+        "WHERE period_type = 'quarter' AND period <= ? AND period >= '2023Q4'", [PERIOD]).fetchall()
+    con.close()
+    by_indicator: dict[str, list] = {}
+    for code, level, value, target, status in sorted(rows, key=lambda r: (r[0], LEVELS[r[1]])):
+        by_indicator.setdefault(code, []).append((level, value, target, status))
+    return {"levels": by_indicator, "names": names, "trend": trend}
+
+
+def _indicator_slides(deck, views):
+    """Maps each indicator slide to its code by the first line of its speaker notes (the name)."""
+    code_by_name = {name: code for code, name in views["names"].items()}
+    found = {}
+    for slide in deck.slides:
+        if not slide.has_notes_slide:
+            continue
+        first = slide.notes_slide.notes_text_frame.text.split("\n", 1)[0]
+        if first in code_by_name:
+            found[code_by_name[first]] = slide
+    return found
+
+
+def test_deck_is_16_9(deck):
+    assert (deck.slide_width, deck.slide_height) == (Inches(13.333), Inches(7.5))
+
+
+def test_title_slide_names_province_period_and_date_in_vietnamese(deck):
+    text = "\n".join(s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame)
+    assert "Quý III/2025" in text
+    assert "Gia Lai" in text
+    assert fmt_date_long(date(2026, 11, 23)) in text
+
+
+def test_one_slide_per_targeted_indicator_with_data(deck, views):
+    with_data = {c for c, rows in views["levels"].items() if any(r[1] is not None for r in rows)}
+    assert set(_indicator_slides(deck, views)) == with_data
+
+
+def test_targets_without_data_are_named_on_the_summary(deck, views):
+    empty = [c for c, rows in views["levels"].items() if all(r[1] is None for r in rows)]
+    text = "\n".join(s.text_frame.text for s in deck.slides[1].shapes if s.has_text_frame)
+    for code in empty:
+        assert views["names"][code] in text
+
+
+def test_bar_chart_data_equal_level_progress(deck, views):
+    for code, slide in _indicator_slides(deck, views).items():
+        charts = [s.chart for s in slide.shapes if s.has_chart]
+        assert charts, f"{code}: no native chart"
+        bar = charts[0]
+        expected = views["levels"][code]
+        assert list(bar.plots[0].categories) == [LEVEL_VI[r[0]] for r in expected]
+        actual, target = bar.plots[0].series
+        assert actual.values == pytest.approx([r[1] for r in expected])
+        assert target.values == pytest.approx([r[2] for r in expected])
+
+
+def test_trend_chart_data_equal_level_progress(deck, views):
+    by_key = {(c, p, l): (v, t) for c, p, l, v, t in views["trend"]}
+    for code, slide in _indicator_slides(deck, views).items():
+        charts = [s.chart for s in slide.shapes if s.has_chart]
+        assert len(charts) == 2, f"{code}: the trend chart is missing"
+        line = charts[1]
+        periods = sorted({p for c, p, _ in by_key if c == code})
+        levels = [lv for lv in LEVELS if any((code, p, lv) in by_key for p in periods)]
+        series = list(line.plots[0].series)
+        assert [s.name for s in series[:len(levels)]] == [LEVEL_VI[lv] for lv in levels]
+        for s, level in zip(series, levels):
+            want = [by_key.get((code, p, level), (None, None))[0] for p in periods]
+            assert [None if v is None else pytest.approx(v) for v in s.values] == want
+        for s, level in zip(series[len(levels):], levels):
+            want = [by_key.get((code, p, level), (None, None))[1] for p in periods]
+            assert [None if v is None else pytest.approx(v) for v in s.values] == want
+
+
+def test_slide_title_is_the_finding(deck, views):
+    for code, slide in _indicator_slides(deck, views).items():
+        parts = [level_finding(level, value, target) for level, value, target, _ in views["levels"][code]]
+        parts = [p if i == 0 else p[0].lower() + p[1:] for i, p in enumerate(parts)]
+        assert slide.shapes.title.text == "; ".join(parts)
+
+
+def test_charts_are_native_not_pictures(deck, views):
+    for slide in _indicator_slides(deck, views).values():
+        assert not [s for s in slide.shapes if s.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
+
+
+def test_speaker_notes_carry_the_numbers(deck, views):
+    for code, slide in _indicator_slides(deck, views).items():
+        notes = slide.notes_slide.notes_text_frame.text
+        for level, value, target, _ in views["levels"][code]:
+            assert fmt_pct(value) in notes
+
+
+def test_summary_slide_counts_equal_the_views(deck, views):
+    statuses = [r[3] for rows in views["levels"].values() for r in rows]
+    title = deck.slides[1].shapes.title.text
+    assert title.startswith(f"{statuses.count('met')}/{len(statuses)} chỉ tiêu đạt")
+    assert f"{statuses.count('behind')} chưa đạt" in title
+
+
+def test_lagging_slide_counts_units_behind(deck, warehouse):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    behind = con.execute("SELECT count(DISTINCT unit_key) FROM target_progress "
+                         "WHERE period = ? AND status = 'behind'", [PERIOD]).fetchone()[0]
+    con.close()
+    titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
+    assert any(t.startswith(f"{behind} đơn vị chưa đạt") for t in titles) or behind == 0

@@ -1,0 +1,136 @@
+"""The workbook: numbers stored as numbers (equal to the views) with Vietnamese display formats,
+conditional formatting by status, completeness and non-reporting sheets, and no formula
+injection from a unit name or note."""
+from __future__ import annotations
+
+import dataclasses
+import zipfile
+from datetime import date
+
+import duckdb
+import openpyxl
+import pytest
+
+from dashboard.exports import export
+from dashboard.exports.model import build_model
+from dashboard.exports.sample import warehouse_for_tests
+from dashboard.exports.xlsx_book import write_workbook
+
+PERIOD = "2025Q3"
+LEVEL_VI = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
+HOSTILE = ['=HYPERLINK("http://evil.example","bấm")', "+1+2", "-3", "@SUM(A1:A2)", "=1+1"]
+
+
+@pytest.fixture(scope="module")
+def warehouse(request, tmp_path_factory):
+    return warehouse_for_tests(request, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def book_path(warehouse, tmp_path_factory):
+    out = tmp_path_factory.mktemp("book") / "book.xlsx"
+    return export("xlsx", PERIOD, str(warehouse), str(out), made_on=date(2026, 11, 23))
+
+
+@pytest.fixture(scope="module")
+def book(book_path):
+    return openpyxl.load_workbook(book_path)
+
+
+@pytest.fixture(scope="module")
+def con(warehouse):
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    yield connection
+    connection.close()
+
+
+def test_summary_sheet_numbers_equal_level_progress(book, con):
+    rows = con.execute("SELECT i.name_vi, l.level, l.numerator, l.denominator, l.value, l.target "
+                       "FROM level_progress l JOIN catalog_indicators i USING (indicator_code) "
+                       "WHERE l.period = ? AND l.target IS NOT NULL", [PERIOD]).fetchall()
+    sheet = book["Tổng hợp"]
+    found = {}
+    for r in sheet.iter_rows(min_row=1):
+        if r[1].value and r[2].value in LEVEL_VI.values() and r[1].value in {x[0] for x in rows}:
+            found[(r[1].value, r[2].value)] = r
+    assert len(found) == len(rows)
+    for name, level, numerator, denominator, value, target in rows:
+        cells = found[(name, LEVEL_VI[level])]
+        assert cells[3].value == numerator and cells[4].value == denominator
+        if value is None:
+            assert cells[5].value is None
+            continue
+        assert cells[5].value == pytest.approx(value) and cells[5].data_type == "n"
+        assert cells[6].value == pytest.approx(target)
+        assert "%" in cells[5].number_format and "#,##0" in cells[3].number_format
+
+
+def test_indicator_sheets_hold_target_progress(book, con):
+    rows = con.execute("SELECT indicator_code, unit_code, unit_name, value, target FROM target_progress "
+                       "WHERE period = ? AND indicator_code IN "
+                       "(SELECT indicator_code FROM level_progress WHERE period = ? AND target IS NOT NULL)",
+                       [PERIOD, PERIOD]).fetchall()
+    assert rows
+    for code, unit_code, unit_name, value, target in rows:
+        sheet = book[code[:31]]
+        header = [c.value for c in sheet[4]]
+        column = header.index("Quý III/2025") + 1
+        match = [r for r in sheet.iter_rows(min_row=6) if r[0].value == unit_code and r[1].value == unit_name]
+        assert len(match) == 1, (code, unit_code)
+        cell = match[0][column - 1]
+        assert (cell.value is None and value is None) or cell.value == pytest.approx(value)
+        assert match[0][column].value == pytest.approx(target)
+
+
+def test_indicator_sheets_colour_by_status(book, con):
+    codes = [r[0] for r in con.execute("SELECT DISTINCT indicator_code FROM target_progress "
+                                       "WHERE period = ? AND value IS NOT NULL AND target IS NOT NULL", [PERIOD]).fetchall()]
+    for code in codes:
+        rules = list(book[code[:31]].conditional_formatting)
+        assert rules, code
+
+
+def test_completeness_sheet_equals_reporting_completeness(book, con):
+    rows = con.execute("SELECT level, units_expected, units_reported, rate FROM reporting_completeness "
+                       "WHERE period = ?", [PERIOD]).fetchall()
+    sheet = book["Gửi báo cáo"]
+    by_level = {r[0].value: r for r in sheet.iter_rows(min_row=4) if r[0].value}
+    for level, expected, reported, rate in rows:
+        cells = by_level[LEVEL_VI[level]]
+        assert (cells[1].value, cells[2].value) == (expected, reported)
+        assert cells[4].value == pytest.approx(rate)
+
+
+def test_missing_sheet_lists_missing_reports(book, con):
+    rows = con.execute("SELECT unit_code, unit_name FROM missing_reports WHERE period = ?", [PERIOD]).fetchall()
+    sheet = book["Chưa báo cáo"]
+    listed = {(r[2].value, r[3].value) for r in sheet.iter_rows(min_row=4) if r[3].value}
+    assert listed == set(rows)
+
+
+def test_text_that_looks_like_a_formula_stays_text(warehouse, tmp_path):
+    """Formula injection: a unit name or note starting with =, +, - or @ is written as a string
+    cell with a quote prefix, never as a formula."""
+    model = build_model(warehouse, PERIOD)
+    indicator = model.indicators[0]
+    units = tuple(dataclasses.replace(u, unit_name=HOSTILE[i % len(HOSTILE)], parent_name=HOSTILE[-1 - i % len(HOSTILE)])
+                  for i, u in enumerate(indicator.units))
+    missing = tuple(dataclasses.replace(m, unit_name=HOSTILE[0]) for m in model.missing) or ()
+    hostile = dataclasses.replace(
+        model, indicators=(dataclasses.replace(indicator, units=units, group="=cmd|' /C calc'!A0"),
+                           *model.indicators[1:]),
+        missing=missing)
+    out = write_workbook(hostile, tmp_path / "hostile.xlsx")
+    book = openpyxl.load_workbook(out)
+    seen = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value in HOSTILE + ["=cmd|' /C calc'!A0"]:
+                    assert cell.data_type == "s" and cell.quotePrefix, (sheet.title, cell.coordinate)
+                    seen += 1
+    assert seen >= len(units)
+    with zipfile.ZipFile(out) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                assert b"<f>" not in archive.read(name) and b"<f " not in archive.read(name), name
