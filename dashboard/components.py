@@ -17,7 +17,7 @@ from dashboard.findings import level_name
 from dashboard.i18n import t
 
 log = logging.getLogger(__name__)
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
+GRAPH_CONFIG = {"displaylogo": False,
                 "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
 
 
@@ -91,8 +91,9 @@ def chart(name: str, figure: go.Figure | None, table: pd.DataFrame, lang: str,
     chart when the table is empty."""
     if table.empty or figure is None:
         return html.Div(note(empty_message or t("no_data", lang)), className="chart-card")
+    height = figure.layout.height or 450
     parts: list[Any] = [dcc.Graph(id={"type": ids.CHART, "index": name}, figure=figure,
-                                  config=GRAPH_CONFIG, className="chart")]
+                                  config=GRAPH_CONFIG, className="chart", style={"height": f"{height}px"})]
     if hint:
         parts.append(html.P(hint, className="hint"))
     parts.append(data_table(name, table, lang, folded=True))

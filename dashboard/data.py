@@ -127,16 +127,20 @@ def indicator_names(wh: Warehouse, lang: str) -> dict[str, str]:
 
 def progress(wh: Warehouse, period_codes: list[str], plan: str | None = None) -> pd.DataFrame:
     """Gives each level against its target for the periods: the target in force, or one plan's."""
-    if plan:
-        return wh.query("plan_progress", plan=plan, periods=list(period_codes))
-    return wh.query("level_progress", periods=list(period_codes))
+    frame = _all_progress(wh, plan)
+    return frame[frame["period"].isin(list(period_codes))]
 
 
 def trend(wh: Warehouse, plan: str | None = None) -> pd.DataFrame:
     """Gives every quarter per level and indicator against the target in force or one plan."""
+    frame = _all_progress(wh, plan)
+    return frame[frame["period_type"] == "quarter"]
+
+
+def _all_progress(wh: Warehouse, plan: str | None) -> pd.DataFrame:
     if plan:
-        return wh.query("plan_trend", plan=plan)
-    return wh.query("level_trend")
+        return wh.query("plan_progress", plan=plan)
+    return wh.query("level_progress")
 
 
 def unit_progress(wh: Warehouse, period: str, level: str, parent: str | None = None) -> pd.DataFrame:

@@ -75,18 +75,13 @@ def _unit_values(rng: random.Random, submission: int, unit_key: str, level: str,
                  years: float) -> list[tuple]:
     rows = []
     size = {"province": 400, "district": 250, "commune": 60}[level]
-    wholes: dict[str, int] = {}
+    counts: dict[str, int] = {}
     for part, whole, start, gain in PAIRS:
-        if whole not in wholes:
-            wholes[whole] = max(1, int(size * rng.uniform(0.6, 1.4)))
+        if whole not in counts:
+            counts[whole] = max(1, int(size * rng.uniform(0.6, 1.4)))
         rate = min(1.0, max(0.0, (start + gain * years) * LEVEL_FACTOR[level] + rng.uniform(-0.08, 0.08)))
-        rows.append((submission, unit_key, quarter.code, part, int(wholes[whole] * rate)))
-    if "docs_sent_electronic" in wholes:
-        pass
-    for whole, value in wholes.items():
-        rows.append((submission, unit_key, quarter.code, whole, value))
-    # docs_sent_electronic is both a part and a whole: keep the part's value only once.
-    rows = list({(r[3]): r for r in rows}.values())
+        counts[part] = int(counts[whole] * rate)
+    rows += [(submission, unit_key, quarter.code, code, value) for code, value in counts.items()]
     if level in ("province", "district") or quarter.year >= 2025:
         total = int({"province": 60, "district": 120, "commune": 40}[level] * rng.uniform(0.8, 1.2))
         rows.append((submission, unit_key, quarter.code, "services_total", total))

@@ -1,5 +1,7 @@
--- Each level against the target in force, for the periods asked.
+-- Each level against the target in force, every period: read once per warehouse version and
+-- cached, because the view computes all periods whatever the filter.
 SELECT period, period_type, level, indicator_code, numerator, denominator, value, target, deadline,
        plan_code, doc_number, expected, status, units_reporting, units_expected
 FROM level_progress
-WHERE list_contains($periods, period)
+WHERE value IS NOT NULL OR target IS NOT NULL
+ORDER BY period, level, indicator_code

@@ -1,5 +1,12 @@
--- Periods that have at least one indicator value, newest first, with their labels.
+-- Periods inside the span of reported quarters (quarters, half-years, years), newest first.
+WITH reported AS (
+    SELECT DISTINCT period FROM metric_values
+),
+span AS (
+    SELECT min(c.start_date) AS first_day, max(c.end_date) AS last_day
+    FROM period_calendar c JOIN reported USING (period)
+)
 SELECT c.period, c.period_type, c.start_date, c.end_date, c.label_vi, c.label_en
-FROM period_calendar c
-WHERE c.period IN (SELECT DISTINCT period FROM level_progress WHERE value IS NOT NULL)
+FROM period_calendar c, span
+WHERE c.start_date >= span.first_day AND c.end_date <= span.last_day
 ORDER BY c.end_date DESC, CASE c.period_type WHEN 'quarter' THEN 0 WHEN 'half' THEN 1 ELSE 2 END

@@ -1,5 +1,6 @@
--- Each level against one chosen plan's targets, for the periods asked.
+-- Each level against one chosen plan's targets, every period.
 SELECT period, period_type, level, indicator_code, value, target, deadline, plan_code, doc_number,
        CAST(NULL AS DOUBLE) AS expected, status
 FROM plan_progress
-WHERE plan_code = $plan AND list_contains($periods, period)
+WHERE plan_code = $plan
+ORDER BY period, level, indicator_code
