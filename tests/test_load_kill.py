@@ -1,0 +1,161 @@
+"""A load killed with SIGKILL half-way leaves a consistent warehouse (every file whole or
+absent: no half-loaded file), and running the same command again completes it."""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.periods import parse_code
+from etl.template import write_template
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from workbooks import *  # noqa: E402,F403
+
+GOVKPI = str(Path(sys.executable).with_name("govkpi"))
+FILES = 40
+
+# Runs the real CLI, but each file's transaction pauses before COMMIT and says so on stderr,
+# so that the kill lands inside a transaction half-way through the folder.
+SLOW_LOADER = """
+import sys, time
+import etl.load as load
+original_record = load.Loader._record
+state = {"n": 0}
+def record(self, *args, **kwargs):
+    state["n"] += 1  # one submission row per file
+    result = original_record(self, *args, **kwargs)
+    if kwargs.get("in_transaction"):
+        print(f"IN_TX {state['n']}", file=sys.stderr, flush=True)
+        time.sleep(0.25)
+    return result
+load.Loader._record = record
+from etl.cli import main
+sys.argv = ["govkpi", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory, base_db) -> Path:
+    """40 filled templates of Gia Lai communes for 2021Q2, with plausible figures and blanks."""
+    out = tmp_path_factory.mktemp("kill") / "nop"
+    con = duckdb.connect(str(base_db), read_only=True)
+    units = con.execute("SELECT unit_code, unit_name FROM units WHERE level = 'commune' AND era = 'old' "
+                        "AND unit_key IN (SELECT unit_key FROM unit_ancestors WHERE ancestor_key = 'old:64') "
+                        "ORDER BY unit_code LIMIT ?", [FILES]).fetchall()
+    con.close()
+    rng = random.Random(7)
+    period = parse_code("2021Q2")
+    for code, name in units:
+        total = rng.randint(100, 5000)
+        values = {"work_records_total": total, "work_records_online": rng.randint(0, total),
+                  "docs_sent_total": total, "docs_sent_electronic": total // 2, "services_total": 300,
+                  "services_level3": rng.randint(0, 100), "dossiers_total": rng.choice([None, total])}
+        write_template(out / f"2021Q2_{code}.xlsx", CATALOG, code, name, period,
+                       values={k: v for k, v in values.items() if v is not None})
+    return out
+
+
+def totals(db: Path) -> dict:
+    con = duckdb.connect(str(db))
+    try:
+        return {
+            "accepted": con.execute("SELECT count(*) FROM submissions WHERE status = 'accepted'").fetchone()[0],
+            "reported_values": con.execute("SELECT count(*) FROM reported_values").fetchone()[0],
+            "unit_reports": con.execute("SELECT count(*) FROM unit_reports").fetchone()[0],
+            "metric_values": con.execute("SELECT count(*), sum(value) FROM metric_values").fetchone(),
+            "files": sorted(r[0] for r in con.execute(
+                "SELECT file_name FROM submissions WHERE status = 'accepted'").fetchall()),
+        }
+    finally:
+        con.close()
+
+
+def assert_consistent(db: Path) -> int:
+    """Every accepted submission has all its values and unit reports; nothing is orphaned."""
+    con = duckdb.connect(str(db))
+    try:
+        rows = con.execute("""
+            SELECT s.submission_id, s.status, s.values_count, s.units_count,
+                   (SELECT count(value) FROM reported_values rv WHERE rv.submission_id = s.submission_id),
+                   (SELECT count(*) FROM reported_values rv WHERE rv.submission_id = s.submission_id),
+                   (SELECT count(*) FROM unit_reports r WHERE r.submission_id = s.submission_id)
+            FROM submissions s""").fetchall()
+        per_template = len(CATALOG.metrics_valid_between(parse_code("2021Q2").start, parse_code("2021Q2").end))
+        for sid, status, values_count, units_count, non_null, stored, reports in rows:
+            if status == "accepted":
+                assert non_null == values_count and stored == per_template and reports == units_count == 1, sid
+            else:
+                assert stored == 0 and reports == 0, sid
+        orphans = con.execute("SELECT count(*) FROM reported_values WHERE submission_id NOT IN "
+                              "(SELECT submission_id FROM submissions)").fetchone()[0]
+        assert orphans == 0
+        return sum(status == "accepted" for _, status, *_ in rows)
+    finally:
+        con.close()
+
+
+def test_clean_run_loads_every_file(folder, db):
+    done = subprocess.run([GOVKPI, "load", str(folder), "--json", "--db", str(db)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert assert_consistent(db) == FILES
+
+
+def test_sigkill_inside_a_transaction_half_way_then_rerun_completes(folder, db, base_db, tmp_path):
+    clean = tmp_path / "clean.duckdb"
+    clean.write_bytes(base_db.read_bytes())
+    subprocess.run([GOVKPI, "load", str(folder), "--json", "--db", str(clean)], capture_output=True, check=True)
+    expected = totals(clean)
+
+    process = subprocess.Popen([sys.executable, "-c", SLOW_LOADER, "load", str(folder), "--json", "--db", str(db)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    half = FILES // 2
+    deadline = time.monotonic() + 120
+    for line in process.stderr:
+        if line.strip() == f"IN_TX {half}":
+            os.kill(process.pid, signal.SIGKILL)  # inside file 20's transaction, before its COMMIT
+            break
+        assert time.monotonic() < deadline
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+
+    assert assert_consistent(db) == half - 1  # 19 whole files, the 20th not at all
+    rerun = subprocess.run([GOVKPI, "load", str(folder), "--json", "--db", str(db)], capture_output=True, text=True)
+    assert rerun.returncode == 0 and "Traceback" not in rerun.stderr
+    import json
+    statuses = [entry["status"] for entry in json.loads(rerun.stdout)]
+    assert statuses.count("duplicate") == half - 1 and statuses.count("accepted") == FILES - half + 1
+    assert assert_consistent(db) == FILES
+    assert totals(db) == expected
+
+
+def test_sigkill_of_the_real_command_at_half_its_time_then_rerun_completes(folder, db, base_db, tmp_path):
+    clean = tmp_path / "clean.duckdb"
+    clean.write_bytes(base_db.read_bytes())
+    started = time.monotonic()
+    subprocess.run([GOVKPI, "load", str(folder), "--db", str(clean)], capture_output=True, check=True)
+    duration = time.monotonic() - started
+    expected = totals(clean)
+
+    process = subprocess.Popen([GOVKPI, "load", str(folder), "--db", str(db)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(duration / 2)
+    killed_early = process.poll() is None
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    if killed_early:
+        assert process.returncode == -signal.SIGKILL
+    loaded = assert_consistent(db)
+    assert 0 <= loaded <= FILES
+    rerun = subprocess.run([GOVKPI, "load", str(folder), "--db", str(db)], capture_output=True, text=True)
+    assert rerun.returncode == 0 and "Traceback" not in rerun.stderr
+    assert assert_consistent(db) == FILES
+    assert totals(db) == expected
