@@ -1,0 +1,58 @@
+"""Vietnamese numbers: "1.937" is 1937, "8,5" is 8.5 (not a whole count), blank is not 0."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from etl.vnformat import fmt_date, fmt_date_long, fmt_int, fmt_pct, fmt_points, nfc, parse_count, parse_rate
+
+
+@pytest.mark.parametrize("raw,value", [
+    ("1.937", 1937), ("12.500", 12500), ("1.234.567", 1234567), ("680.000", 680000), ("12 500", 12500),
+    ("12\u00a0500", 12500), ("1,234,567", 1234567), (1937, 1937), (1937.0, 1937), ("0", 0), (" 42 ", 42),
+    ("1937.0", 1937), ("+5", 5), ("1.234,0", 1234),
+])
+def test_counts_parse_the_vietnamese_way(raw, value):
+    parsed = parse_count(raw)
+    assert (parsed.value, parsed.problem) == (value, None)
+
+
+@pytest.mark.parametrize("raw", [None, "", "   ", "-", "–", "—"])
+def test_blank_is_not_reported_not_zero(raw):
+    parsed = parse_count(raw)
+    assert parsed.value is None and parsed.problem is None
+
+
+@pytest.mark.parametrize("raw,problem", [
+    ("8,5", "fraction"), (8.5, "fraction"), ("1.5", "fraction"), ("1.234,5", "fraction"), ("0,1", "fraction"),
+    ("-3", "negative"), (-3, "negative"), ("-1.200", "negative"), (-0.5, "negative"),
+    ("abc", "text"), ("12 hồ sơ", "text"), ("8,5%", "text"), (True, "text"), ("1.2.3", "text"),
+])
+def test_bad_counts_say_what_is_wrong(raw, problem):
+    parsed = parse_count(raw)
+    assert parsed.value is None and parsed.problem == problem
+
+
+def test_rates():
+    assert parse_rate("8,5%") == pytest.approx(0.085)
+    assert parse_rate("100%") == pytest.approx(1.0)
+    assert parse_rate(0.085) == pytest.approx(0.085)
+    assert parse_rate("8,5") is None
+
+
+def test_printing_as_vietnamese_write_it():
+    assert fmt_int(1937) == "1.937"
+    assert fmt_int(1937, "en") == "1,937"
+    assert fmt_int(None) == "–" and fmt_int(float("nan")) == "–"
+    assert fmt_pct(0.085) == "8,5%" and fmt_pct(0.085, "en") == "8.5%"
+    assert fmt_pct(166 / 1937, digits=2) == "8,57%"
+    assert fmt_points(0.023) == "+2,3 điểm %" and fmt_points(-0.023, "en") == "-2.3 pp"
+    assert fmt_date(date(2026, 11, 23)) == "23/11/2026"
+    assert fmt_date_long(date(2021, 7, 5)) == "ngày 05 tháng 07 năm 2021"
+
+
+def test_nfc():
+    import unicodedata
+
+    assert nfc(unicodedata.normalize("NFD", "Chư Sê")) == "Chư Sê"
