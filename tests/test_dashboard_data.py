@@ -1,0 +1,140 @@
+"""The dashboard's queries against the demo warehouse (built by the loader), the connection
+rules (read-only, reopened on change, cached per version), and every page rendered without a browser."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import dash
+import duckdb
+import plotly
+import pytest
+
+from dashboard import data
+from dashboard.app import clicked_unit, create_app, unit_href, with_filters
+from etl.warehouse import init_warehouse
+
+SQL_PARAMS = {"periods": ["2025Q3"], "plan": "KH648", "period": "2025Q3", "level": "commune",
+              "parent": None, "unit": "new:52", "limit": 20}
+
+
+def _params(name: str) -> dict:
+    sql = (data.SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return {k: v for k, v in SQL_PARAMS.items() if re.search(r"\$" + k + r"\b", sql)}
+
+
+@pytest.fixture(scope="module")
+def wh(demo_db) -> data.Warehouse:
+    return data.Warehouse(demo_db)
+
+
+@pytest.fixture(scope="module")
+def empty_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("empty") / "empty.duckdb"
+    init_warehouse(path, "Gia Lai")
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in data.SQL_DIR.glob("*.sql")))
+def test_every_query_runs_on_the_demo_and_on_an_empty_warehouse(name, wh, empty_db):
+    assert wh.query(name, **_params(name)) is not None
+    assert data.Warehouse(empty_db).query(name, **_params(name)).empty or name in (
+        "indicators", "catalog_metrics", "plan_targets", "plans", "root", "unit", "units", "unit_children")
+
+
+def test_filters_default_to_the_latest_quarter_and_the_level_that_exists_then(wh):
+    f = data.resolve_filters(wh, {})
+    assert f.period == "2026Q3" and f.level == "commune" and f.lang == "vi"
+    old = data.resolve_filters(wh, {"period": "2020Q4", "lang": "en"})
+    assert old.level == "district" and old.lang == "en"
+
+
+def test_unknown_url_values_are_dropped_not_errors(wh):
+    f = data.resolve_filters(wh, {"period": "1999Q9", "level": "planet", "plan": "X", "indicator": "x", "lang": "fr"})
+    assert f.period == "2026Q3" and f.level == "commune" and f.plan is None
+    assert f.indicator == "work_records_online_rate" and f.lang == "vi"
+
+
+def test_progress_has_the_district_level_only_before_the_reform(wh):
+    trend = data.trend(wh)
+    districts = trend[(trend["level"] == "district") & trend["value"].notna()]
+    assert not districts.empty and districts["period"].max() <= "2025Q2"
+    now = data.progress(wh, ["2026Q3"])
+    assert set(now["period"]) == {"2026Q3"}
+
+
+def test_a_chosen_plan_gives_its_own_targets(wh):
+    rows = data.progress(wh, ["2020Q4"], plan="KH648")
+    assert set(rows["plan_code"]) <= {"KH648"}
+    wr = rows[(rows["indicator_code"] == "work_records_online_rate") & (rows["level"] == "district")]
+    assert list(wr["target"]) == [pytest.approx(0.7)]
+
+
+def test_units_under_a_parent_are_only_its_children(wh):
+    districts = data.units(wh, "2024Q4", "district")
+    parent = districts["unit_key"].iloc[0]
+    rows = data.unit_progress(wh, "2024Q4", "commune", parent)
+    assert not rows.empty and set(rows["parent_key"]) == {parent}
+
+
+def test_the_connection_is_read_only(wh):
+    with pytest.raises(duckdb.Error):
+        wh.connection().execute("CREATE TABLE x (a INT)")
+
+
+def test_a_replaced_file_is_reopened_and_the_cache_follows_its_version(demo_db, empty_db, tmp_path):
+    class DictCache(dict):
+        def set(self, key, value):
+            self[key] = value
+
+    path = tmp_path / "live.duckdb"
+    shutil.copy(empty_db, path)
+    live = data.Warehouse(path, cache=DictCache())
+    assert live.query("completeness").empty
+    before = live.version()
+    shutil.copy(demo_db, tmp_path / "next.duckdb")
+    (tmp_path / "next.duckdb").replace(path)  # the writer swaps the file atomically
+    assert live.version() != before
+    assert not live.query("completeness").empty
+    assert len(live.cache) == 2
+
+
+def test_a_missing_file_is_a_value_not_a_crash(tmp_path):
+    with pytest.raises(data.WarehouseUnavailable):
+        data.Warehouse(tmp_path / "none.duckdb").query("plans")
+
+
+def test_url_helpers():
+    assert with_filters("?lang=en&period=2025Q3", {"period": "2020Q4", "unit": None}) == "?lang=en&period=2020Q4"
+    assert with_filters("", {"level": ""}) == ""
+    assert unit_href("old:542", "?lang=en&level=district&period=2024Q4") == "/don-vi/old:542?lang=en&period=2024Q4"
+    assert clicked_unit({"points": [{"customdata": ["old:542", "72,4%"]}]}) == "old:542"
+    assert clicked_unit({"points": [{"customdata": "new:52"}]}) == "new:52"
+    assert clicked_unit(None) is None and clicked_unit({"points": [{}]}) is None
+
+
+QUERIES = [{}, {"lang": "en"}, {"period": "2020Q4", "level": "commune"}, {"period": "2020Q4", "level": "district"},
+           {"period": "2025", "plan": "QD749"}, {"period": "2022H2", "indicator": "dossiers_online_rate"},
+           {"period": "2015Q1"}]
+
+
+def test_every_page_renders_for_every_filter_without_an_error_note(demo_db):
+    app = create_app(str(demo_db))
+    with app.server.test_request_context():
+        unit_key = data.units(app.server.config["GOVKPI_WAREHOUSE"], "2024Q4", "district")["unit_key"].iloc[0]
+        for page in dash.page_registry.values():
+            for query in QUERIES:
+                kwargs = dict(query, unit_key=unit_key) if page.get("path_template") else dict(query)
+                text = json.dumps(page["layout"](**kwargs), cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
+                assert "note-error" not in text, (page["path"], query)
+                assert "Traceback" not in text
+
+
+def test_a_warehouse_that_cannot_be_read_gives_a_sentence(tmp_path):
+    app = create_app(str(tmp_path / "missing.duckdb"))
+    with app.server.test_request_context():
+        page = next(p for p in dash.page_registry.values() if p["path"] == "/")
+        text = json.dumps(page["layout"](), cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
+    assert "Chưa đọc được kho dữ liệu" in text
