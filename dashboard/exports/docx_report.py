@@ -16,6 +16,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from dashboard.exports.model import IndicatorReport, ReportModel
 from dashboard.exports.text import level_label, status_name, words
+from etl.periods import parse_code
 from etl.vnformat import fmt_date, fmt_date_long, fmt_int, fmt_pct
 
 FONT = "Times New Roman"
@@ -191,8 +192,13 @@ def _proposals(doc, model: ReportModel, number: str, charts: bool) -> None:
     _heading(doc, f"{number}. ĐỀ XUẤT, KIẾN NGHỊ")
     lang = model.lang
     behind = [(i, r) for i in model.indicators for r in i.levels if r.status in ("behind", "near")]
+    period_end = parse_code(model.period).end
     for indicator, r in behind:
-        deadline = f" trước {fmt_date(r.deadline)}" if r.deadline else ""
+        deadline = ""
+        if r.deadline and r.deadline >= period_end:
+            deadline = f" trước {fmt_date(r.deadline)}"
+        elif r.deadline:  # past its deadline, the target stays in force: say so
+            deadline = f" (thời hạn {fmt_date(r.deadline)} đã qua)"
         doc.add_paragraph(
             f"- Đề nghị các đơn vị {level_label(r.level, lang).lower()} tập trung nâng "
             f"{indicator.name[0].lower()}{indicator.name[1:]} (hiện đạt {fmt_pct(r.value)}) để đạt chỉ tiêu "
@@ -267,15 +273,18 @@ def _table(doc, rows: list[list[str]], widths_cm: list[float], left_cols: tuple[
     table = doc.add_table(rows=len(rows), cols=len(rows[0]))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _set_widths(table, [Cm(w) for w in widths_cm])
-    for i, values in enumerate(rows):
-        _row_flags(table.rows[i], header=i == 0)
-        for j, value in enumerate(values):
-            cell = table.cell(i, j)
+    widths = [Cm(w) for w in widths_cm]
+    _set_widths(table, widths, cells=False)
+    # One pass over rows and their cells: python-docx's table.cell(i, j) rescans the table.
+    for i, (row, values) in enumerate(zip(table.rows, rows)):
+        _row_flags(row, header=i == 0)
+        for j, (cell, value) in enumerate(zip(row.cells, values)):
+            cell.width = widths[j]
             para = cell.paragraphs[0]
-            para.paragraph_format.first_line_indent = Cm(0)
-            para.paragraph_format.space_before = Pt(2)
-            para.paragraph_format.line_spacing = 1.0
+            fmt = para.paragraph_format
+            fmt.first_line_indent = Cm(0)
+            fmt.space_before = Pt(2)
+            fmt.line_spacing = 1.0
             left = i > 0 and j in left_cols
             para.alignment = WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER
             run = para.add_run(value)
@@ -321,13 +330,15 @@ def _row_flags(row, header: bool) -> None:
         properties.append(OxmlElement(flag))
 
 
-def _set_widths(table, widths) -> None:
+def _set_widths(table, widths, cells: bool = True) -> None:
     """Sets column widths where both Word (cell widths) and LibreOffice (the grid) read them."""
     table.autofit = False
-    for j, width in enumerate(widths):
-        table.columns[j].width = width
-        for cell in table.columns[j].cells:
-            cell.width = width
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths):
+        column.w = width
+    if cells:
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths):
+                cell.width = width
 
 
 def _field(paragraph, code: str) -> None:

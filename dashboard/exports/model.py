@@ -232,8 +232,12 @@ def _build(con: duckdb.DuckDBPyConnection, the_period: Period, lang: str, made_o
     names = {r["indicator_code"]: r for r in query(con, "indicators")}
     name_col, group_col = ("name_vi", "group_vi") if lang == "vi" else ("name_en", "group_en")
 
+    first = _minus_quarters(last_quarter, TREND_QUARTERS - 1)
+    progress = query(con, "progress", period=code, first=first.code, last=last_quarter.code)
     level_rows: dict[str, list[LevelResult]] = {}
-    for r in query(con, "level_rows", period=code):
+    for r in progress:
+        if r["period"] != code or r["target"] is None:
+            continue
         level_rows.setdefault(r["indicator_code"], []).append(
             LevelResult(
                 level=r["level"], value=_num(r["value"]), target=_num(r["target"]), status=r["status"],
@@ -244,12 +248,12 @@ def _build(con: duckdb.DuckDBPyConnection, the_period: Period, lang: str, made_o
         )
     targeted = [c for c in names if c in level_rows] + sorted(c for c in level_rows if c not in names)
 
-    first = quarter_range(_minus_quarters(last_quarter, TREND_QUARTERS - 1), last_quarter)[0]
     trends: dict[str, list[TrendPoint]] = {}
-    for r in query(con, "trend", first=first.code, last=last_quarter.code, indicators=targeted):
-        trends.setdefault(r["indicator_code"], []).append(
-            TrendPoint(r["period"], r["level"], _num(r["value"]), _num(r["target"]), r["status"])
-        )
+    for r in progress:
+        if r["period_type"] == "quarter" and r["indicator_code"] in level_rows:
+            trends.setdefault(r["indicator_code"], []).append(
+                TrendPoint(r["period"], r["level"], _num(r["value"]), _num(r["target"]), r["status"])
+            )
 
     unit_periods = _unit_periods(the_period)
     units: dict[str, list[UnitResult]] = {}
@@ -272,7 +276,10 @@ def _build(con: duckdb.DuckDBPyConnection, the_period: Period, lang: str, made_o
         )
         for c in targeted
     )
-    counts = {r["status"]: r["targets"] for r in query(con, "status_counts", period=code)}
+    counts: dict[str, int] = {}
+    for rows in level_rows.values():
+        for row in rows:
+            counts[row.status] = counts.get(row.status, 0) + 1
     completeness = tuple(
         CompletenessRow(r["level"], int(r["units_expected"] or 0), int(r["units_reported"] or 0),
                         int(r["units_on_time"] or 0), _num(r["rate"]), _num(r["on_time_rate"]))

@@ -23,7 +23,7 @@ from etl.vnformat import fmt_date_long, fmt_int, fmt_pct
 
 TEMPLATE = Path(__file__).parent / "templates" / "govkpi.pptx"
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
-LAGGING_ROWS = 12
+LAGGING_ROWS = 10
 MISSING_ROWS = 36
 # Number formats carry the Vietnamese locale id (LCID 0x042A): viewers then print 78,5%.
 PCT1, PCT0 = "[$-42A]0.0%", "[$-42A]0%"
@@ -168,7 +168,7 @@ def _lagging_slide(prs, model: ReportModel) -> None:
                      fmt_pct(unit.worst_target, lang, digits=0)])
     if len(lagging) > LAGGING_ROWS:
         rows.append([w["and_more"].format(count=len(lagging) - LAGGING_ROWS), "", "", "", "", ""])
-    _table(slide, rows, Inches(0.5), Inches(1.55), Inches(12.3), [2.9, 1.2, 1.4, 4.6, 1.1, 1.1], font=12)
+    _table(slide, rows, Inches(0.5), Inches(1.55), Inches(12.3), [2.7, 1.1, 1.3, 5.4, 0.9, 0.9], font=12)
     notes = [f"{u.unit_name} ({level_label(u.level, lang)}): {u.indicators_behind} – {u.worst_indicator_name} "
              f"{fmt_pct(u.worst_value, lang)} / {fmt_pct(u.worst_target, lang)}" for u in lagging]
     slide.notes_slide.notes_text_frame.text = "\n".join(notes)

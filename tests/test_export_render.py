@@ -1,0 +1,91 @@
+"""Renders the deck and the report through LibreOffice and pdftoppm: every page exists, carries
+its expected text with Vietnamese diacritics (pdftotext), and is saved as PNG under
+test-artifacts/renders/ for a person to look at. Skips only when soffice is absent outside CI."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from pptx import Presentation
+
+import dashboard.exports.pdf as pdf_module
+from dashboard.exports import ToolMissing, export
+from dashboard.exports.pdf import pdf_text, pdf_to_pngs, to_pdf
+from dashboard.exports.sample import warehouse_for_tests
+from dashboard.findings import indicator_sentence
+
+PERIOD = "2025Q3"
+MADE_ON = date(2026, 11, 23)
+RENDERS = Path(__file__).resolve().parents[1] / "test-artifacts" / "renders"
+
+
+def _need_tools() -> None:
+    missing = [t for t in ("soffice", "pdftoppm", "pdftotext") if shutil.which(t) is None]
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"render tools missing in CI: {missing} (run `make sysdeps`)")
+        pytest.skip(f"render tools missing: {missing}")
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture(scope="module")
+def warehouse(request, tmp_path_factory):
+    return warehouse_for_tests(request, tmp_path_factory)
+
+
+@pytest.mark.render
+def test_deck_renders_every_slide_with_its_text(warehouse, tmp_path):
+    _need_tools()
+    deck = export("pptx", PERIOD, str(warehouse), str(tmp_path / "deck.pptx"), made_on=MADE_ON)
+    pdf = to_pdf(deck, tmp_path / "deck.pdf")
+    pages = pdf_to_pngs(pdf, RENDERS, "deck", dpi=80)
+    slides = Presentation(str(deck)).slides
+    assert len(pages) == len(slides)
+    assert all(p.stat().st_size > 10_000 for p in pages)  # not blank
+    text = _flat(pdf_text(pdf))
+    assert "Quý III/2025" in text and "Sở Khoa học và Công nghệ" in text
+    for slide in slides:
+        title = slide.shapes.title
+        if title is not None and title.text:
+            assert _flat(title.text) in text, title.text
+
+
+@pytest.mark.render
+def test_report_pdf_renders_with_header_and_sentences(warehouse, tmp_path):
+    _need_tools()
+    pdf = export("pdf", PERIOD, str(warehouse), str(tmp_path / "report.pdf"), made_on=MADE_ON)
+    pages = pdf_to_pngs(pdf, RENDERS, "report", dpi=80)
+    assert pages and all(p.stat().st_size > 10_000 for p in pages)
+    text = _flat(pdf_text(pdf))
+    for line in ("UBND TỈNH GIA LAI", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                 "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO", "quý III/2025", "ĐỀ XUẤT, KIẾN NGHỊ"):
+        assert line in text, line
+    con = duckdb.connect(str(warehouse), read_only=True)
+    rows = con.execute("SELECT i.name_vi, l.level, l.value, l.target, l.doc_number "
+                       "FROM level_progress l JOIN catalog_indicators i USING (indicator_code) "
+                       "WHERE l.period = ? AND l.target IS NOT NULL", [PERIOD]).fetchall()
+    con.close()
+    for row in rows:
+        assert _flat(indicator_sentence(*row)) in text
+
+
+def test_pdf_without_libreoffice_says_how_to_install(warehouse, tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf_module, "soffice_path", lambda: None)
+    with pytest.raises(ToolMissing) as error:
+        export("pdf", PERIOD, str(warehouse), str(tmp_path / "report.pdf"))
+    assert "apt-get install" in str(error.value) and "libreoffice-writer" in str(error.value)
+    assert "LibreOffice" in str(error.value)
+    assert not (tmp_path / "report.pdf").exists()
+
+
+def test_unknown_kind_is_refused(warehouse, tmp_path):
+    with pytest.raises(ValueError):
+        export("odt", PERIOD, str(warehouse), str(tmp_path / "x.odt"))
