@@ -168,7 +168,10 @@ def _lagging_slide(prs, model: ReportModel) -> None:
                      fmt_pct(unit.worst_target, lang, digits=0)])
     if len(lagging) > LAGGING_ROWS:
         rows.append([w["and_more"].format(count=len(lagging) - LAGGING_ROWS), "", "", "", "", ""])
-    _table(slide, rows, Inches(0.5), Inches(1.55), Inches(12.3), [2.7, 1.1, 1.3, 5.4, 0.9, 0.9], font=12)
+    shape = _table(slide, rows, Inches(0.5), Inches(1.55), Inches(12.3), [2.7, 1.1, 1.3, 5.4, 0.9, 0.9], font=12)
+    if len(lagging) > LAGGING_ROWS:  # the '… and N more' line spans the table
+        last = len(rows) - 1
+        shape.table.cell(last, 0).merge(shape.table.cell(last, len(rows[0]) - 1))
     notes = [f"{u.unit_name} ({level_label(u.level, lang)}): {u.indicators_behind} – {u.worst_indicator_name} "
              f"{fmt_pct(u.worst_value, lang)} / {fmt_pct(u.worst_target, lang)}" for u in lagging]
     slide.notes_slide.notes_text_frame.text = "\n".join(notes)
