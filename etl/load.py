@@ -17,6 +17,7 @@ import pandas as pd
 
 from etl.catalog import Catalog, load_catalog
 from etl.checks import CheckedValue, MatcherCache, check_sheet
+from etl.derived import refresh_pending
 from etl.layouts import recognise_workbook
 from etl.read import read_workbook
 from etl.records import Issue
@@ -67,15 +68,23 @@ class Loader:
 
     def load_files(self, files: list[Path], period: str | None = None, submitted: date | None = None,
                    on_file: Callable[[FileReport], None] | None = None) -> list[FileReport]:
+        """Loads each file in its own transaction, then brings the derived tables up to date."""
         reports = []
         for path in files:
-            report = self.load_file(path, period, submitted)
+            report = self._load_one(path, period, submitted)
             reports.append(report)
             if on_file:
                 on_file(report)
+        refresh_pending(self.con)
         return reports
 
     def load_file(self, path: Path, period: str | None = None, submitted: date | None = None) -> FileReport:
+        """Loads one file in one transaction, then brings the derived tables up to date."""
+        report = self._load_one(path, period, submitted)
+        refresh_pending(self.con)
+        return report
+
+    def _load_one(self, path: Path, period: str | None, submitted: date | None) -> FileReport:
         name = path.name
         if not path.exists():
             return FileReport(name, "rejected", issues=[Issue("error", "missing", None, None,
@@ -154,6 +163,7 @@ class Loader:
             reports["submitted_at"] = submitted_at
             con.execute("INSERT INTO reported_values SELECT submission_id, unit_key, period, metric_code, value, sheet, cell FROM frame")
             con.execute("INSERT INTO unit_reports SELECT submission_id, unit_key, period, submitted_at FROM reports")
+            con.execute("INSERT INTO pending_refresh SELECT unit_key, period FROM reports")
             con.execute(
                 "UPDATE submissions SET status = 'superseded', superseded_by = $new "
                 "WHERE status = 'accepted' AND submission_id <> $new AND submission_id IN "

@@ -180,3 +180,36 @@ CREATE TABLE IF NOT EXISTS unit_reports (
     period        TEXT NOT NULL,
     submitted_at  TIMESTAMP NOT NULL
 );
+
+-- Derived tables, kept current inside each file's transaction (etl/derived.py), so the views
+-- that the dashboard reads aggregate small tables instead of re-deriving every value.
+CREATE TABLE IF NOT EXISTS current_values (
+    unit_key      TEXT NOT NULL,
+    period        TEXT NOT NULL,
+    metric_code   TEXT NOT NULL,
+    value         BIGINT NOT NULL,
+    submission_id INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS period_values (
+    unit_key    TEXT NOT NULL,
+    period      TEXT NOT NULL,
+    metric_code TEXT NOT NULL,
+    value       BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS unit_indicator_values (
+    unit_key       TEXT NOT NULL,
+    period         TEXT NOT NULL,
+    indicator_code TEXT NOT NULL,
+    numerator      DOUBLE NOT NULL,
+    denominator    DOUBLE NOT NULL
+);
+
+-- (unit, period) pairs whose derived rows await recomputation: written in each file's
+-- transaction, consumed by one refresh at the end of a load, so a killed load is finished
+-- by the next one.
+CREATE TABLE IF NOT EXISTS pending_refresh (
+    unit_key TEXT NOT NULL,
+    period   TEXT NOT NULL
+);

@@ -2,68 +2,22 @@
 -- The aggregation rule lives here once: a group's rate is sum(numerators) / sum(denominators)
 -- over the units and periods that reported both parts, never a mean of rates.
 
--- Current accepted values, as reported: per unit, period and metric the latest accepted file
--- that carried the cell wins; a blank there (NULL) cleared the value.
+-- Current accepted values, as reported (current_values is kept by etl/sql/derived.sql).
 CREATE OR REPLACE VIEW metric_values AS
-WITH latest AS (
-    SELECT rv.unit_key, rv.period, rv.metric_code, rv.value, rv.submission_id
-    FROM reported_values rv
-    JOIN submissions s USING (submission_id)
-    WHERE s.status IN ('accepted', 'superseded')
-    QUALIFY row_number() OVER (
-        PARTITION BY rv.unit_key, rv.period, rv.metric_code ORDER BY rv.submission_id DESC) = 1
-)
 SELECT u.unit_key, u.unit_code, u.unit_name, u.level, u.era, u.province_key,
-       l.period, p.period_type, l.metric_code, l.value, l.submission_id
-FROM latest l
+       c.period, p.period_type, c.metric_code, c.value, c.submission_id
+FROM current_values c
 JOIN units u USING (unit_key)
-JOIN periods p USING (period)
-WHERE l.value IS NOT NULL;
+JOIN periods p USING (period);
 
 -- Values of every period: quarters as reported; half-years and years derived from quarters
 -- (flows summed, stocks the last reported quarter) unless reported directly.
 CREATE OR REPLACE VIEW period_metric_values AS
-WITH direct AS (
-    SELECT unit_key, period, metric_code, value FROM metric_values
-),
-derived AS (
-    SELECT q.unit_key, pp.period, q.metric_code,
-           CASE WHEN any_value(m.kind) = 'flow' THEN sum(q.value)
-                ELSE arg_max(q.value, qp.end_date) END AS value
-    FROM metric_values q
-    JOIN period_parts pp ON pp.quarter = q.period
-    JOIN periods qp ON qp.period = q.period
-    JOIN metrics m USING (metric_code)
-    WHERE q.period_type = 'quarter'
-    GROUP BY q.unit_key, pp.period, q.metric_code
-)
-SELECT unit_key, period, metric_code, value FROM direct
-UNION ALL
-SELECT d.unit_key, d.period, d.metric_code, d.value
-FROM derived d ANTI JOIN direct x USING (unit_key, period, metric_code);
+SELECT unit_key, period, metric_code, value FROM period_values;
 
 -- Each unit's own indicators, where every term of both sides was reported.
 CREATE OR REPLACE VIEW unit_indicator_parts AS
-WITH term_counts AS (
-    SELECT indicator_code,
-           count(*) FILTER (WHERE side = 'numerator') AS numerator_terms,
-           count(*) FILTER (WHERE side = 'denominator') AS denominator_terms
-    FROM indicator_terms GROUP BY indicator_code
-),
-sums AS (
-    SELECT v.unit_key, v.period, t.indicator_code,
-           sum(t.sign * v.value) FILTER (WHERE t.side = 'numerator') AS numerator,
-           count(*) FILTER (WHERE t.side = 'numerator') AS numerator_terms,
-           sum(t.sign * v.value) FILTER (WHERE t.side = 'denominator') AS denominator,
-           count(*) FILTER (WHERE t.side = 'denominator') AS denominator_terms
-    FROM period_metric_values v
-    JOIN indicator_terms t USING (metric_code)
-    GROUP BY v.unit_key, v.period, t.indicator_code
-)
-SELECT s.unit_key, s.period, s.indicator_code,
-       CAST(s.numerator AS DOUBLE) AS numerator, CAST(s.denominator AS DOUBLE) AS denominator
-FROM sums s JOIN term_counts c USING (indicator_code)
-WHERE s.numerator_terms = c.numerator_terms AND s.denominator_terms = c.denominator_terms;
+SELECT unit_key, period, indicator_code, numerator, denominator FROM unit_indicator_values;
 
 CREATE OR REPLACE VIEW indicator_values AS
 WITH own AS (
@@ -108,7 +62,7 @@ GROUP BY p.period, u.level;
 
 -- The periods the warehouse has data for (reported or derived).
 CREATE OR REPLACE VIEW data_periods AS
-SELECT DISTINCT period FROM period_metric_values;
+SELECT DISTINCT period FROM unit_indicator_values;
 
 -- Every plan's target for each period: within a plan, the nearest deadline at or after the
 -- period's end, else the last one.

@@ -1,0 +1,65 @@
+-- Recomputes the derived tables for the (unit, period) pairs in the temporary table `touched`
+-- (a file's units and periods, with every half-year and year containing them).
+-- Statements are separated by ';' and run in order inside the file's transaction.
+
+DELETE FROM current_values c USING touched t WHERE c.unit_key = t.unit_key AND c.period = t.period;
+
+-- Per unit, period and metric the latest accepted file that carried the cell wins; a blank
+-- there (NULL) cleared the value.
+INSERT INTO current_values
+SELECT unit_key, period, metric_code, value, submission_id FROM (
+    SELECT rv.unit_key, rv.period, rv.metric_code, rv.value, rv.submission_id
+    FROM reported_values rv
+    JOIN touched t ON t.unit_key = rv.unit_key AND t.period = rv.period
+    JOIN submissions s ON s.submission_id = rv.submission_id
+    WHERE s.status IN ('accepted', 'superseded')
+    QUALIFY row_number() OVER (PARTITION BY rv.unit_key, rv.period, rv.metric_code ORDER BY rv.submission_id DESC) = 1
+) WHERE value IS NOT NULL;
+
+DELETE FROM period_values v USING touched t WHERE v.unit_key = t.unit_key AND v.period = t.period;
+
+-- Quarters as reported; half-years and years derived from their quarters (flows summed,
+-- stocks the last reported quarter) unless reported directly.
+INSERT INTO period_values
+WITH direct AS (
+    SELECT c.unit_key, c.period, c.metric_code, c.value
+    FROM current_values c JOIN touched t ON t.unit_key = c.unit_key AND t.period = c.period
+),
+derived AS (
+    SELECT c.unit_key, pp.period, c.metric_code,
+           CASE WHEN any_value(m.kind) = 'flow' THEN sum(c.value) ELSE arg_max(c.value, qp.end_date) END AS value
+    FROM touched t
+    JOIN period_parts pp ON pp.period = t.period
+    JOIN current_values c ON c.unit_key = t.unit_key AND c.period = pp.quarter
+    JOIN periods qp ON qp.period = c.period
+    JOIN metrics m ON m.metric_code = c.metric_code
+    GROUP BY c.unit_key, pp.period, c.metric_code
+)
+SELECT unit_key, period, metric_code, value FROM direct
+UNION ALL
+SELECT d.unit_key, d.period, d.metric_code, d.value FROM derived d ANTI JOIN direct x USING (unit_key, period, metric_code);
+
+DELETE FROM unit_indicator_values v USING touched t WHERE v.unit_key = t.unit_key AND v.period = t.period;
+
+-- Each unit's own indicator parts, where every term of both sides was reported.
+INSERT INTO unit_indicator_values
+WITH term_counts AS (
+    SELECT indicator_code,
+           count(*) FILTER (WHERE side = 'numerator') AS numerator_terms,
+           count(*) FILTER (WHERE side = 'denominator') AS denominator_terms
+    FROM indicator_terms GROUP BY indicator_code
+),
+sums AS (
+    SELECT v.unit_key, v.period, it.indicator_code,
+           sum(it.sign * v.value) FILTER (WHERE it.side = 'numerator') AS numerator,
+           count(*) FILTER (WHERE it.side = 'numerator') AS numerator_terms,
+           sum(it.sign * v.value) FILTER (WHERE it.side = 'denominator') AS denominator,
+           count(*) FILTER (WHERE it.side = 'denominator') AS denominator_terms
+    FROM period_values v
+    JOIN touched t ON t.unit_key = v.unit_key AND t.period = v.period
+    JOIN indicator_terms it ON it.metric_code = v.metric_code
+    GROUP BY v.unit_key, v.period, it.indicator_code
+)
+SELECT s.unit_key, s.period, s.indicator_code, CAST(s.numerator AS DOUBLE), CAST(s.denominator AS DOUBLE)
+FROM sums s JOIN term_counts c USING (indicator_code)
+WHERE s.numerator_terms = c.numerator_terms AND s.denominator_terms = c.denominator_terms;
