@@ -145,7 +145,10 @@ def demo(db: Path = DbOption,
     from etl.demo import build_demo_warehouse
     from etl.warehouse import publish_snapshot
 
-    summary = build_demo_warehouse(db, workdir, progress=err)
+    try:
+        summary = build_demo_warehouse(db, workdir, progress=err)
+    except RuntimeError as error:  # the warehouse is not a demo one: never overwrite real data
+        _usage_error(str(error))
     publish_snapshot(db)
     err.print(f"Kho mẫu {db}: {summary}")
     if serve_after:
