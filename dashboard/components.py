@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from typing import Any, Callable, Iterable
 
@@ -27,13 +28,24 @@ def warehouse() -> Warehouse:
 
 
 def safe_page(build: Callable[..., Any]) -> Callable[..., Any]:
-    """Wraps a page layout so a user sees a sentence, never a traceback."""
+    """Wraps a page layout so a user sees a sentence, never a traceback; a layout is a function
+    of the URL and the warehouse's version, so it is cached under both."""
 
     @functools.wraps(build)
     def layout(**query: Any) -> Any:
         lang = query.get("lang") if query.get("lang") in ("vi", "en") else "vi"
         try:
-            return build(**query)
+            wh = warehouse()
+            key = None
+            if wh.cache is not None:
+                key = "layout:" + build.__module__ + ":" + wh.version() + ":" + json.dumps(query, sort_keys=True, default=str)
+                found = wh.cache.get(key)
+                if found is not None:
+                    return found
+            result = build(**query)
+            if key is not None:
+                wh.cache.set(key, result)
+            return result
         except WarehouseUnavailable:
             log.warning("warehouse unavailable", exc_info=True)
             return note(t("no_warehouse", lang), "error")

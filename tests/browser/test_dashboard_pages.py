@@ -70,6 +70,7 @@ def test_units_level_filter_and_drill_down_to_a_unit(app_duo):
     app_duo.wait_for_element("#filter-wrap-unit", timeout=20)
     assert "level=commune" in app_duo.driver.current_url
     _choose(app_duo, "level", "Cấp huyện")
+    app_duo.wait_for_no_elements("#filter-wrap-unit", timeout=20)  # the commune page is gone
     app_duo.wait_for_element(".js-plotly-plot .bars .point path", timeout=20)
     bar = app_duo.driver.find_elements(By.CSS_SELECTOR, ".js-plotly-plot .bars .point path")[-1]
     bar.click()
@@ -94,12 +95,3 @@ def test_language_switch_keeps_the_view(app_duo):
     app_duo.wait_for_contains_text(".page-title", "Tình hình báo cáo", timeout=20)
     assert app_duo.get_logs() == []
 
-
-def test_debug_logs(app_duo):
-    for path, name in PAGES:
-        _open(app_duo, path)
-        import time; time.sleep(3)
-        logs = app_duo.get_logs()
-        print("PAGE", path, len(logs))
-        for entry in {e["message"][:300] for e in logs}:
-            print("   ", entry)
