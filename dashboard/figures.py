@@ -77,7 +77,7 @@ def level_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> go
         y=rows["target"],
         name=t("target", lang),
         mode="markers",
-        marker={"symbol": "line-ew-open", "size": 60, "line": {"width": 4, "color": "#222222"}},
+        marker={"symbol": "line-ew-open", "size": 60, "color": "#222222", "line": {"width": 4, "color": "#222222"}},
         customdata=[fmt_pct(v, lang, 0) for v in _nones(rows["target"])],
         hovertemplate="%{x}: " + t("target", lang) + " %{customdata}<extra></extra>",
     )
@@ -246,7 +246,7 @@ def services_units_chart(rows: pd.DataFrame, period_label: str, lang: str = "vi"
     title = t("services_units_title", lang, top=top, count=fmt_int(wide["_total"].iloc[-1], lang))
     _finish(fig, f"{title}<br><sup>{period_label}</sup>", lang, y_title=t("unit_axis", lang),
             height=max(400, 22 * len(wide) + 220))
-    fig.update_layout(barmode="stack", legend={"y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"})
+    fig.update_layout(barmode="stack", legend={"y": 1.0, "yref": "paper", "yanchor": "bottom", "x": 1, "xanchor": "right"})
     fig.update_yaxes(tickfont={"size": 13 if len(wide) > 30 else BASE_FONT - 2}, dtick=1)
     fig.update_xaxes(title_text=t("services_axis", lang))
     return fig
@@ -425,8 +425,8 @@ def _finish(fig: go.Figure, title: str, lang: str, y_title: str, percent: bool =
         font={"size": BASE_FONT, "family": "Be Vietnam Pro, Segoe UI, DejaVu Sans, Arial, sans-serif"},
         separators=",." if lang == "vi" else ".,",
         height=height,
-        margin={"l": 80, "r": 30, "t": 110, "b": 70},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+        margin={"l": 80, "r": 30, "t": 110, "b": 150},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 0, "x": 0, "yref": "container", "font": {"size": BASE_FONT - 2}},
         hoverlabel={"font": {"size": BASE_FONT}},
     )
     fig.update_xaxes(**AXIS_STYLE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 from dashboard.app import create_app
@@ -73,7 +74,9 @@ def test_units_level_filter_and_drill_down_to_a_unit(app_duo):
     app_duo.wait_for_no_elements("#filter-wrap-unit", timeout=20)  # the commune page is gone
     app_duo.wait_for_element(".js-plotly-plot .bars .point path", timeout=20)
     bar = app_duo.driver.find_elements(By.CSS_SELECTOR, ".js-plotly-plot .bars .point path")[-1]
-    bar.click()
+    # Plotly takes clicks on its drag layer above the bars: hover the bar, then click there.
+    app_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", bar)
+    ActionChains(app_duo.driver).move_to_element(bar).pause(0.5).click().perform()
     app_duo.wait_for_element(".unit-header", timeout=20)
     assert "/don-vi/" in app_duo.driver.current_url
     _shot(app_duo, "unit")
