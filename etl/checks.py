@@ -52,7 +52,8 @@ def check_sheet(
     seen: dict[str, tuple[RawRow, dict[str, int | None]]] = {}
     sums: dict[str, int] = {}
     for row in recognised.rows:
-        unit_key = _resolve_unit(row, period, matcher, matchers, recognised.sheet, result.issues)
+        unit_key = _resolve_unit(row, period, matcher, matchers, recognised.sheet, result.issues,
+                                 row.within + recognised.scope)
         parsed = _parse_row(row, recognised.sheet, grid, catalog, period, result.issues)
         if unit_key is None:
             continue
@@ -107,11 +108,13 @@ def _decide_period(recognised: RecognisedSheet, period_arg: str | None, issues: 
 
 
 def _resolve_unit(row: RawRow, period: Period, matcher: UnitMatcher, matchers: MatcherCache, sheet: str,
-                  issues: list[Issue]) -> str | None:
+                  issues: list[Issue], within: tuple[str, ...] = ()) -> str | None:
+    """Gives the unit a row means; `within` names the district or province around the row."""
     written = row.unit_code or row.unit_name or ""
-    match = matcher.match_code(row.unit_code) if row.unit_code else matcher.match_name(row.unit_name or "")
+    match = matcher.match_code(row.unit_code, within) if row.unit_code else \
+        matcher.match_name(row.unit_name or "", within=within)
     if match.unit_key and row.unit_code and row.unit_name:
-        by_name = matcher.match_name(row.unit_name)
+        by_name = matcher.match_name(row.unit_name, within=within)
         if by_name.unit_key and by_name.unit_key != match.unit_key:
             issues.append(Issue("error", "unit_code_name_conflict", sheet, row.cell,
                                 f"Mã đơn vị \"{row.unit_code}\" và tên \"{row.unit_name}\" chỉ hai đơn vị khác nhau.",

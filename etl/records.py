@@ -37,6 +37,7 @@ class RawRow:
     unit_name: str | None
     cell: str
     values: tuple[RawValue, ...]
+    within: tuple[str, ...] = ()  # the district a group row above it names
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class RecognisedSheet:
     totals: tuple[RawRow, ...] = ()
     issues: tuple[Issue, ...] = ()
     metric_columns: tuple[str, ...] = field(default=())
+    scope: tuple[str, ...] = ()  # the province or district the title rows name ("UBND TỈNH BÌNH ĐỊNH")
 
 
 def a1(row: int, col: int) -> str:

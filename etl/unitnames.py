@@ -160,12 +160,13 @@ class _Unit:
     level: str
     is_root: bool
     where: str  # the parent's name, to tell two same-named candidates apart
+    province: str = ""  # the root's name: tables of one old province name its units without it
 
 
 _ACTIVE_UNITS = """
 SELECT u.unit_key, u.unit_code, u.unit_name, u.short_name, u.unit_type, u.level, u.is_root,
-       coalesce(p.unit_name, '') AS parent_name
-FROM units u LEFT JOIN units p ON p.unit_key = u.parent_key
+       coalesce(p.unit_name, '') AS parent_name, coalesce(r.unit_name, '') AS province_name
+FROM units u LEFT JOIN units p ON p.unit_key = u.parent_key LEFT JOIN units r ON r.unit_key = u.province_key
 WHERE u.valid_from <= $end AND u.valid_to >= $start
   AND ($province IS NULL OR EXISTS (
       SELECT 1 FROM unit_ancestors a WHERE a.unit_key = u.unit_key AND a.ancestor_key = 'new:' || $province))
@@ -188,8 +189,8 @@ class UnitMatcher:
         self._aliases: dict[str, list[_Unit]] = defaultdict(list)
         self._codes: dict[str, list[_Unit]] = defaultdict(list)
         self._bare_codes: dict[str, list[_Unit]] = defaultdict(list)
-        for key, code, name, short, unit_type, level, is_root, parent in rows:
-            unit = _Unit(key, name, unit_type, level, bool(is_root), parent)
+        for key, code, name, short, unit_type, level, is_root, parent, province_name in rows:
+            unit = _Unit(key, name, unit_type, level, bool(is_root), parent, province_name)
             self._names[normalise_name(short)].append(unit)
             self._folded[fold_name(short).replace(" ", "")].append(unit)
             self._codes[code.upper()].append(unit)
@@ -202,16 +203,20 @@ class UnitMatcher:
                 self._aliases[normalise_name(_initials(short))].append(unit)
         self._closest_keys = list(self._names)
 
-    def match_code(self, code: object) -> Match:
-        """Gives the unit with this code: GSO code with or without leading zeros, or agency code."""
+    def match_code(self, code: object, within: tuple[str, ...] = ()) -> Match:
+        """Gives the unit with this code: GSO code with or without leading zeros, or agency code.
+        `within` names the district or province the table is about (its header, a group row),
+        which tells apart agency codes that every province shares."""
         text = unicodedata.normalize("NFC", str(code)).strip().upper()
         if re.fullmatch(r"\d+\.0+", text):
             text = text.split(".")[0]
         units = self._codes.get(text) or (self._bare_codes.get(text.lstrip("0") or "0") if text.isdigit() else None)
-        return self._decide(units or [], lambda: [])
+        return self._decide(_narrow(units or [], within), lambda: [])
 
-    def match_name(self, name: str, level_hint: str | None = None) -> Match:
-        """Gives the unit a written name means; a prefix, when written, must be the unit's type."""
+    def match_name(self, name: str, level_hint: str | None = None, within: tuple[str, ...] = ()) -> Match:
+        """Gives the unit a written name means; a prefix, when written, must be the unit's type.
+        `within` names the district or province the row sits under, which tells apart communes
+        of one name in two districts ("Xã Ia Băng" of Đăk Đoa and of Chư Prông)."""
         prefix, short = split_prefix(name)
         norm = normalise_name(short)
         units = self._names.get(norm) or self._folded.get(fold_name(short).replace(" ", "")) or self._aliases.get(norm) or []
@@ -222,7 +227,7 @@ class UnitMatcher:
             if not typed:
                 return Match(None, _labels(units), "prefix_mismatch")
             units = typed
-        return self._decide(units, lambda: self._closest(norm, level_hint))
+        return self._decide(_narrow(units, within), lambda: self._closest(norm, level_hint))
 
     def _decide(self, units: list[_Unit], closest: Callable[[], list[str]]) -> Match:
         if not units:
@@ -242,6 +247,15 @@ class UnitMatcher:
                 if (level_hint is None or unit.level == level_hint) and unit.name not in names:
                     names.append(unit.name)
         return names[:3]
+
+
+def _narrow(units: list[_Unit], within: tuple[str, ...]) -> list[_Unit]:
+    """Keeps the candidates under a named district or province, when that leaves any."""
+    if len(units) < 2 or not within:
+        return units
+    wanted = {normalise_name(split_prefix(hint)[1]) for hint in within if hint}
+    kept = [u for u in units if {normalise_name(split_prefix(u.where)[1]), normalise_name(split_prefix(u.province)[1])} & wanted]
+    return kept or units
 
 
 def _labels(units: list[_Unit]) -> list[str]:

@@ -53,7 +53,7 @@ def recognise(sheet: SheetGrid, catalog: Catalog, headers: dict[str, str] | None
     return RecognisedSheet(
         layout="consolidated", sheet=sheet.name, period=period, period_cell=period_cell,
         report_date=find_report_date(sheet, ()), rows=tuple(rows), totals=tuple(totals), issues=tuple(issues),
-        metric_columns=tuple(metric_cols.values()),
+        metric_columns=tuple(metric_cols.values()), scope=_title_scope(sheet, first_header),
     )
 
 
@@ -101,6 +101,7 @@ def _stated_period(sheet: SheetGrid, first_header: int) -> tuple[str | None, str
 
 def _unit_rows(sheet, start, metric_cols, name_col, code_col) -> tuple[list[RawRow], list[RawRow]]:
     rows, totals = [], []
+    within: tuple[str, ...] = ()
     for row_index in range(start, len(sheet.rows)):
         name = text_of(sheet.cell(row_index, name_col)) if name_col is not None else ""
         code = text_of(sheet.cell(row_index, code_col)) if code_col is not None else ""
@@ -113,7 +114,11 @@ def _unit_rows(sheet, start, metric_cols, name_col, code_col) -> tuple[list[RawR
                 not any(parse_count(v).value is not None for v in cells.values()):
             break
         if not has_values and not code:
-            continue  # blank row, or a title inside the table
+            # A blank row, or a group row ("I. Huyện Chư Prông") naming the district of the rows below.
+            group = _GROUP_NUMBER.sub("", name)
+            if group and not _is_total_label(group):
+                within = (group,)
+            continue
         if _is_column_numbers(sheet.rows[row_index]):
             continue
         values = tuple(RawValue(metric, cells[col], a1(row_index, col)) for col, metric in metric_cols.items())
@@ -124,8 +129,24 @@ def _unit_rows(sheet, start, metric_cols, name_col, code_col) -> tuple[list[RawR
         if total_label:
             totals.append(RawRow(None, total_label, cell, values))
         else:
-            rows.append(RawRow(code or None, name or None, cell, values))
+            rows.append(RawRow(code or None, name or None, cell, values, within))
     return rows, totals
+
+
+_GROUP_NUMBER = re.compile(r"^\s*(?:[IVXLC]+|\d+|[a-zA-Z])\s*[.)/-]\s*")
+_SCOPE = re.compile(r"\b(?:UBND|ỦY BAN NHÂN DÂN)\s+((?:TỈNH|THÀNH PHỐ|HUYỆN|THỊ XÃ|QUẬN)\s+.+)$", re.I)
+
+
+def _title_scope(sheet: SheetGrid, first_header: int) -> tuple[str, ...]:
+    """Gives the units the agency header names ("UBND TỈNH BÌNH ĐỊNH" → "Tỉnh Bình Định"):
+    a table from one old province names its units without saying which province."""
+    found = []
+    for row in sheet.rows[:first_header]:
+        for value in row:
+            match = _SCOPE.search(text_of(value)) if isinstance(value, str) else None
+            if match:
+                found.append(match.group(1).title())
+    return tuple(found)
 
 
 def _is_total_label(text: str) -> bool:
