@@ -58,8 +58,8 @@ def read_workbook(path: Path) -> Workbook | Issue:
     except OSError as error:
         return _error("unreadable", path, vi=f"Không đọc được tệp ({error.strerror}).", en=f"Cannot read the file ({error.strerror}).")
     if size > MAX_FILE_BYTES:
-        return _error("too_large", path, vi=f"Tệp quá lớn ({size / 1048576:,.1f} MB; tối đa {MAX_FILE_BYTES // 1048576} MB).",
-                      en=f"The file is too large ({size / 1048576:,.1f} MB; at most {MAX_FILE_BYTES // 1048576} MB).")
+        return _error("too_large", path, vi=f"Tệp quá lớn ({size / 1048576:,.1f} MB; tối đa {MAX_FILE_BYTES / 1048576:,.1f} MB).",
+                      en=f"The file is too large ({size / 1048576:,.1f} MB; at most {MAX_FILE_BYTES / 1048576:,.1f} MB).")
     if head == OLE_SIGNATURE and not _ole_encrypted(path):
         return _error("unsupported_format", path,
                       vi="Tệp thực chất là định dạng Excel cũ (.xls) hoặc tệp Office khác, chỉ mang đuôi .xlsx. Hãy mở tệp và lưu lại dưới dạng .xlsx (Excel Workbook).",
