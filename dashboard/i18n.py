@@ -89,6 +89,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "{behind} ô chưa đạt trên {total} ô có chỉ tiêu",
         "en": "{behind} of {total} unit-indicator cells with a target are behind",
     },
+    "units_capped": {
+        "vi": "Hiển thị {shown} đơn vị có tỷ lệ thấp nhất trên tổng số {total}; chọn đơn vị trực thuộc để xem đầy đủ.",
+        "en": "Showing the {shown} lowest of {total} units; choose a parent unit to see them all.",
+    },
+    "units_capped_top": {
+        "vi": "Hiển thị {shown} đơn vị có nhiều dịch vụ nhất trên tổng số {total}.",
+        "en": "Showing the {shown} units with the most services of {total}.",
+    },
     "unit_axis": {"vi": "Đơn vị", "en": "Unit"},
     "indicator_axis": {"vi": "Chỉ tiêu", "en": "Indicator"},
     "unit_page_title": {"vi": "{unit}, {period}", "en": "{unit}, {period}"},

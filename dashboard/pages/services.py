@@ -12,6 +12,7 @@ from dashboard.i18n import series_name, t
 from dashboard.tables import display
 from etl.periods import parse_code
 
+MAX_UNITS = 150
 dash.register_page(__name__, path="/dich-vu-cong", name="Dịch vụ công trực tuyến",
                    title="Dịch vụ công trực tuyến", order=3)
 
@@ -29,6 +30,11 @@ def layout(**query: Any) -> html.Div:
     quarter = period.quarters()[-1]  # services are stocks: a half-year or year is its last quarter
     by_unit = data.services_by_unit(wh, quarter.code, f.level)
     by_unit = by_unit.assign(series=by_unit["metric_code"].map(lambda c: series_name(c, lang)))
+    capped = None
+    if by_unit["unit_key"].nunique() > MAX_UNITS:
+        totals_by_unit = by_unit.groupby("unit_key")["value"].sum().sort_values()
+        capped = note(t("units_capped_top", lang, shown=MAX_UNITS, total=len(totals_by_unit)), "muted")
+        by_unit = by_unit[by_unit["unit_key"].isin(totals_by_unit.index[-MAX_UNITS:])]
     totals = data.services_totals(wh)
     totals = totals.assign(series=totals["metric_code"].map(lambda c: series_name(c, lang)))
     names = data.indicator_names(wh, lang)
@@ -37,6 +43,7 @@ def layout(**query: Any) -> html.Div:
     rates = rates[rates["indicator_code"].isin(data.DOSSIER_INDICATORS)] if not rates.empty else rates
     rates = rates.assign(indicator=rates["indicator_code"].map(names)) if not rates.empty else rates
     body = [
+        capped or html.Div(),
         chart(ids.SERVICES_UNITS, figures.services_units_chart(by_unit, quarter.label(lang), lang),
               display(by_unit, {"unit_name": ("col_unit", "text"), "series": ("col_series", "text"),
                                 "value": ("col_count", "int")}, lang), lang,

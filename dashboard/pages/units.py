@@ -15,6 +15,7 @@ from etl.periods import parse_code
 
 dash.register_page(__name__, path="/don-vi", name="So sánh đơn vị", title="So sánh đơn vị", order=2)
 
+MAX_UNITS = 150
 RANK_COLUMNS = {
     "unit_name": ("col_unit", "text"), "parent_name": ("col_parent", "text"), "value": ("col_value", "pct"),
     "target": ("col_target", "pct"), "status": ("col_status", "status"), "unit_key": ("col_code", "text"),
@@ -41,9 +42,17 @@ def layout(**query: Any) -> html.Div:
         message = t("no_data_period", lang, period=f"{level_name(f.level, lang, capitalise=True)}, {label}")
         return page(t("units_title", lang, period=label), note(message), filters=bar)
     one = rows[rows["indicator_code"] == f.indicator]
+    shown, notes = one, []
+    if one["unit_key"].nunique() > MAX_UNITS:
+        # A chart of thousands of units says nothing and weighs megabytes: show the laggards.
+        shown = one.sort_values("value", na_position="first").head(MAX_UNITS)
+        notes.append(note(t("units_capped", lang, shown=MAX_UNITS, total=one["unit_key"].nunique()), "muted"))
+    rows = rows[rows["unit_key"].isin(shown["unit_key"])]
     heat = rows.assign(indicator=rows["indicator_code"].map(names))
+    one = shown
     name = names.get(f.indicator, f.indicator)
     body = [
+        *notes,
         chart(ids.UNITS_RANKING, figures.ranking_chart(one, f.level, name, lang) if one["value"].notna().any() else None,
               display(one.sort_values("value", ascending=False), RANK_COLUMNS, lang), lang,
               t("no_data_period", lang, period=f"{name}, {label}"), hint=t("click_hint", lang)),

@@ -8,6 +8,8 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
+from dash.testing.wait import until
+
 from dashboard.app import create_app
 
 pytestmark = pytest.mark.browser
@@ -56,8 +58,7 @@ def test_filters_go_into_the_url_and_the_link_reproduces_the_view(app_duo):
     app_duo.wait_for_contains_text(".page-title", "Quý IV/2020", timeout=20)
     assert "period=2020Q4" in app_duo.driver.current_url
     _choose(app_duo, "plan", "749/QĐ-TTg")
-    app_duo.wait_for_element(".page-title", timeout=20)
-    assert "plan=QD749" in app_duo.driver.current_url
+    until(lambda: "plan=QD749" in app_duo.driver.current_url, timeout=20)
     link = app_duo.driver.current_url
     _open(app_duo, "/")
     app_duo.driver.get(link)
