@@ -13,6 +13,7 @@ from flask_caching import Cache
 
 from dashboard import ids
 from dashboard.data import Warehouse
+from dashboard.downloads import register_downloads
 from dashboard.i18n import norm_lang, t
 
 HERE = Path(__file__).parent
@@ -38,6 +39,7 @@ def create_app(db_path: str) -> dash.Dash:
     cache = Cache(app.server, config={"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 3600,
                                       "CACHE_THRESHOLD": 2000})
     app.server.config["GOVKPI_WAREHOUSE"] = Warehouse(db_path, cache=cache)
+    register_downloads(app.server, db_path)
     app.layout = shell
     register_callbacks(app)
     return app

@@ -16,6 +16,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav_services": {"vi": "Dịch vụ công trực tuyến", "en": "Online public services"},
     "nav_reporting": {"vi": "Tình hình báo cáo", "en": "Reporting"},
     "nav_catalog": {"vi": "Danh mục", "en": "Catalog"},
+    # Downloads of the exports
+    "download_title": {"vi": "Tải về:", "en": "Download:"},
+    "download_pptx": {"vi": "Bộ trình chiếu (PPTX)", "en": "Slide deck (PPTX)"},
+    "download_xlsx": {"vi": "Sổ số liệu (XLSX)", "en": "Workbook (XLSX)"},
+    "download_docx": {"vi": "Báo cáo (DOCX)", "en": "Report (DOCX)"},
+    "download_pdf": {"vi": "Báo cáo (PDF)", "en": "Report (PDF)"},
+    "download_bad_kind": {"vi": "Không có loại tệp này. Chọn pptx, xlsx, docx hoặc pdf.",
+                          "en": "No such export. Choose pptx, xlsx, docx or pdf."},
     # Filters
     "period": {"vi": "Kỳ báo cáo", "en": "Period"},
     "level": {"vi": "Cấp", "en": "Level"},

@@ -9,6 +9,7 @@ from dash import html
 
 from dashboard import data, ids
 from dashboard.components import data_table, filter_bar, note, page, safe_page, warehouse
+from dashboard.downloads import download_links
 from dashboard.findings import STATUS_COLOURS, STATUS_NAMES, level_name
 from dashboard.i18n import t
 from dashboard.tables import display
@@ -38,6 +39,7 @@ def layout(**query: Any) -> html.Div:
         body: list[Any] = [note(t("no_data_period", lang, period=label))]
     else:
         body = [
+            download_links(f.period, lang),
             html.Div(summary_sentence(cards, lang), id=ids.OVERVIEW_SUMMARY, className="summary"),
             completeness_line(data.completeness(wh), period, lang),
             html.Div([indicator_card(code, names.get(code, code), part, lang)

@@ -1,0 +1,55 @@
+"""One click from the dashboard to the meeting deck and the reports: /tai-ve/<kind>?period=…
+builds the export from the same views the pages read and sends it as a file."""
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+
+from dash import html
+from flask import Flask, Response, request, send_file
+
+from dashboard.i18n import norm_lang, t
+from etl.periods import parse_code
+
+KINDS = {
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+LABELS = {"pptx": "download_pptx", "xlsx": "download_xlsx", "docx": "download_docx", "pdf": "download_pdf"}
+
+
+def register_downloads(server: Flask, db_path: str) -> None:
+    """Adds the download route to the dashboard's Flask server."""
+
+    @server.route("/tai-ve/<kind>")
+    def download(kind: str) -> Response:
+        from dashboard.exports import export
+        from dashboard.exports.pdf import ToolMissing
+
+        lang = norm_lang(request.args.get("lang"))
+        if kind not in KINDS:
+            return Response(t("download_bad_kind", lang), status=404, mimetype="text/plain; charset=utf-8")
+        try:
+            period = parse_code(request.args.get("period", "")).code
+        except ValueError as error:
+            return Response(str(error), status=400, mimetype="text/plain; charset=utf-8")
+        with tempfile.TemporaryDirectory(prefix="govkpi-export-") as folder:
+            name = f"govkpi_{period}.{kind}"
+            try:
+                path = export(kind, period, db_path, str(Path(folder) / name), lang)
+            except ToolMissing as error:
+                return Response(str(error), status=503, mimetype="text/plain; charset=utf-8")
+            content = io.BytesIO(Path(path).read_bytes())
+        return send_file(content, mimetype=KINDS[kind], as_attachment=True, download_name=name)
+
+
+def download_links(period: str, lang: str) -> html.Div:
+    """Gives the row of links that download the exports of a period."""
+    return html.Div(
+        [html.Span(t("download_title", lang), className="downloads-title")]
+        + [html.A(t(LABELS[kind], lang), href=f"/tai-ve/{kind}?period={period}&lang={lang}",
+                  className="download-link", id=f"download-{kind}") for kind in KINDS],
+        className="downloads")
