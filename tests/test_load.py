@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import etl.batch_write
 import etl.load
 from etl.load import Loader, expand_paths
 
@@ -103,7 +104,7 @@ def test_a_failure_inside_the_transaction_leaves_nothing_behind(loader, con, tmp
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(etl.load, "_cleared_values", broken)
+    monkeypatch.setattr(etl.batch_write, "_add_cleared_warnings", broken)  # after the values are inserted
     with pytest.raises(RuntimeError):
         loader.load_file(filled_template(tmp_path / "v2.xlsx", CHU_SE, "2021Q2", {"work_records_total": 5}))
     assert counts(con) == before

@@ -22,21 +22,20 @@ from workbooks import *  # noqa: E402,F403
 GOVKPI = str(Path(sys.executable).with_name("govkpi"))
 FILES = 40
 
-# Runs the real CLI, but each file's transaction pauses before COMMIT and says so on stderr,
-# so that the kill lands inside a transaction half-way through the folder.
+# Runs the real CLI, but each group's transaction pauses before COMMIT and says on stderr how
+# many files it has written so far, so that the kill lands inside a transaction half-way.
+# GOVKPI_LOAD_BATCH sets how many files share a transaction (group commit).
 SLOW_LOADER = """
 import sys, time
-import etl.load as load
-original_record = load.Loader._record
+import etl.batch_write as batch_write
+original_insert = batch_write.insert_batch
 state = {"n": 0}
-def record(self, *args, **kwargs):
-    state["n"] += 1  # one submission row per file
-    result = original_record(self, *args, **kwargs)
-    if kwargs.get("in_transaction"):
-        print(f"IN_TX {state['n']}", file=sys.stderr, flush=True)
-        time.sleep(0.25)
-    return result
-load.Loader._record = record
+def insert_batch(con, batch, submitted_by):
+    original_insert(con, batch, submitted_by)
+    state["n"] += len(batch.files)
+    print(f"IN_TX {state['n']}", file=sys.stderr, flush=True)
+    time.sleep(0.25)
+batch_write.insert_batch = insert_batch
 from etl.cli import main
 sys.argv = ["govkpi", *sys.argv[1:]]
 main()
@@ -109,30 +108,34 @@ def test_clean_run_loads_every_file(folder, db):
     assert assert_consistent(db) == FILES
 
 
-def test_sigkill_inside_a_transaction_half_way_then_rerun_completes(folder, db, base_db, tmp_path):
+@pytest.mark.parametrize("files_per_transaction", [1, 10])
+def test_sigkill_inside_a_transaction_half_way_then_rerun_completes(folder, db, base_db, tmp_path,
+                                                                    files_per_transaction):
     clean = tmp_path / "clean.duckdb"
     clean.write_bytes(base_db.read_bytes())
     subprocess.run([GOVKPI, "load", str(folder), "--json", "--db", str(clean)], capture_output=True, check=True)
     expected = totals(clean)
 
+    env = dict(os.environ, GOVKPI_LOAD_BATCH=str(files_per_transaction))
     process = subprocess.Popen([sys.executable, "-c", SLOW_LOADER, "load", str(folder), "--json", "--db", str(db)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     half = FILES // 2
     deadline = time.monotonic() + 120
     for line in process.stderr:
         if line.strip() == f"IN_TX {half}":
-            os.kill(process.pid, signal.SIGKILL)  # inside file 20's transaction, before its COMMIT
+            os.kill(process.pid, signal.SIGKILL)  # inside the transaction holding file 20, before its COMMIT
             break
         assert time.monotonic() < deadline
     process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
 
-    assert assert_consistent(db) == half - 1  # 19 whole files, the 20th not at all
+    whole = half - files_per_transaction  # the files of the killed transaction are not there at all
+    assert assert_consistent(db) == whole
     rerun = subprocess.run([GOVKPI, "load", str(folder), "--json", "--db", str(db)], capture_output=True, text=True)
     assert rerun.returncode == 0 and "Traceback" not in rerun.stderr
     import json
     statuses = [entry["status"] for entry in json.loads(rerun.stdout)]
-    assert statuses.count("duplicate") == half - 1 and statuses.count("accepted") == FILES - half + 1
+    assert statuses.count("duplicate") == whole and statuses.count("accepted") == FILES - whole
     assert assert_consistent(db) == FILES
     assert totals(db) == expected
 

@@ -1,0 +1,151 @@
+"""Writing checked files to the warehouse in groups: one transaction per group (group commit).
+
+Every file of a group is whole or absent together, so no file is ever half-loaded; a group
+shares the fixed cost of a transaction and of the statements that find cleared cells and
+superseded submissions, which would otherwise cost more than reading a small file."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from etl.records import Issue
+from etl.warehouse import read_sql
+
+BATCH_FILES = 200
+BATCH_VALUES = 200_000
+
+_SUBMISSION_COLUMNS = ["submission_id", "file_name", "file_sha256", "layout", "submitted_by", "submitted_at",
+                       "loaded_at", "status", "superseded_by", "duplicate_of", "periods", "units_count",
+                       "values_count", "errors_count", "warnings_count"]
+_ISSUE_COLUMNS = ["submission_id", "severity", "sheet", "cell", "code", "message_vi", "message_en"]
+_VALUE_COLUMNS = ["submission_id", "unit_key", "period", "metric_code", "value", "sheet", "cell"]
+
+
+@dataclass
+class FileReport:
+    """What happened to one file; `units` and `values` count what was loaded."""
+
+    file: str
+    status: str  # accepted | rejected | duplicate
+    units: int = 0
+    values: int = 0
+    issues: list[Issue] = field(default_factory=list)
+    submission_id: int | None = None
+
+    def as_json(self, lang: str = "vi") -> dict:
+        return {
+            "file": self.file, "status": self.status, "units": self.units, "values": self.values,
+            "issues": [{"severity": i.severity, "sheet": i.sheet, "cell": i.cell, "code": i.code,
+                        "message": i.message(lang)} for i in self.issues],
+        }
+
+
+@dataclass
+class PreparedFile:
+    """A file read and checked, waiting to be written with its group."""
+
+    report: FileReport
+    digest: str
+    layout: str | None = None
+    values: list = field(default_factory=list)  # CheckedValue
+    unit_periods: list[tuple[str, str]] = field(default_factory=list)
+    submitted_at: datetime | None = None
+    duplicate_of: int | None = None
+    duplicate_in_batch: str | None = None  # the digest of an accepted file earlier in the group
+
+
+@dataclass
+class Batch:
+    files: list[PreparedFile] = field(default_factory=list)
+    accepted_hashes: set[str] = field(default_factory=set)
+    value_count: int = 0
+
+    def add(self, prepared: PreparedFile) -> None:
+        self.files.append(prepared)
+        self.value_count += len(prepared.values)
+        if prepared.report.status == "accepted":
+            self.accepted_hashes.add(prepared.digest)
+
+
+def write_batch(con: duckdb.DuckDBPyConnection, batch: Batch, submitted_by: str) -> None:
+    """Writes a group of files in one transaction and fills in their submission ids and the
+    warnings only the warehouse can tell (a blank cell that clears an earlier value)."""
+    if not batch.files:
+        return
+    con.execute("BEGIN")
+    try:
+        insert_batch(con, batch, submitted_by)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        for prepared in batch.files:
+            prepared.report.submission_id = None
+        raise
+
+
+def insert_batch(con: duckdb.DuckDBPyConnection, batch: Batch, submitted_by: str) -> None:
+    """The statements of a group's transaction (the caller begins and commits it)."""
+    first_id = con.execute(f"SELECT nextval('submission_seq') FROM range({len(batch.files)})").fetchall()[0][0]
+    ids_by_digest = {}
+    for offset, prepared in enumerate(batch.files):
+        prepared.report.submission_id = first_id + offset
+        if prepared.report.status == "accepted":
+            ids_by_digest.setdefault(prepared.digest, prepared.report.submission_id)
+    for prepared in batch.files:
+        if prepared.duplicate_in_batch:
+            prepared.duplicate_of = ids_by_digest.get(prepared.duplicate_in_batch)
+    # DuckDB reads the data frames below by their variable names.
+    value_rows = _values_frame(batch)
+    report_rows = pd.DataFrame(
+        [(p.report.submission_id, unit, period, p.submitted_at) for p in batch.files for unit, period in p.unit_periods],
+        columns=["submission_id", "unit_key", "period", "submitted_at"]).astype({"submission_id": "int64"})
+    con.execute("INSERT INTO reported_values SELECT * FROM value_rows")
+    con.execute("INSERT INTO unit_reports SELECT * FROM report_rows")
+    con.execute("INSERT INTO pending_refresh SELECT unit_key, period FROM report_rows")
+    _add_cleared_warnings(con, batch, value_rows)
+    submission_rows = _submissions_frame(batch, submitted_by)
+    issue_rows = pd.DataFrame(
+        [(p.report.submission_id, i.severity, i.sheet, i.cell, i.code, i.message_vi, i.message_en)
+         for p in batch.files for i in p.report.issues], columns=_ISSUE_COLUMNS)
+    con.execute("INSERT INTO submissions SELECT * FROM submission_rows")
+    if len(issue_rows):
+        con.execute("INSERT INTO submission_issues SELECT * FROM issue_rows")
+    if len(report_rows):
+        con.execute(read_sql("supersede.sql"))
+
+
+def _values_frame(batch: Batch) -> pd.DataFrame:
+    rows = [(p.report.submission_id, v.unit_key, v.period, v.metric_code, v.value, v.sheet, v.cell)
+            for p in batch.files for v in p.values]
+    return pd.DataFrame(rows, columns=_VALUE_COLUMNS).astype({"value": "Int64", "submission_id": "int64"})
+
+
+def _submissions_frame(batch: Batch, submitted_by: str) -> pd.DataFrame:
+    now = datetime.now()
+    rows = []
+    for p in batch.files:
+        report = p.report
+        errors = sum(i.severity == "error" for i in report.issues)
+        periods = ",".join(sorted({period for _, period in p.unit_periods})) or None
+        rows.append((report.submission_id, report.file, p.digest, p.layout, submitted_by, p.submitted_at or now, now,
+                     report.status, None, p.duplicate_of, periods, report.units, report.values, errors,
+                     len(report.issues) - errors))
+    return pd.DataFrame(rows, columns=_SUBMISSION_COLUMNS).astype(
+        {"superseded_by": "Int64", "duplicate_of": "Int64", "submission_id": "int64"})
+
+
+def _add_cleared_warnings(con: duckdb.DuckDBPyConnection, batch: Batch, values: pd.DataFrame) -> None:
+    """A blank cell in a carried column clears the value loaded before it: say so, per file."""
+    blank_cells = values[values["value"].isna()]  # read by cleared.sql by name
+    if blank_cells.empty:
+        return
+    cleared = con.execute(read_sql("cleared.sql")).fetchall()
+    by_id = {p.report.submission_id: p.report for p in batch.files}
+    for submission_id, unit_name, period, metric, sheet, cell in cleared:
+        by_id[submission_id].issues.append(Issue(
+            "warning", "blank_clears", sheet, cell,
+            f"Ô {cell} để trống: xóa giá trị đã nạp trước đó của {unit_name}, kỳ {period} ({metric}).",
+            f"Cell {cell} is blank: it clears the earlier value of {unit_name}, {period} ({metric})."))
