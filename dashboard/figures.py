@@ -32,6 +32,8 @@ SERIES_COLOURS = {
     "services_partial_online": "#F0E442",
 }
 STATUS_ORDER = {"no_data": 0, "behind": 1, "near": 2, "met": 3}
+HEATMAP_ORDER = {"no_data": 0, "behind": 2, "near": 3, "met": 4}  # 1: a value with no target
+NO_TARGET_COLOUR = "#E3E3E3"
 AXIS_STYLE = {"gridcolor": "#E5E5E5", "linecolor": "#444444", "zerolinecolor": "#CCCCCC",
               "ticks": "outside", "tickcolor": "#BBBBBB", "automargin": True}
 BASE_FONT = 18
@@ -196,18 +198,17 @@ def heatmap_chart(rows: pd.DataFrame, indicator_names: dict[str, str], lang: str
     value = rows.pivot_table(index="unit_key", columns="indicator_code", values="value", aggfunc="first")
     status = status.reindex(index=units["unit_key"], columns=codes)
     value = value.reindex(index=units["unit_key"], columns=codes)
-    z = status.map(lambda s: STATUS_ORDER.get(s, 0) if isinstance(s, str) else 0).to_numpy()
+    # A value held against no target is not "no data": it gets a paler grey of its own.
+    no_target = value.notna() & status.eq("no_data")
+    z = status.map(lambda s: HEATMAP_ORDER.get(s, 0) if isinstance(s, str) else 0).mask(no_target, 1).to_numpy()
     text = value.map(lambda v: fmt_pct(v, lang, 0) if pd.notna(v) else "–").to_numpy()
-    scale = [
-        [0, STATUS_COLOURS["no_data"]], [1 / 6, STATUS_COLOURS["no_data"]],
-        [1 / 6, STATUS_COLOURS["behind"]], [0.5, STATUS_COLOURS["behind"]],
-        [0.5, STATUS_COLOURS["near"]], [5 / 6, STATUS_COLOURS["near"]],
-        [5 / 6, STATUS_COLOURS["met"]], [1, STATUS_COLOURS["met"]],
-    ]
+    colours = [STATUS_COLOURS["no_data"], NO_TARGET_COLOUR, STATUS_COLOURS["behind"], STATUS_COLOURS["near"],
+               STATUS_COLOURS["met"]]
+    scale = [[edge, colour] for band, colour in enumerate(colours) for edge in (band / 5, (band + 1) / 5)]
     labels = [_wrap(indicator_names[c]) for c in codes]
     fig = go.Figure(
         go.Heatmap(
-            z=z, x=labels, y=list(units["unit_name"]), zmin=0, zmax=3, colorscale=scale,
+            z=z, x=labels, y=list(units["unit_name"]), zmin=-0.5, zmax=4.5, colorscale=scale,
             showscale=False, text=text, texttemplate="%{text}", textfont={"size": 13},
             customdata=[[key] * len(codes) for key in units["unit_key"]],
             hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>", xgap=2, ygap=2,
@@ -216,10 +217,14 @@ def heatmap_chart(rows: pd.DataFrame, indicator_names: dict[str, str], lang: str
     with_target = rows[rows["target"].notna()] if "target" in rows else rows
     behind = int((with_target["status"] == "behind").sum())
     _add_status_legend(fig, lang, list(STATUS_ORDER))
+    fig.add_scatter(x=[None], y=[None], mode="markers", name=t("no_target", lang),
+                    marker={"size": 14, "color": NO_TARGET_COLOUR, "symbol": "square"})
     title = t("heatmap_title", lang, behind=fmt_int(behind, lang), total=fmt_int(len(with_target), lang))
     _finish(fig, title, lang, y_title=t("unit_axis", lang), height=max(420, 24 * len(units) + 260))
     fig.update_xaxes(title_text=t("indicator_axis", lang), side="top", tickfont={"size": 12})
-    fig.update_layout(margin={"t": 190})
+    # The indicator names stand above the cells: keep the title at the very top, clear of them.
+    fig.update_layout(margin={"t": 250}, title={"yref": "container", "y": 0.995, "yanchor": "top"})
+    fig.update_layout(height=fig.layout.height + 60)
     return fig
 
 

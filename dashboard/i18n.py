@@ -16,6 +16,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav_services": {"vi": "Dịch vụ công trực tuyến", "en": "Online public services"},
     "nav_reporting": {"vi": "Tình hình báo cáo", "en": "Reporting"},
     "nav_catalog": {"vi": "Danh mục", "en": "Catalog"},
+    "no_target": {"vi": "Không giao chỉ tiêu", "en": "No target"},
     # Downloads of the exports
     "download_title": {"vi": "Tải về:", "en": "Download:"},
     "download_pptx": {"vi": "Bộ trình chiếu (PPTX)", "en": "Slide deck (PPTX)"},

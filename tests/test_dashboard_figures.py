@@ -118,9 +118,18 @@ def test_heatmap_colours_by_status_and_counts_behind_cells():
     fig = figures.heatmap_chart(rows, {"a": "Chỉ tiêu A", "b": "Chỉ tiêu B"}, "vi")
     heat = fig.data[0]
     assert list(heat.y) == ["Huyện B", "Huyện A"]
-    assert [list(r) for r in heat.z] == [[0, 1], [3, 2]]
+    assert [list(r) for r in heat.z] == [[0, 2], [4, 3]]  # no data, behind / met, near
     assert heat.text[0][0] == "–" and heat.text[1][0] == "90%"
     assert "1 ô chưa đạt trên 4 ô" in _title(fig)
+
+
+def test_heatmap_tells_a_value_without_target_from_no_data():
+    rows = pd.DataFrame({"unit_key": ["old:1", "old:1"], "unit_name": ["Huyện A", "Huyện A"],
+                         "indicator_code": ["a", "b"], "value": [0.8, None], "target": [None, None],
+                         "status": ["no_data", "no_data"]})
+    fig = figures.heatmap_chart(rows, {"a": "Chỉ tiêu A", "b": "Chỉ tiêu B"}, "vi")
+    assert [list(r) for r in fig.data[0].z] == [[1, 0]]
+    assert "Không giao chỉ tiêu" in [trace.name for trace in fig.data[1:]]
 
 
 def test_services_eras_are_two_panels_never_one_series():
