@@ -1,4 +1,4 @@
-"""A small warehouse with the public views' shape (docs/views.md), for the export tests and the
+"""A small warehouse with the public views' shape (see the README), for the export tests and the
 benchmark when no demo warehouse is at hand. Not the loader's schema: only the views' columns."""
 from __future__ import annotations
 

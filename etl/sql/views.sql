@@ -1,4 +1,4 @@
--- The public views: the warehouse's API (documented column by column in docs/views.md).
+-- The public views: the warehouse's API (documented column by column in the README).
 -- The aggregation rule lives here once: a group's rate is sum(numerators) / sum(denominators)
 -- over the units and periods that reported both parts, never a mean of rates.
 
