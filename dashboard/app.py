@@ -20,7 +20,7 @@ HERE = Path(__file__).parent
 NAV = [("/", "nav_overview"), ("/chi-tieu", "nav_targets"), ("/don-vi", "nav_units"),
        ("/dich-vu-cong", "nav_services"), ("/bao-cao", "nav_reporting"), ("/danh-muc", "nav_catalog")]
 KEPT_ACROSS_PAGES = ("lang", "period", "plan")
-DRILL_CHARTS = {ids.UNITS_RANKING, ids.UNITS_HEATMAP, ids.UNIT_CHILDREN}
+DRILL_CHARTS = {ids.UNITS_RANKING, ids.UNITS_HEATMAP, ids.UNITS_MAP, ids.UNIT_CHILDREN}
 log = logging.getLogger(__name__)
 
 

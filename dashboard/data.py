@@ -148,6 +148,12 @@ def unit_progress(wh: Warehouse, period: str, level: str, parent: str | None = N
     return wh.query("target_progress", period=period, level=level, parent=parent)
 
 
+def unit_points(wh: Warehouse, period: str, level: str) -> pd.DataFrame:
+    """Gives the centre (lat, lon) of every unit of a level active in the period that the
+    reference data places."""
+    return wh.query("unit_points", period=period, level=level)
+
+
 def units(wh: Warehouse, period: str, level: str) -> pd.DataFrame:
     return wh.query("units", period=period, level=level)
 

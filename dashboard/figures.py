@@ -6,6 +6,8 @@ A builder given no rows returns `empty_figure`, which says so instead of drawing
 """
 from __future__ import annotations
 
+import math
+
 from datetime import date
 from functools import lru_cache
 
@@ -225,6 +227,38 @@ def heatmap_chart(rows: pd.DataFrame, indicator_names: dict[str, str], lang: str
     # The indicator names stand above the cells: keep the title at the very top, clear of them.
     fig.update_layout(margin={"t": 250}, title={"yref": "container", "y": 0.995, "yanchor": "top"})
     fig.update_layout(height=fig.layout.height + 60)
+    return fig
+
+
+def map_chart(rows: pd.DataFrame, level: str, indicator_name: str, lang: str = "vi") -> go.Figure:
+    """Gives the units of a level as points at their centres, coloured by status (no boundaries
+    can be shipped offline); rows: target_progress with lat, lon. Clicks carry unit_key."""
+    rows = rows[rows["lat"].notna() & rows["lon"].notna()]
+    if rows.empty:
+        return empty_figure(t("no_data", lang))
+    fig = go.Figure()
+    for status in STATUS_ORDER:
+        part = rows[rows["status"].fillna("no_data") == status]
+        if part.empty:
+            continue
+        values = [fmt_pct(v, lang) for v in part["value"]]
+        fig.add_scatter(
+            x=part["lon"], y=part["lat"], mode="markers", name=STATUS_NAMES[lang][status],
+            marker={"size": 16, "color": STATUS_COLOURS[status], "line": {"width": 1, "color": "#FFFFFF"}},
+            customdata=list(zip(part["unit_key"], part["unit_name"], values)),
+            hovertemplate="%{customdata[1]}: %{customdata[2]}<extra></extra>",
+        )
+    with_target = rows[rows["target"].notna()]
+    met = int((with_target["status"] == "met").sum())
+    finding = (t("ranking_title", lang, met=met, total=len(with_target), level=level_name(level, lang),
+                 target=fmt_pct(float(with_target["target"].iloc[0]), lang, 0))
+               if not with_target.empty else indicator_name)
+    title = f"{indicator_name}<br><sup>{t('map_title', lang, level=level_name(level, lang), finding=finding)}</sup>"
+    _finish(fig, title, lang, y_title=t("latitude", lang), height=720)
+    # One degree of latitude is longer on screen than one of longitude by 1 / cos(latitude).
+    ratio = 1 / math.cos(math.radians(float(rows["lat"].mean())))
+    fig.update_yaxes(scaleanchor="x", scaleratio=ratio, showgrid=False)
+    fig.update_xaxes(title_text=t("longitude", lang), showgrid=False)
     return fig
 
 

@@ -48,13 +48,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "table_view": {"vi": "Xem bảng số liệu", "en": "Show the data table"},
     "download_csv": {"vi": "Tải CSV", "en": "Download CSV"},
     "map_note": {
-        "vi": "Bản đồ: chưa có dữ liệu ranh giới hành chính được phép đóng gói kèm phần mềm "
-        "(không có gói PyPI nào cung cấp ranh giới xã/huyện Việt Nam), nên bản đồ chưa được "
-        "hiển thị. Xem bảng xếp hạng và bản đồ nhiệt ở trên.",
-        "en": "Map: no administrative boundaries can be shipped with the software (no PyPI "
-        "package we know carries Vietnamese district or commune boundaries), so no map is "
-        "drawn. See the ranking and the heatmap above.",
+        "vi": "Bản đồ: mỗi đơn vị là một điểm tại trung tâm của nó (tọa độ từ gói vietnamadminunits, "
+        "giấy phép MIT); chưa có gói dữ liệu ranh giới hành chính nào đóng gói được kèm phần mềm.",
+        "en": "Map: each unit is a point at its centre (coordinates from the vietnamadminunits package, "
+        "MIT licence); no package of administrative boundaries can be shipped with the software.",
     },
+    "map_title": {"vi": "Bản đồ {level}: {finding}", "en": "Map, {level}: {finding}"},
+    "longitude": {"vi": "Kinh độ (°Đ)", "en": "Longitude (°E)"},
+    "latitude": {"vi": "Vĩ độ (°B)", "en": "Latitude (°N)"},
     # Overview
     "overview_title": {"vi": "Tổng quan {period}", "en": "Overview, {period}"},
     "targets_met": {"vi": "Đạt", "en": "Met"},

@@ -2,15 +2,17 @@
 What the grid shows is what its CSV holds."""
 from __future__ import annotations
 
+
 from datetime import date, datetime
 from typing import Any, Callable
 
 import pandas as pd
+from babel.numbers import format_decimal
 
 from dashboard.findings import STATUS_NAMES, level_name
 from dashboard.i18n import t
 from etl.periods import parse_code
-from etl.vnformat import fmt_date, fmt_int, fmt_pct
+from etl.vnformat import LOCALES, fmt_date, fmt_int, fmt_pct
 
 
 def display(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], lang: str) -> pd.DataFrame:
@@ -30,6 +32,13 @@ def _text(value: Any, lang: str) -> str:
 
 def _int(value: Any, lang: str) -> str:
     return fmt_int(None if pd.isna(value) else value, lang)
+
+
+def _coord(value: Any, lang: str) -> str:
+    """A latitude or longitude the way the language writes decimals: 13,7843 (vi), 13.7843 (en)."""
+    if value is None or pd.isna(value):
+        return ""
+    return format_decimal(float(value), format="0.0000", locale=LOCALES[lang])
 
 
 def _pct(value: Any, lang: str) -> str:
@@ -63,5 +72,5 @@ def _status(value: Any, lang: str) -> str:
 
 _FORMATS: dict[str, Callable[[Any, str], str]] = {
     "text": _text, "int": _int, "pct": _pct, "date": _date, "period": _period, "level": _level,
-    "status": _status,
+    "status": _status, "coord": _coord,
 }

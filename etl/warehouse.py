@@ -31,6 +31,7 @@ def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConn
 def init_warehouse(db_path: str | Path, province: str, catalog: Catalog | None = None) -> dict:
     """Creates (or recreates) the warehouse for the current province containing `province`
     (old or new name or code, or 'all'), with every predecessor's units before 1 July 2025."""
+    from etl.unit_points import install_points
     from etl.units import install_units, resolve_province
 
     catalog = catalog or load_catalog()
@@ -42,6 +43,7 @@ def init_warehouse(db_path: str | Path, province: str, catalog: Catalog | None =
     try:
         con.execute("BEGIN")
         unit_counts = install_units(con, province_codes)
+        unit_counts["points"] = install_points(con)
         roots = {row[0] for row in con.execute("SELECT unit_key FROM units WHERE is_root").fetchall()}
         install_catalog(con, catalog, roots)
         install_periods(con, catalog)

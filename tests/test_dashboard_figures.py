@@ -184,3 +184,14 @@ def test_every_string_is_nfc_and_has_both_languages():
             assert unicodedata.normalize("NFC", text) == text, key
     assert t("nav_overview") == "Tổng quan"
     assert t("nav_overview", "fr") == "Tổng quan"
+
+
+def test_map_draws_each_unit_at_its_centre_coloured_by_status_and_clicks_to_its_key():
+    rows = pd.DataFrame({"unit_key": ["new:1", "new:2"], "unit_name": ["Xã A", "Phường B"], "value": [0.7, 0.4],
+                         "target": [0.6, 0.6], "status": ["met", "behind"], "lat": [13.9, 14.1], "lon": [108.0, 108.3]})
+    fig = figures.map_chart(rows, "commune", "Tỷ lệ hồ sơ", "vi")
+    by_name = {trace.name: trace for trace in fig.data}
+    assert list(by_name["Đạt"].x) == [108.0] and list(by_name["Chưa đạt"].y) == [14.1]
+    assert by_name["Đạt"].customdata[0][0] == "new:1" and by_name["Đạt"].customdata[0][2] == "70,0%"
+    assert "1/2 đơn vị cấp xã đạt chỉ tiêu 60%" in _title(fig)
+    assert fig.layout.yaxis.scaleanchor == "x" and fig.layout.yaxis.scaleratio > 1

@@ -1,4 +1,4 @@
-"""So sánh đơn vị: units of a level ranked on one indicator, a status heatmap, and the map note."""
+"""So sánh đơn vị: units of a level ranked on one indicator, a status heatmap, and a map of points."""
 from __future__ import annotations
 
 from typing import Any
@@ -19,6 +19,10 @@ MAX_UNITS = 150
 RANK_COLUMNS = {
     "unit_name": ("col_unit", "text"), "parent_name": ("col_parent", "text"), "value": ("col_value", "pct"),
     "target": ("col_target", "pct"), "status": ("col_status", "status"), "unit_key": ("col_code", "text"),
+}
+MAP_COLUMNS = {
+    "unit_name": ("col_unit", "text"), "value": ("col_value", "pct"), "status": ("col_status", "status"),
+    "lat": ("latitude", "coord"), "lon": ("longitude", "coord"),
 }
 HEAT_COLUMNS = {
     "unit_name": ("col_unit", "text"), "indicator": ("col_indicator", "text"), "value": ("col_value", "pct"),
@@ -42,6 +46,7 @@ def layout(**query: Any) -> html.Div:
         message = t("no_data_period", lang, period=f"{level_name(f.level, lang, capitalise=True)}, {label}")
         return page(t("units_title", lang, period=label), note(message), filters=bar)
     one = rows[rows["indicator_code"] == f.indicator]
+    every_unit = one  # the map shows them all; the bar charts at most MAX_UNITS
     shown, notes = one, []
     if one["unit_key"].nunique() > MAX_UNITS:
         # A chart of thousands of units says nothing and weighs megabytes: show the laggards.
@@ -51,6 +56,12 @@ def layout(**query: Any) -> html.Div:
     heat = rows.assign(indicator=rows["indicator_code"].map(names))
     one = shown
     name = names.get(f.indicator, f.indicator)
+    # Every unit of the level is on the map; those that did not report show as "no data".
+    placed = data.unit_points(wh, f.period, f.level).merge(every_unit, on="unit_key", how="left")
+    if parent:
+        placed = placed[placed["unit_key"].isin(every_unit["unit_key"])]
+    placed = placed.assign(unit_name=placed["unit_name"].fillna(placed["point_name"]),
+                           status=placed["status"].fillna("no_data"))
     body = [
         *notes,
         chart(ids.UNITS_RANKING, figures.ranking_chart(one, f.level, name, lang) if one["value"].notna().any() else None,
@@ -59,6 +70,9 @@ def layout(**query: Any) -> html.Div:
         chart(ids.UNITS_HEATMAP, figures.heatmap_chart(heat, names, lang),
               display(heat.sort_values(["unit_name", "indicator"]), HEAT_COLUMNS, lang), lang,
               hint=t("click_hint", lang)),
+        chart(ids.UNITS_MAP, figures.map_chart(placed, f.level, name, lang),
+              display(placed.sort_values("unit_name"), MAP_COLUMNS, lang), lang,
+              t("no_data_period", lang, period=f"{name}, {label}"), hint=t("click_hint", lang)),
         note(t("map_note", lang), "muted"),
     ]
     return page(t("units_title", lang, period=label), *body, filters=bar)

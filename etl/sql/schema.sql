@@ -213,3 +213,11 @@ CREATE TABLE IF NOT EXISTS pending_refresh (
     unit_key TEXT NOT NULL,
     period   TEXT NOT NULL
 );
+
+-- Where each GSO unit lies (its centre), from data/reference/unit_points.csv, for the map.
+CREATE TABLE IF NOT EXISTS unit_points (
+    unit_key TEXT PRIMARY KEY,
+    lat      DOUBLE NOT NULL,
+    lon      DOUBLE NOT NULL,
+    area_km2 DOUBLE
+);

@@ -216,3 +216,8 @@ FROM submission_issues i JOIN submissions s USING (submission_id);
 CREATE OR REPLACE VIEW unit_submissions AS
 SELECT r.unit_key, r.period, r.submission_id, s.file_name, r.submitted_at, s.status
 FROM unit_reports r JOIN submissions s USING (submission_id);
+
+-- Where each unit lies (the centre of a GSO unit; agencies have no place of their own).
+CREATE OR REPLACE VIEW unit_map AS
+SELECT u.unit_key, u.unit_code, u.unit_name, u.level, u.era, p.lat, p.lon, p.area_km2
+FROM unit_points p JOIN units u USING (unit_key);
