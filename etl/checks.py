@@ -14,7 +14,7 @@ from etl.periods import Period, parse_code
 from etl.read import SheetGrid
 from etl.records import Issue, RawRow, RecognisedSheet
 from etl.unitnames import UnitMatcher
-from etl.vnformat import fmt_int, parse_count
+from etl.vnformat import fmt_int, fmt_pct, parse_count, parse_rate
 
 REASONS_VI = {"not_found": "không tìm thấy", "ambiguous": "trùng với nhiều đơn vị", "prefix_mismatch": "sai loại đơn vị (tiền tố)"}
 REASONS_EN = {"not_found": "not found", "ambiguous": "matches several units", "prefix_mismatch": "wrong unit type (prefix)"}
@@ -62,6 +62,7 @@ def check_sheet(
             continue
         seen[unit_key] = (row, parsed)
         _check_parts(row, parsed, catalog, recognised.sheet, result.issues)
+        _check_rates(row, parsed, catalog, recognised.sheet, result.issues)
         for value in row.values:
             number = parsed.get(value.metric_code)
             result.values.append(CheckedValue(unit_key, period.code, value.metric_code, number, recognised.sheet, value.cell))
@@ -198,6 +199,34 @@ def _check_parts(row: RawRow, parsed: dict[str, int | None], catalog: Catalog, s
             issues.append(Issue("error", "part_exceeds_whole", sheet, part_cells,
                                 f"{part_names} ({fmt_int(total)}, ô {part_cells}) lớn hơn {catalog.metrics[whole].name_vi} ({fmt_int(parsed[whole])}, ô {cells[whole]}).",
                                 f"{' + '.join(catalog.metrics[p].name_en for p in parts if parsed.get(p) is not None)} ({total}, {part_cells}) exceeds {catalog.metrics[whole].name_en} ({parsed[whole]}, {cells[whole]})."))
+
+
+RATE_TOLERANCE = 0.0015  # a stated rate rounded to one decimal of a percent still agrees
+
+
+def _check_rates(row: RawRow, parsed: dict[str, int | None], catalog: Catalog, sheet: str, issues: list[Issue]) -> None:
+    """A rate the table states ("8,5%") must agree with the counts beside it; rates are never
+    loaded (the warehouse computes them), so a disagreement is a warning."""
+    for rate in row.rates:
+        indicator = catalog.indicators[rate.indicator_code]
+        stated = parse_rate(rate.raw)
+        if stated is None:
+            issues.append(Issue("warning", "rate_unreadable", sheet, rate.cell,
+                                f"Ô {rate.cell}: không đọc được tỷ lệ \"{rate.raw}\" (ví dụ đúng: 8,5%). Tỷ lệ không được nạp, hệ thống tự tính.",
+                                f"Cell {rate.cell}: cannot read the rate \"{rate.raw}\" (e.g. 8,5%). Rates are not loaded; govkpi computes them."))
+            continue
+        sides = [[parsed.get(code) for code, _ in terms] for terms in (indicator.numerator_terms, indicator.denominator_terms)]
+        if any(v is None for side in sides for v in side):
+            continue
+        numerator = sum(sign * parsed[code] for code, sign in indicator.numerator_terms)
+        denominator = sum(sign * parsed[code] for code, sign in indicator.denominator_terms)
+        if denominator <= 0:
+            continue
+        computed = numerator / denominator
+        if abs(computed - stated) > RATE_TOLERANCE:
+            issues.append(Issue("warning", "rate_mismatch", sheet, rate.cell,
+                                f"Ô {rate.cell}: {indicator.name_vi} ghi {fmt_pct(stated)} nhưng tính từ số liệu là {fmt_pct(computed)}. Tỷ lệ không được nạp, hệ thống dùng số liệu.",
+                                f"Cell {rate.cell}: {indicator.name_en} states {fmt_pct(stated, 'en')} but the counts give {fmt_pct(computed, 'en')}. Rates are not loaded; govkpi uses the counts."))
 
 
 def _check_total(total: RawRow, sums: dict[str, int], sheet: str, issues: list[Issue]) -> None:

@@ -30,6 +30,15 @@ class RawValue:
 
 
 @dataclass(frozen=True)
+class RawRate:
+    """A rate a table states beside its counts ("8,5%"): checked against the counts, never loaded."""
+
+    indicator_code: str
+    raw: object
+    cell: str
+
+
+@dataclass(frozen=True)
 class RawRow:
     """One unit's row (or the one unit of a template) before the unit is resolved."""
 
@@ -38,6 +47,7 @@ class RawRow:
     cell: str
     values: tuple[RawValue, ...]
     within: tuple[str, ...] = ()  # the district a group row above it names
+    rates: tuple[RawRate, ...] = ()
 
 
 @dataclass(frozen=True)

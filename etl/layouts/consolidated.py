@@ -9,7 +9,7 @@ from etl.catalog import Catalog
 from etl.layouts.common import find_report_date, fold, is_date_line, text_of
 from etl.periods import parse_text
 from etl.read import SheetGrid
-from etl.records import Issue, RawRow, RawValue, RecognisedSheet, a1
+from etl.records import Issue, RawRate, RawRow, RawValue, RecognisedSheet, a1
 from etl.vnformat import parse_count
 
 HEADER_SCAN_ROWS = 40
@@ -32,6 +32,11 @@ def header_index(catalog: Catalog) -> dict[str, str]:
     return index
 
 
+def rate_index(catalog: Catalog) -> dict[str, str]:
+    """Maps every folded indicator code and Vietnamese name to its indicator code."""
+    return {fold(label): i.code for i in catalog.indicators.values() for label in (i.code, i.name_vi)}
+
+
 def recognise(sheet: SheetGrid, catalog: Catalog, headers: dict[str, str] | None = None) -> RecognisedSheet | None:
     """Gives the sheet's unit rows, or None when the sheet has no metric header at all."""
     headers = headers or header_index(catalog)
@@ -49,7 +54,8 @@ def recognise(sheet: SheetGrid, catalog: Catalog, headers: dict[str, str] | None
                             "No unit name column (\"Đơn vị\") or unit code column (\"Mã đơn vị\") was found."))
         return RecognisedSheet("consolidated", sheet.name, None, None, None, (), (), tuple(issues))
     period, period_cell = _stated_period(sheet, first_header)
-    rows, totals = _unit_rows(sheet, last_header + 1, metric_cols, name_col, code_col)
+    rate_cols = _rate_columns(sheet, range(first_header, last_header + 1), rate_index(catalog))
+    rows, totals = _unit_rows(sheet, last_header + 1, metric_cols, name_col, code_col, rate_cols)
     return RecognisedSheet(
         layout="consolidated", sheet=sheet.name, period=period, period_cell=period_cell,
         report_date=find_report_date(sheet, ()), rows=tuple(rows), totals=tuple(totals), issues=tuple(issues),
@@ -71,6 +77,18 @@ def _metric_columns(sheet: SheetGrid, headers: dict[str, str]) -> tuple[dict[int
                 columns[col] = code
                 rows.append(row_index)
     return columns, rows
+
+
+def _rate_columns(sheet: SheetGrid, band: range, rates: dict[str, str]) -> dict[int, str]:
+    """Finds the columns headed by an indicator's name: rates the table states beside the counts."""
+    columns: dict[int, str] = {}
+    for row_index in band:
+        for col, value in enumerate(sheet.rows[row_index]):
+            if isinstance(value, str) and value.strip():
+                code = rates.get(fold(re.sub(r"\([^)]*\)\s*$", "", value))) or rates.get(fold(value))
+                if code and code not in columns.values():
+                    columns[col] = code
+    return columns
 
 
 def _find_col(sheet: SheetGrid, band: range, wanted: set[str]) -> int | None:
@@ -99,7 +117,7 @@ def _stated_period(sheet: SheetGrid, first_header: int) -> tuple[str | None, str
     return code, cell
 
 
-def _unit_rows(sheet, start, metric_cols, name_col, code_col) -> tuple[list[RawRow], list[RawRow]]:
+def _unit_rows(sheet, start, metric_cols, name_col, code_col, rate_cols=None) -> tuple[list[RawRow], list[RawRow]]:
     rows, totals = [], []
     within: tuple[str, ...] = ()
     for row_index in range(start, len(sheet.rows)):
@@ -129,7 +147,9 @@ def _unit_rows(sheet, start, metric_cols, name_col, code_col) -> tuple[list[RawR
         if total_label:
             totals.append(RawRow(None, total_label, cell, values))
         else:
-            rows.append(RawRow(code or None, name or None, cell, values, within))
+            rates = tuple(RawRate(indicator, sheet.cell(row_index, col), a1(row_index, col))
+                          for col, indicator in (rate_cols or {}).items() if text_of(sheet.cell(row_index, col)))
+            rows.append(RawRow(code or None, name or None, cell, values, within, rates))
     return rows, totals
 
 
