@@ -242,9 +242,10 @@ def map_chart(rows: pd.DataFrame, level: str, indicator_name: str, lang: str = "
         if part.empty:
             continue
         values = [fmt_pct(v, lang) for v in part["value"]]
-        fig.add_scatter(
-            x=part["lon"], y=part["lat"], mode="markers", name=STATUS_NAMES[lang][status],
-            marker={"size": 16, "color": STATUS_COLOURS[status], "line": {"width": 1, "color": "#FFFFFF"}},
+        fig.add_scatter(  # coordinates to ~100 m: a country of points stays a few hundred kB
+            x=part["lon"].round(3), y=part["lat"].round(3), mode="markers", name=STATUS_NAMES[lang][status],
+            marker={"size": 16 if len(rows) < 600 else 8, "color": STATUS_COLOURS[status],
+                    "line": {"width": 1, "color": "#FFFFFF"}},
             customdata=list(zip(part["unit_key"], part["unit_name"], values)),
             hovertemplate="%{customdata[1]}: %{customdata[2]}<extra></extra>",
         )

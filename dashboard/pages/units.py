@@ -12,10 +12,12 @@ from dashboard.findings import level_name
 from dashboard.i18n import t
 from dashboard.tables import display
 from etl.periods import parse_code
+from etl.vnformat import fmt_int
 
 dash.register_page(__name__, path="/don-vi", name="So sánh đơn vị", title="So sánh đơn vị", order=2)
 
 MAX_UNITS = 150
+MAX_MAP_POINTS = 1500  # a whole country's communes would weigh ~750 kB: show the laggards
 RANK_COLUMNS = {
     "unit_name": ("col_unit", "text"), "parent_name": ("col_parent", "text"), "value": ("col_value", "pct"),
     "target": ("col_target", "pct"), "status": ("col_status", "status"), "unit_key": ("col_code", "text"),
@@ -62,6 +64,11 @@ def layout(**query: Any) -> html.Div:
         placed = placed[placed["unit_key"].isin(every_unit["unit_key"])]
     placed = placed.assign(unit_name=placed["unit_name"].fillna(placed["point_name"]),
                            status=placed["status"].fillna("no_data"))
+    map_notes = []
+    if len(placed) > MAX_MAP_POINTS:
+        map_notes.append(note(t("units_capped", lang, shown=fmt_int(MAX_MAP_POINTS, lang),
+                                total=fmt_int(len(placed), lang)), "muted"))
+        placed = placed.sort_values("value", na_position="first").head(MAX_MAP_POINTS)
     body = [
         *notes,
         chart(ids.UNITS_RANKING, figures.ranking_chart(one, f.level, name, lang) if one["value"].notna().any() else None,
@@ -70,6 +77,7 @@ def layout(**query: Any) -> html.Div:
         chart(ids.UNITS_HEATMAP, figures.heatmap_chart(heat, names, lang),
               display(heat.sort_values(["unit_name", "indicator"]), HEAT_COLUMNS, lang), lang,
               hint=t("click_hint", lang)),
+        *map_notes,
         chart(ids.UNITS_MAP, figures.map_chart(placed, f.level, name, lang),
               display(placed.sort_values("unit_name"), MAP_COLUMNS, lang), lang,
               t("no_data_period", lang, period=f"{name}, {label}"), hint=t("click_hint", lang)),
