@@ -49,12 +49,13 @@ def check_sheet(
         return result
     result.period = period.code
     matcher = matchers.for_period(period)
+    valid_metrics = {m.code for m in catalog.metrics_valid_between(period.start, period.end)}
     seen: dict[str, tuple[RawRow, dict[str, int | None]]] = {}
     sums: dict[str, int] = {}
     for row in recognised.rows:
         unit_key = _resolve_unit(row, period, matcher, matchers, recognised.sheet, result.issues,
                                  row.within + recognised.scope)
-        parsed = _parse_row(row, recognised.sheet, grid, catalog, period, result.issues)
+        parsed = _parse_row(row, recognised.sheet, grid, catalog, period, valid_metrics, result.issues)
         if unit_key is None:
             continue
         if unit_key in seen:
@@ -142,11 +143,12 @@ def _resolve_unit(row: RawRow, period: Period, matcher: UnitMatcher, matchers: M
 
 
 def _parse_row(row: RawRow, sheet: str, grid: SheetGrid, catalog: Catalog, period: Period,
-               issues: list[Issue]) -> dict[str, int | None]:
+               valid_metrics: set[str], issues: list[Issue]) -> dict[str, int | None]:
     parsed: dict[str, int | None] = {}
+    formulas = grid.formulas_without_value
     for value in row.values:
         metric = catalog.metrics[value.metric_code]
-        if value.cell in grid.formulas_without_value:
+        if formulas and value.cell in formulas:
             issues.append(Issue("error", "formula_without_value", sheet, value.cell,
                                 f"Ô {value.cell} chứa công thức nhưng chưa có giá trị tính sẵn. Hãy mở tệp bằng Excel, tính lại và lưu, hoặc nhập số trực tiếp.",
                                 f"Cell {value.cell} holds a formula without a cached value. Open it in Excel, recalculate and save, or type the number."))
@@ -155,7 +157,7 @@ def _parse_row(row: RawRow, sheet: str, grid: SheetGrid, catalog: Catalog, perio
         count = parse_count(value.raw)
         if count.problem:
             issues.append(_value_issue(count.problem, sheet, value.cell, value.raw, metric.name_vi, metric.name_en))
-        elif count.value is not None and not metric.valid_between(period.start, period.end):
+        elif count.value is not None and metric.code not in valid_metrics:
             issues.append(Issue("error", "metric_not_valid", sheet, value.cell,
                                 f"Chỉ số \"{metric.name_vi}\" không áp dụng cho kỳ {period.label('vi')} (chỉ áp dụng từ {metric.valid_from:%d/%m/%Y} đến {metric.valid_to:%d/%m/%Y}).",
                                 f"Metric \"{metric.name_en}\" does not apply to {period.label('en')} (valid {metric.valid_from} to {metric.valid_to})."))

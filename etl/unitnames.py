@@ -165,7 +165,8 @@ class _Unit:
 
 _ACTIVE_UNITS = """
 SELECT u.unit_key, u.unit_code, u.unit_name, u.short_name, u.unit_type, u.level, u.is_root,
-       coalesce(p.unit_name, '') AS parent_name, coalesce(r.unit_name, '') AS province_name
+       coalesce(p.unit_name, '') AS parent_name, coalesce(r.unit_name, '') AS province_name,
+       u.name_key, u.fold_key
 FROM units u LEFT JOIN units p ON p.unit_key = u.parent_key LEFT JOIN units r ON r.unit_key = u.province_key
 WHERE u.valid_from <= $end AND u.valid_to >= $start
   AND ($province IS NULL OR EXISTS (
@@ -189,10 +190,10 @@ class UnitMatcher:
         self._aliases: dict[str, list[_Unit]] = defaultdict(list)
         self._codes: dict[str, list[_Unit]] = defaultdict(list)
         self._bare_codes: dict[str, list[_Unit]] = defaultdict(list)
-        for key, code, name, short, unit_type, level, is_root, parent, province_name in rows:
+        for key, code, name, short, unit_type, level, is_root, parent, province_name, name_key, fold_key in rows:
             unit = _Unit(key, name, unit_type, level, bool(is_root), parent, province_name)
-            self._names[normalise_name(short)].append(unit)
-            self._folded[fold_name(short).replace(" ", "")].append(unit)
+            self._names[name_key or normalise_name(short)].append(unit)
+            self._folded[fold_key or fold_name(short).replace(" ", "")].append(unit)
             self._codes[code.upper()].append(unit)
             if code.isdigit():
                 self._bare_codes[code.lstrip("0") or "0"].append(unit)

@@ -76,6 +76,9 @@ def install_units(con, province_codes: list[str]) -> dict[str, int]:
     new = new[new["province_code"].isin(new_codes)]
     units = pd.concat([_gso_units(old, "old"), _gso_units(new, "new"),
                        _agency_units(old_codes, "old"), _agency_units(new_codes, "new")], ignore_index=True)
+    # Matching keys computed once here, so a load does not normalise every name of the country again.
+    units["name_key"] = units["short_name"].map(normalise_name)
+    units["fold_key"] = units["short_name"].map(lambda short: fold_name(short).replace(" ", ""))
     ancestors = _ancestors(units, {f"old:{o}": f"new:{lineage[o]}" for o in old_codes})
     links = _lineage(units, old_codes)
     con.register("govkpi_units_df", units)

@@ -70,6 +70,10 @@ def parse_count(raw: object) -> ParsedCount:
     """Reads a cell as a whole count ≥ 0, accepting Vietnamese digit grouping ("12.500")."""
     if raw is None or isinstance(raw, bool):
         return ParsedCount(None, "text" if isinstance(raw, bool) else None)
+    if type(raw) is float and raw.is_integer() and raw >= 0:  # the common case, read without Decimal
+        return ParsedCount(int(raw))
+    if type(raw) is int and raw >= 0:
+        return ParsedCount(raw)
     if isinstance(raw, (int, float)):
         number = Decimal(str(raw))
     else:

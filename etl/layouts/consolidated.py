@@ -120,16 +120,20 @@ def _stated_period(sheet: SheetGrid, first_header: int) -> tuple[str | None, str
 def _unit_rows(sheet, start, metric_cols, name_col, code_col, rate_cols=None) -> tuple[list[RawRow], list[RawRow]]:
     rows, totals = [], []
     within: tuple[str, ...] = ()
+    letters = {col: _letters(col) for col in (*metric_cols, *(rate_cols or {}))}  # A1 refs without a1() per cell
+    first_metric = min(metric_cols)
     for row_index in range(start, len(sheet.rows)):
+        line = sheet.rows[row_index]
+        number = row_index + 1
         name = text_of(sheet.cell(row_index, name_col)) if name_col is not None else ""
         code = text_of(sheet.cell(row_index, code_col)) if code_col is not None else ""
         cells = {col: sheet.cell(row_index, col) for col in metric_cols}
-        has_values = any(text_of(value) for value in cells.values())
+        has_values = any(_filled(value) for value in cells.values())
+        typed_number = any(type(value) in (int, float) for value in cells.values())
         # Notes and the signature block end the table: a row with a stop phrase anywhere (the
         # signer's title often sits above a metric column) and no number in a metric cell.
-        texts = [fold(v) for v in sheet.rows[row_index] if isinstance(v, str) and v.strip()]
-        if any(t.startswith(STOP_WORDS) for t in texts) and \
-                not any(parse_count(v).value is not None for v in cells.values()):
+        if not typed_number and any(fold(v).startswith(STOP_WORDS) for v in line if isinstance(v, str) and v.strip()) \
+                and not any(parse_count(v).value is not None for v in cells.values()):
             break
         if not has_values and not code:
             # A blank row, or a group row ("I. Huyện Chư Prông") naming the district of the rows below.
@@ -137,20 +141,28 @@ def _unit_rows(sheet, start, metric_cols, name_col, code_col, rate_cols=None) ->
             if group and not _is_total_label(group):
                 within = (group,)
             continue
-        if _is_column_numbers(sheet.rows[row_index]):
+        if not rows and not totals and _is_column_numbers(line):  # the "(1) (2) (3)" row under the header
             continue
-        values = tuple(RawValue(metric, cells[col], a1(row_index, col)) for col, metric in metric_cols.items())
+        values = tuple(RawValue(metric, cells[col], f"{letters[col]}{number}") for col, metric in metric_cols.items())
         cell = a1(row_index, name_col if name_col is not None else code_col)
         # A total row's label may sit in the name, the code or the STT column (often merged).
-        lead = [text_of(sheet.cell(row_index, col)) for col in range(min(metric_cols))]
-        total_label = next((t for t in lead if _is_total_label(t)), None)
+        lead = [text_of(sheet.cell(row_index, col)) for col in range(first_metric)]
+        total_label = next((t for t in lead if t and not t[0].isdigit() and _is_total_label(t)), None)
         if total_label:
             totals.append(RawRow(None, total_label, cell, values))
         else:
-            rates = tuple(RawRate(indicator, sheet.cell(row_index, col), a1(row_index, col))
-                          for col, indicator in (rate_cols or {}).items() if text_of(sheet.cell(row_index, col)))
+            rates = tuple(RawRate(indicator, sheet.cell(row_index, col), f"{letters[col]}{number}")
+                          for col, indicator in (rate_cols or {}).items() if _filled(sheet.cell(row_index, col)))
             rows.append(RawRow(code or None, name or None, cell, values, within, rates))
     return rows, totals
+
+
+def _filled(value: object) -> bool:
+    return value is not None and value != "" and (not isinstance(value, str) or bool(value.strip()))
+
+
+def _letters(col: int) -> str:
+    return a1(0, col)[:-1]
 
 
 _GROUP_NUMBER = re.compile(r"^\s*(?:[IVXLC]+|\d+|[a-zA-Z])\s*[.)/-]\s*")

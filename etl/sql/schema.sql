@@ -113,7 +113,9 @@ CREATE TABLE IF NOT EXISTS units (
     province_key  TEXT NOT NULL,        -- the root this unit belongs to
     era           TEXT NOT NULL CHECK (era IN ('old', 'new')),
     valid_from    DATE NOT NULL,
-    valid_to      DATE NOT NULL
+    valid_to      DATE NOT NULL,
+    name_key      TEXT,                 -- short_name normalised for matching (etl/unitnames.py), computed once
+    fold_key      TEXT                  -- short_name without diacritics or spaces
 );
 
 -- Many-to-many old -> new lineage (communes; whole provinces for the roots).
