@@ -100,12 +100,22 @@ CREATE OR REPLACE MACRO trajectory(baseline, baseline_end, target, deadline, per
          ELSE baseline + (target - baseline)
               * date_diff('day', baseline_end, period_end) / greatest(date_diff('day', baseline_end, deadline), 1) END;
 
+-- The periods an indicator applies in: every metric of its formula is valid on some day of
+-- the period (levels 2/3/4 until 14 August 2022, toàn trình / một phần from 15 August 2022).
+CREATE OR REPLACE VIEW indicator_periods AS
+SELECT t.indicator_code, p.period
+FROM indicator_terms t
+JOIN metrics m USING (metric_code)
+JOIN periods p ON m.valid_from <= p.end_date AND m.valid_to >= p.start_date
+GROUP BY t.indicator_code, p.period
+HAVING count(*) = (SELECT count(*) FROM indicator_terms x WHERE x.indicator_code = t.indicator_code);
+
 CREATE OR REPLACE VIEW level_progress AS
 WITH grid AS (
-    SELECT e.period, e.level, i.indicator_code, e.units_expected
+    SELECT e.period, e.level, ip.indicator_code, e.units_expected
     FROM level_units_expected e
     JOIN data_periods USING (period)
-    CROSS JOIN indicators i
+    JOIN indicator_periods ip USING (period)
 )
 SELECT g.period, pr.period_type, g.level, g.indicator_code,
        a.numerator, a.denominator, a.value,
