@@ -18,7 +18,7 @@ from plotly.subplots import make_subplots
 from dashboard.findings import STATUS_COLOURS, STATUS_NAMES, level_finding, level_name
 from dashboard.i18n import series_name, t
 from etl.periods import REFORM_DATE, parse_code
-from etl.vnformat import fmt_int as _fmt_int
+from etl.vnformat import vn_sort_key, fmt_int as _fmt_int
 from etl.vnformat import fmt_pct as _fmt_pct
 
 LEVELS = ("province", "district", "commune")
@@ -195,7 +195,7 @@ def heatmap_chart(rows: pd.DataFrame, indicator_names: dict[str, str], lang: str
     if rows.empty:
         return empty_figure(t("no_data", lang))
     codes = [c for c in indicator_names if c in set(rows["indicator_code"])]
-    units = rows.drop_duplicates("unit_key").sort_values("unit_name", ascending=False)
+    units = rows.drop_duplicates("unit_key").sort_values("unit_name", ascending=False, key=vietnamese_order)
     status = rows.pivot_table(index="unit_key", columns="indicator_code", values="status", aggfunc="first")
     value = rows.pivot_table(index="unit_key", columns="indicator_code", values="value", aggfunc="first")
     status = status.reindex(index=units["unit_key"], columns=codes)
@@ -473,6 +473,11 @@ def _finish(fig: go.Figure, title: str, lang: str, y_title: str, percent: bool =
     fig.update_yaxes(title_text=y_title, **AXIS_STYLE)
     if percent:
         fig.update_yaxes(tickformat=".0%", rangemode="tozero", range=[0, 1.1])
+
+
+def vietnamese_order(names: pd.Series) -> pd.Series:
+    """Sort key for pandas: names in Vietnamese alphabetical order (a < ă < â …, d < đ)."""
+    return names.map(vn_sort_key)
 
 
 def _add_status_legend(fig: go.Figure, lang: str, statuses: list[str]) -> None:

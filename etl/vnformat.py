@@ -122,3 +122,29 @@ def _parse_number_text(text: str) -> Decimal | None:
         return Decimal(text)
     except InvalidOperation:
         return None
+
+
+_LETTERS = "a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z".split()
+_LETTER_RANK = {letter: rank for rank, letter in enumerate(_LETTERS)}
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền, hỏi, ngã, sắc, nặng
+
+
+def vn_sort_key(text: str) -> tuple:
+    """Gives a key that sorts names in Vietnamese alphabetical order (a < ă < â < b … d < đ),
+    tones deciding only between otherwise equal names; Python's byte order puts 'Ân' after 'Z'."""
+    letters, tones = [], []
+    for char in unicodedata.normalize("NFD", str(text).lower()):
+        if char in _LETTER_MARKS and letters and isinstance(letters[-1], tuple):
+            base = unicodedata.normalize("NFC", letters[-1][1] + char)
+            letters[-1] = (_LETTER_RANK.get(base, 100), base)
+        elif char in _TONES:
+            tones.append(_TONES[char])
+        elif char == "đ":
+            letters.append((_LETTER_RANK["đ"], "đ"))
+        elif char.isalpha():
+            letters.append((_LETTER_RANK.get(char, 100 + ord(char)), char))
+        else:
+            letters.append((-1, char))
+            tones.append(0)
+    return tuple(rank for rank, _ in letters), tuple(tones)

@@ -56,3 +56,10 @@ def test_nfc():
     import unicodedata
 
     assert nfc(unicodedata.normalize("NFD", "Chư Sê")) == "Chư Sê"
+
+
+def test_names_sort_in_vietnamese_alphabetical_order():
+    from etl.vnformat import vn_sort_key
+    names = ["Xã Ya Hội", "Xã Ân Tường", "Xã An Hòa", "Xã Đak Pơ", "Xã Dak Rong", "Xã Ăn", "Phường Ơ", "Phường O"]
+    assert sorted(names, key=vn_sort_key) == [
+        "Phường O", "Phường Ơ", "Xã An Hòa", "Xã Ăn", "Xã Ân Tường", "Xã Dak Rong", "Xã Đak Pơ", "Xã Ya Hội"]

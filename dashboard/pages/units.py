@@ -7,6 +7,7 @@ import dash
 from dash import html
 
 from dashboard import data, figures, ids
+from dashboard.figures import vietnamese_order
 from dashboard.components import chart, filter_bar, note, page, safe_page, warehouse
 from dashboard.findings import level_name
 from dashboard.i18n import t
@@ -75,11 +76,11 @@ def layout(**query: Any) -> html.Div:
               display(one.sort_values("value", ascending=False), RANK_COLUMNS, lang), lang,
               t("no_data_period", lang, period=f"{name}, {label}"), hint=t("click_hint", lang)),
         chart(ids.UNITS_HEATMAP, figures.heatmap_chart(heat, names, lang),
-              display(heat.sort_values(["unit_name", "indicator"]), HEAT_COLUMNS, lang), lang,
+              display(heat.sort_values(["unit_name", "indicator"], key=vietnamese_order), HEAT_COLUMNS, lang), lang,
               hint=t("click_hint", lang)),
         *map_notes,
         chart(ids.UNITS_MAP, figures.map_chart(placed, f.level, name, lang),
-              display(placed.sort_values("unit_name"), MAP_COLUMNS, lang), lang,
+              display(placed.sort_values("unit_name", key=vietnamese_order), MAP_COLUMNS, lang), lang,
               t("no_data_period", lang, period=f"{name}, {label}"), hint=t("click_hint", lang)),
         note(t("map_note", lang), "muted"),
     ]

@@ -15,4 +15,4 @@ SELECT r.unit_key, r.unit_code, r.unit_name, r.level, ud.parent_name, r.indicato
 FROM ranked AS r
 LEFT JOIN unit_directory AS ud USING (unit_key)
 WHERE r.rn = 1
-ORDER BY r.indicators_behind DESC, r.gap DESC, r.unit_name, r.unit_key;
+ORDER BY r.indicators_behind DESC, r.gap DESC, r.unit_name COLLATE vi, r.unit_key;
