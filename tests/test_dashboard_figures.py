@@ -7,7 +7,7 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from dashboard import figures
+from dashboard import figures, reporting_figures, service_figures
 from dashboard.findings import STATUS_COLOURS
 from dashboard.i18n import STRINGS, t
 
@@ -65,8 +65,8 @@ def test_every_builder_says_no_data_instead_of_an_empty_chart():
         figures.trend_chart(_trend_rows().iloc[0:0], "x"),
         figures.ranking_chart(pd.DataFrame(columns=["unit_key", "unit_name", "value", "target", "status"]), "district", "x"),
         figures.heatmap_chart(pd.DataFrame(columns=["unit_key", "unit_name", "indicator_code", "value", "status"]), {}),
-        figures.services_units_chart(pd.DataFrame(columns=["unit_name", "metric_code", "value"]), "Quý III/2025"),
-        figures.completeness_chart(pd.DataFrame(columns=["level", "units_expected", "units_reported", "units_on_time"]), "Quý III/2025"),
+        service_figures.services_units_chart(pd.DataFrame(columns=["unit_name", "metric_code", "value"]), "Quý III/2025"),
+        reporting_figures.completeness_chart(pd.DataFrame(columns=["level", "units_expected", "units_reported", "units_on_time"]), "Quý III/2025"),
     ):
         assert not fig.data
         assert fig.layout.xaxis.visible is False
@@ -141,7 +141,7 @@ def test_services_eras_are_two_panels_never_one_series():
             "value": [1535, 236, 166, 900, 400],
         }
     )
-    fig = figures.services_eras_chart(rows, "vi")
+    fig = service_figures.services_eras_chart(rows, "vi")
     axes = {trace.name: trace.xaxis for trace in fig.data}
     assert axes["Mức độ 4"] == "x" and axes["Toàn trình"] == "x2"
     assert fig.layout.barmode == "stack"
@@ -158,7 +158,7 @@ def test_services_units_stacked_title_names_the_top_unit():
             "value": [1200, 737, 100, 20],
         }
     )
-    fig = figures.services_units_chart(rows, "Quý III/2025", "vi")
+    fig = service_figures.services_units_chart(rows, "Quý III/2025", "vi")
     assert "Huyện A có nhiều dịch vụ công trực tuyến nhất (1.937)" in _title(fig)
 
 
@@ -167,7 +167,7 @@ def test_completeness_title_counts_reports():
         {"level": ["district", "commune"], "units_expected": [17, 218], "units_reported": [17, 200],
          "units_on_time": [15, 180]}
     )
-    fig = figures.completeness_chart(rows, "Quý I/2024", "vi")
+    fig = reporting_figures.completeness_chart(rows, "Quý I/2024", "vi")
     assert "217/235 đơn vị đã báo cáo (92,3%), 195 đúng hạn" in _title(fig)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 import dash
 from dash import html
 
-from dashboard import data, figures, ids
+from dashboard import data, ids, reporting_figures
 from dashboard.components import chart, data_table, filter_bar, note, page, safe_page, warehouse
 from dashboard.i18n import t
 from dashboard.tables import display
@@ -47,9 +47,9 @@ def layout(**query: Any) -> html.Div:
     issues = issues.assign(message=issues[message],
                            severity_text=issues["severity"].map(lambda s: t(f"severity_{s}", lang)))
     body = [
-        chart(ids.REPORTING_COMPLETENESS, figures.completeness_chart(now, quarter_label, lang),
+        chart(ids.REPORTING_COMPLETENESS, reporting_figures.completeness_chart(now, quarter_label, lang),
               display(now, COMPLETENESS_COLUMNS, lang), lang, t("no_data_period", lang, period=quarter_label)),
-        chart(ids.REPORTING_TREND, figures.completeness_trend_chart(every, lang),
+        chart(ids.REPORTING_TREND, reporting_figures.completeness_trend_chart(every, lang),
               display(every, COMPLETENESS_COLUMNS, lang), lang),
         html.H2(t("missing_title", lang, count=len(missing)) + f" ({quarter_label})", className="section-title"),
         data_table(ids.REPORTING_MISSING, display(missing, MISSING_COLUMNS, lang), lang)

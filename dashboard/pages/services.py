@@ -6,7 +6,7 @@ from typing import Any
 import dash
 from dash import html
 
-from dashboard import data, figures, ids
+from dashboard import data, ids, service_figures
 from dashboard.components import chart, filter_bar, note, page, safe_page, warehouse
 from dashboard.i18n import series_name, t
 from dashboard.tables import display
@@ -44,14 +44,14 @@ def layout(**query: Any) -> html.Div:
     rates = rates.assign(indicator=rates["indicator_code"].map(names)) if not rates.empty else rates
     body = [
         capped or html.Div(),
-        chart(ids.SERVICES_UNITS, figures.services_units_chart(by_unit, quarter.label(lang), lang),
+        chart(ids.SERVICES_UNITS, service_figures.services_units_chart(by_unit, quarter.label(lang), lang),
               display(by_unit, {"unit_name": ("col_unit", "text"), "series": ("col_series", "text"),
                                 "value": ("col_count", "int")}, lang), lang,
               t("no_data_period", lang, period=quarter.label(lang))),
-        chart(ids.SERVICES_ERAS, figures.services_eras_chart(totals, lang),
+        chart(ids.SERVICES_ERAS, service_figures.services_eras_chart(totals, lang),
               display(totals, {"period": ("col_period", "period"), "series": ("col_series", "text"),
                                "value": ("col_count", "int"), "units_reporting": ("col_units", "int")}, lang), lang),
-        chart(ids.SERVICES_RATES, figures.dossier_rates_chart(rates, names, lang) if not rates.empty else None,
+        chart(ids.SERVICES_RATES, service_figures.dossier_rates_chart(rates, names, lang) if not rates.empty else None,
               display(rates, {"period": ("col_period", "period"), "indicator": ("col_indicator", "text"),
                               "value": ("col_rate", "pct"), "numerator": ("col_numerator", "int"),
                               "denominator": ("col_denominator", "int")}, lang), lang),

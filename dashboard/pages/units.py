@@ -7,7 +7,7 @@ import dash
 from dash import html
 
 from dashboard import data, figures, ids
-from dashboard.figures import vietnamese_order
+from dashboard.chart_style import vietnamese_order
 from dashboard.components import chart, filter_bar, note, page, safe_page, warehouse
 from dashboard.findings import level_name
 from dashboard.i18n import t

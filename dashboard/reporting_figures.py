@@ -1,0 +1,64 @@
+"""Pure figure builders for reporting: who was expected to report, who did, who was on time."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.chart_style import LEVEL_COLOURS, LEVELS, empty_figure, finish, fmt_int, fmt_pct, levels_sorted, mark_reform
+from dashboard.findings import level_name
+from dashboard.i18n import t
+from etl.periods import parse_code
+
+
+def completeness_chart(rows: pd.DataFrame, period_label: str, lang: str = "vi") -> go.Figure:
+    """Gives expected, reported and on-time units per level for one period;
+    rows: reporting_completeness (level, units_expected, units_reported, units_on_time)."""
+    if rows.empty:
+        return empty_figure(t("no_data_period", lang, period=period_label))
+    rows = levels_sorted(rows)
+    names = [level_name(level, lang, capitalise=True) for level in rows["level"]]
+    fig = go.Figure()
+    for column, key, colour in (
+        ("units_expected", "units_expected", "#BBBBBB"),
+        ("units_reported", "units_reported", "#0072B2"),
+        ("units_on_time", "units_on_time", "#009E73"),
+    ):
+        fig.add_bar(x=names, y=rows[column], name=t(key, lang), marker_color=colour,
+                    text=[fmt_int(v, lang) for v in rows[column]], textposition="outside",
+                    hovertemplate="%{x}: %{text}<extra>" + t(key, lang) + "</extra>")
+    expected, reported, on_time = (int(rows[c].sum()) for c in ("units_expected", "units_reported", "units_on_time"))
+    title = t("completeness_title", lang, reported=fmt_int(reported, lang), expected=fmt_int(expected, lang),
+              rate=fmt_pct(reported / expected if expected else None, lang), on_time=fmt_int(on_time, lang))
+    finish(fig, f"{title}<br><sup>{period_label}</sup>", lang, y_title=t("units_count_axis", lang), height=440)
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title_text=t("level", lang))
+    return fig
+
+def completeness_trend_chart(rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
+    """Gives the share of units that reported, per level and quarter;
+    rows: reporting_completeness (period, level, rate)."""
+    rows = rows[rows["rate"].notna()].copy()
+    if rows.empty:
+        return empty_figure(t("no_data", lang))
+    rows["day"] = [parse_code(p).start for p in rows["period"]]
+    rows = rows.sort_values("day")
+    fig = go.Figure()
+    for level in LEVELS:
+        part = rows[rows["level"] == level]
+        if part.empty:
+            continue
+        labels = [parse_code(p).label(lang) for p in part["period"]]
+        fig.add_scatter(
+            x=part["day"], y=part["rate"], name=level_name(level, lang, capitalise=True),
+            mode="lines+markers", line={"color": LEVEL_COLOURS[level], "width": 3},
+            customdata=list(zip(labels, [fmt_pct(v, lang) for v in part["rate"]])),
+            hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>",
+        )
+    last = rows[rows["period"] == rows["period"].iloc[-1]]
+    total = last["units_reported"].sum() / last["units_expected"].sum() if "units_expected" in last and last["units_expected"].sum() else last["rate"].mean()
+    title = t("completeness_trend_title", lang, latest=fmt_pct(total, lang),
+              period=parse_code(rows["period"].iloc[-1]).label(lang))
+    finish(fig, title, lang, y_title=t("rate_axis", lang), percent=True, height=420)
+    fig.update_xaxes(title_text=t("period_axis", lang), tickformat="%Y", dtick="M12")
+    mark_reform(fig, lang)
+    return fig
