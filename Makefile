@@ -17,7 +17,7 @@ install: $(BIN)/govkpi
 sysdeps:
 	bash scripts/install-system-deps.sh
 
-demo: install
+demo: install sysdeps
 	$(BIN)/govkpi demo --db $(DB)
 
 test: install sysdeps
