@@ -7,6 +7,7 @@ import threading
 
 import plotly.graph_objects as go
 
+from dashboard.chart_style import wrap
 from dashboard.findings import STATUS_COLOURS
 from dashboard.exports.model import IndicatorReport
 from dashboard.exports.text import TARGET_COLOUR, level_label, status_name, words
@@ -24,7 +25,7 @@ def group_figure(indicators: list[IndicatorReport], lang: str = "vi") -> go.Figu
     w = words(lang)
     categories, values, targets, colours, labels, target_labels = [], [], [], [], [], []
     for indicator in indicators:
-        short = _wrap(_short_name(indicator.name, 44), 20)
+        short = wrap(_short_name(indicator.name, 44), 20)
         for row in indicator.levels:
             if row.value is None:  # a target without data is stated in the text, not drawn
                 continue
@@ -77,19 +78,6 @@ def _ensure_server() -> None:
         except Exception:  # an already running server is fine
             pass
         _server_started = True
-
-
-def _wrap(text: str, width: int) -> str:
-    """Breaks an axis label into lines of about `width` characters (plotly's <br>)."""
-    lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "<br>".join(lines)
 
 
 def _short_name(name: str, limit: int = 34) -> str:
