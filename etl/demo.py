@@ -11,7 +11,7 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
-from etl.catalog import Catalog, Metric, load_catalog
+from etl.catalog import Catalog, load_catalog
 from etl.consolidated_writer import write_consolidated
 from etl.demo_values import unit_values
 from etl.load import Loader

@@ -74,7 +74,7 @@ def install_periods(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     due_days = catalog.settings.get("due_days", {"quarter": 15, "half": 20, "year": 30})
     first, last = catalog.settings.get("first_year", 2015), catalog.settings.get("last_year", 2035)
     periods = all_periods(first, last)
-    frame = pd.DataFrame(
+    frame = pd.DataFrame(  # DuckDB reads the data frames below by their variable names
         [
             (p.code, p.period_type, p.year, p.number, p.start, p.end, p.end + timedelta(days=due_days[p.period_type]),
              p.label("vi"), p.label("en"))

@@ -7,12 +7,11 @@ from io import BytesIO
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt
 
 from dashboard.exports.model import IndicatorReport, ReportModel
 from dashboard.exports.text import level_label, status_name, words
@@ -96,7 +95,7 @@ def _title(doc, model: ReportModel) -> None:
 
 
 def _closing(doc, model: ReportModel) -> None:
-    para = doc.add_paragraph(f"Trên đây là báo cáo {title_line(model)[0].lower()}{title_line(model)[1:]} "
+    doc.add_paragraph(f"Trên đây là báo cáo {title_line(model)[0].lower()}{title_line(model)[1:]} "
                              f"của {model.agency.title}./.")
     table = doc.add_table(rows=1, cols=2)
     table.autofit = False
