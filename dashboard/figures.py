@@ -66,8 +66,9 @@ def level_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> go
     return fig
 
 def trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> go.Figure:
-    """Gives the value per level over every quarter with the target in force as dashed steps
-    and the 1 July 2025 reform marked; rows: level_progress (period, level, value, target)."""
+    """Gives the value per level over every quarter with the target in force as dashed steps,
+    the plan's trajectory (lộ trình) dotted, and the 1 July 2025 reform marked;
+    rows: level_progress (period, level, value, target, expected)."""
     rows = rows[rows["value"].notna()].copy()
     if rows.empty:
         return empty_figure(t("no_data", lang))
@@ -98,12 +99,31 @@ def trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> go
                 line={"color": LEVEL_COLOURS[level], "width": 2, "dash": "dash", "shape": "hv"},
                 hoverinfo="skip",
             )
+        if "expected" in part and part["expected"].notna().any():  # the plan's lộ trình to its deadline
+            path = _trajectory_segments(part[part["expected"].notna()])
+            fig.add_scatter(
+                x=path["day"], y=path["expected"], name=f"{t('expected', lang)} {level_name(level, lang)}",
+                mode="lines", line={"color": LEVEL_COLOURS[level], "width": 2, "dash": "dot"}, connectgaps=False,
+                customdata=[fmt_pct(none_if_nan(v), lang) for v in path["expected"]],
+                hovertemplate=f"{t('expected', lang)} {level_name(level, lang)}: %{{customdata}}<extra></extra>",
+            )
     latest = rows[rows["period"] == rows["period"].iloc[-1]]
     title = levels_title(indicator_name, latest, lang, period=rows["period"].iloc[-1])
     finish(fig, title, lang, y_title=t("rate_axis", lang), percent=True, height=480)
     fig.update_xaxes(title_text=t("period_axis", lang), tickformat="%Y", dtick="M12")
     mark_reform(fig, lang)
     return fig
+
+def _trajectory_segments(path: pd.DataFrame) -> pd.DataFrame:
+    """Gives the trajectory points with a gap wherever the target in force changes (a new plan
+    or deadline starts its own lộ trình), so one trajectory does not run into the next."""
+    if "deadline" not in path:
+        return path
+    pieces = []
+    for _, segment in path.groupby(path["deadline"].ne(path["deadline"].shift()).cumsum(), sort=False):
+        pieces += [segment, pd.DataFrame({"day": [segment["day"].iloc[-1]], "expected": [None]})]
+    return pd.concat(pieces[:-1], ignore_index=True)
+
 
 def ranking_chart(
     rows: pd.DataFrame, level: str, indicator_name: str, lang: str = "vi"

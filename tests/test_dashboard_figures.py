@@ -87,6 +87,20 @@ def test_trend_marks_the_july_2025_reform_and_draws_target_lines():
     assert "Quý IV/2025" in _title(fig)
 
 
+def test_trend_draws_the_plans_trajectory_where_the_view_gives_one():
+    rows = _trend_rows().assign(expected=lambda f: f["period"].map({"2025Q3": 0.55, "2025Q4": 0.6}))
+    fig = figures.trend_chart(rows, "Tỷ lệ hồ sơ công việc", "vi")
+    path = next(tr for tr in fig.data if tr.name == "Lộ trình cấp xã")
+    assert list(path.y) == [0.55, 0.6] and path.line.dash == "dot" and path.customdata[0] == "55,0%"
+
+
+def test_one_plans_trajectory_does_not_run_into_the_next():
+    rows = _trend_rows()
+    rows = rows.assign(expected=0.5, deadline=rows["period"].map(lambda p: "2024-12-31" if p < "2025Q1" else "2025-12-31"))
+    path = next(tr for tr in figures.trend_chart(rows, "Tỷ lệ", "vi").data if tr.name == "Lộ trình cấp xã")
+    assert list(path.y).count(None) == 1 and path.connectgaps is False
+
+
 def test_ranking_counts_units_meeting_the_target_and_carries_unit_keys():
     rows = pd.DataFrame(
         {
