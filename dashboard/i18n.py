@@ -164,7 +164,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_level": {"vi": "Cấp", "en": "Level"},
     "col_period": {"vi": "Kỳ", "en": "Period"},
     "col_value": {"vi": "Giá trị", "en": "Value"},
-    "col_target": {"vi": "Chỉ tiêu", "en": "Target"},
+    "col_target": {"vi": "Chỉ tiêu giao", "en": "Target"},
     "col_deadline": {"vi": "Thời hạn", "en": "Deadline"},
     "col_status": {"vi": "Đánh giá", "en": "Status"},
     "col_indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},

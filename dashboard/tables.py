@@ -19,6 +19,8 @@ def display(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], lang: str)
     """Gives frame's columns (key → (i18n header key, kind)) formatted for people.
     kinds: text, int, pct, date, period, level, status."""
     out = {}
+    headers = [t(header, lang) for header, _ in columns.values()]
+    assert len(set(headers)) == len(headers), f"two columns share a header: {headers}"  # one would hide the other
     for column, (header, kind) in columns.items():
         if column not in frame:
             continue
