@@ -241,9 +241,9 @@ def map_chart(rows: pd.DataFrame, level: str, indicator_name: str, lang: str = "
     fig.update_xaxes(title_text=t("longitude", lang), showgrid=False)
     return fig
 
-def unit_trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> go.Figure:
-    """Gives one unit's indicator per quarter with its target in force;
-    rows: (period, value, target) for the unit."""
+def unit_trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi", period: str | None = None) -> go.Figure:
+    """Gives one unit's indicator per quarter with its target in force, the title stating the
+    chosen period's value (else the latest); rows: (period, value, target) for the unit."""
     rows = rows[rows["value"].notna()].copy()
     if rows.empty:
         return empty_figure(t("no_data", lang))
@@ -260,7 +260,8 @@ def unit_trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") 
     if "target" in rows and rows["target"].notna().any():
         fig.add_scatter(x=rows["day"], y=rows["target"], name=t("target", lang), mode="lines",
                         line={"color": "#222222", "dash": "dash", "shape": "hv", "width": 2})
-    last = rows.iloc[-1]
+    chosen = rows[rows["period"] == period]
+    last = chosen.iloc[-1] if not chosen.empty else rows.iloc[-1]
     title = t("unit_trend_title", lang, indicator=indicator_name, value=fmt_pct(last["value"], lang),
               period=parse_code(last["period"]).label(lang))
     finish(fig, title, lang, y_title=t("rate_axis", lang), percent=True, height=420)

@@ -209,3 +209,9 @@ def test_map_draws_each_unit_at_its_centre_coloured_by_status_and_clicks_to_its_
     assert by_name["Đạt"].customdata[0][0] == "new:1" and by_name["Đạt"].customdata[0][2] == "70,0%"
     assert "1/2 đơn vị cấp xã đạt chỉ tiêu 60%" in _title(fig)
     assert fig.layout.yaxis.scaleanchor == "x" and fig.layout.yaxis.scaleratio > 1
+
+
+def test_a_units_trend_title_states_the_chosen_period():
+    rows = pd.DataFrame({"period": ["2024Q3", "2024Q4", "2025Q1"], "value": [0.5, 0.6, 0.7], "target": [0.8] * 3})
+    assert "60,0% (Quý IV/2024)" in _title(figures.unit_trend_chart(rows, "Tỷ lệ", "vi", "2024Q4"))
+    assert "70,0% (Quý I/2025)" in _title(figures.unit_trend_chart(rows, "Tỷ lệ", "vi"))

@@ -41,7 +41,7 @@ def layout(unit_key: str | None = None, **query: Any) -> html.Div:
     trend = trend[trend["scope"] == scope]
     header = _header(info, lang)
     children = data.unit_children(wh, unit_key, f.period) if f.period else pd.DataFrame()
-    body = [header, chart(ids.UNIT_TREND, figures.unit_trend_chart(trend, name, lang) if trend["value"].notna().any() else None,
+    body = [header, chart(ids.UNIT_TREND, figures.unit_trend_chart(trend, name, lang, f.period) if trend["value"].notna().any() else None,
                           display(trend, TREND_COLUMNS, lang), lang)]
     if not children.empty:
         kids = children[children["indicator_code"].notna()].assign(
@@ -65,7 +65,9 @@ def layout(unit_key: str | None = None, **query: Any) -> html.Div:
 def _header(info: dict[str, Any], lang: str) -> html.Div:
     parts: list[Any] = [dcc.Link(t("back_to_units", lang), href=f"/don-vi?lang={lang}", className="back")]
     facts = [level_name(info["level"], lang, capitalise=True), info["unit_code"]]
-    valid = f"{fmt_date(pd.Timestamp(info['valid_from']).date(), lang)} – " + (
+    # The old era's start (2000-01-01) is a placeholder, not a founding date: leave it out.
+    start = pd.Timestamp(info["valid_from"])
+    valid = (f"{fmt_date(start.date(), lang)} " if start.year > 2000 else "") + "– " + (
         fmt_date(pd.Timestamp(info["valid_to"]).date(), lang) if pd.Timestamp(info["valid_to"]).year < 9000 else "")
     facts.append(valid)
     parts.append(html.Span(" · ".join(str(x) for x in facts), className="unit-facts"))
