@@ -60,14 +60,14 @@ class PreparedFile:
 @dataclass
 class Batch:
     files: list[PreparedFile] = field(default_factory=list)
-    accepted_hashes: set[str] = field(default_factory=set)
+    accepted_hashes: dict[str, str] = field(default_factory=dict)  # digest → file name
     value_count: int = 0
 
     def add(self, prepared: PreparedFile) -> None:
         self.files.append(prepared)
         self.value_count += len(prepared.values)
         if prepared.report.status == "accepted":
-            self.accepted_hashes.add(prepared.digest)
+            self.accepted_hashes.setdefault(prepared.digest, prepared.report.file)
 
 
 def write_batch(con: duckdb.DuckDBPyConnection, batch: Batch, submitted_by: str) -> None:

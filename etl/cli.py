@@ -131,7 +131,7 @@ def _print_reports(reports, lang: str) -> None:
         for issue in report.issues:
             where = "!".join(x for x in (issue.sheet, issue.cell) if x)
             kind = ("LỖI" if issue.severity == "error" else "Cảnh báo") if lang == "vi" else issue.severity.upper()
-            out.print(f"  {kind} {where}: {issue.message(lang)}", highlight=False)
+            out.print(f"  {kind}{' ' + where if where else ''}: {issue.message(lang)}", highlight=False)
     accepted = sum(r.status == "accepted" for r in reports)
     out.print(f"Tổng: {accepted}/{len(reports)} tệp đã nạp.")
 

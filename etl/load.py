@@ -92,11 +92,14 @@ class Loader:
         digest = _sha256(path)
         if digest in self._loaded_hashes or digest in batch.accepted_hashes:
             earlier = self._loaded_hashes.get(digest)
-            which_vi = f"lần nộp số {earlier}" if earlier else "một tệp khác trong lần nạp này"
-            which_en = f"submission {earlier}" if earlier else "another file of this load"
-            issue = Issue("warning", "duplicate", None, None,
-                          f"Tệp trùng nội dung với {which_vi} đã nạp trước đó; không nạp lại.",
-                          f"Identical to {which_en}, loaded earlier; nothing loaded.")
+            if earlier:
+                said_vi = f"Tệp trùng nội dung với lần nộp số {earlier} đã nạp trước đó; không nạp lại."
+                said_en = f"Identical to submission {earlier}, loaded earlier; nothing loaded."
+            else:
+                twin = batch.accepted_hashes[digest]
+                said_vi = f"Tệp trùng nội dung với tệp {twin} vừa nạp trong lần này; không nạp lại."
+                said_en = f"Identical to {twin}, loaded just before in this run; nothing loaded."
+            issue = Issue("warning", "duplicate", None, None, said_vi, said_en)
             return PreparedFile(FileReport(name, "duplicate", issues=[issue]), digest, duplicate_of=earlier,
                                 duplicate_in_batch=None if earlier else digest)
         checked = self._check(path, period)

@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from etl.catalog import Catalog, catalog_frames, load_catalog
+from etl.migrate import migrate
 from etl.periods import all_periods
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -25,6 +26,7 @@ def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConn
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db_path))
     con.execute(read_sql("schema.sql"))
+    migrate(con)
     return con
 
 

@@ -1,0 +1,35 @@
+"""A warehouse made by an earlier govkpi opens with this one: what it lacks is added."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from etl.load import Loader
+from etl.warehouse import connect
+
+SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "binhdinh_huyen_q2_2021.xlsx"
+
+
+def test_an_older_warehouse_gains_matching_keys_map_points_and_derived_values(demo_db, tmp_path):
+    old = tmp_path / "cu.duckdb"
+    shutil.copy(demo_db, old)
+    con = duckdb.connect(str(old))
+    before = con.execute("SELECT count(*) FROM metric_values").fetchall()[0][0]
+    con.execute("DROP VIEW unit_map")
+    con.execute("ALTER TABLE units DROP COLUMN name_key")
+    con.execute("ALTER TABLE units DROP COLUMN fold_key")
+    con.execute("DELETE FROM unit_points")
+    con.execute("DELETE FROM current_values")
+    con.execute("DELETE FROM period_values")
+    con.execute("DELETE FROM unit_indicator_values")
+    con.close()
+
+    con = connect(old)
+    assert con.execute("SELECT count(*) FROM metric_values").fetchall()[0][0] == before
+    assert con.execute("SELECT count(*) FROM unit_map").fetchall()[0][0] > 0
+    assert con.execute("SELECT count(*) FROM units WHERE name_key IS NULL").fetchall()[0][0] == 0
+    report = Loader(con).load_file(SAMPLE)
+    con.close()
+    assert (report.status, report.units, report.values) == ("accepted", 11, 44)
