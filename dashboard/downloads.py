@@ -27,7 +27,6 @@ def register_downloads(server: Flask, db_path: str) -> None:
     @server.route("/tai-ve/<kind>")
     def download(kind: str) -> Response:
         from dashboard.exports import export
-        from dashboard.exports.pdf import ToolMissing  # a RuntimeError, named for the reader
 
         lang = norm_lang(request.args.get("lang"))
         if kind not in KINDS:
@@ -40,7 +39,7 @@ def register_downloads(server: Flask, db_path: str) -> None:
             name = f"govkpi_{period}.{kind}"
             try:
                 path = export(kind, period, db_path, str(Path(folder) / name), lang)
-            except (ToolMissing, RuntimeError) as error:  # LibreOffice or Chromium missing: say how to install
+            except RuntimeError as error:  # LibreOffice (ToolMissing) or Chromium missing: the message says how to install
                 return Response(str(error), status=503, mimetype="text/plain; charset=utf-8")
             content = io.BytesIO(Path(path).read_bytes())
         return send_file(content, mimetype=KINDS[kind], as_attachment=True, download_name=name)
