@@ -14,7 +14,7 @@ from etl.periods import Period, parse_code
 from etl.read import SheetGrid
 from etl.records import Issue, RawRow, RecognisedSheet
 from etl.unitnames import UnitMatcher
-from etl.vnformat import fmt_int, fmt_pct, parse_count, parse_rate
+from etl.vnformat import fmt_int, fmt_pct, nfc, parse_count, parse_rate
 
 REASONS_VI = {"not_found": "không tìm thấy", "ambiguous": "trùng với nhiều đơn vị", "prefix_mismatch": "sai loại đơn vị (tiền tố)"}
 REASONS_EN = {"not_found": "not found", "ambiguous": "matches several units", "prefix_mismatch": "wrong unit type (prefix)"}
@@ -166,7 +166,7 @@ def _parse_row(row: RawRow, sheet: str, grid: SheetGrid, catalog: Catalog, perio
 
 
 def _value_issue(problem: str, sheet: str, cell: str, raw: object, name_vi: str, name_en: str) -> Issue:
-    shown = str(raw)
+    shown = nfc(str(raw))  # messages are NFC even when the workbook was not
     if problem == "negative":
         return Issue("error", "negative", sheet, cell, f"Ô {cell} ({name_vi}): số âm \"{shown}\"; số liệu phải ≥ 0.",
                      f"Cell {cell} ({name_en}): negative number \"{shown}\"; counts must be ≥ 0.")
@@ -214,8 +214,8 @@ def _check_rates(row: RawRow, parsed: dict[str, int | None], catalog: Catalog, s
         stated = parse_rate(rate.raw)
         if stated is None:
             issues.append(Issue("warning", "rate_unreadable", sheet, rate.cell,
-                                f"Ô {rate.cell}: không đọc được tỷ lệ \"{rate.raw}\" (ví dụ đúng: 8,5%). Tỷ lệ không được nạp, hệ thống tự tính.",
-                                f"Cell {rate.cell}: cannot read the rate \"{rate.raw}\" (e.g. 8,5%). Rates are not loaded; govkpi computes them."))
+                                f"Ô {rate.cell}: không đọc được tỷ lệ \"{nfc(str(rate.raw))}\" (ví dụ đúng: 8,5%). Tỷ lệ không được nạp, hệ thống tự tính.",
+                                f"Cell {rate.cell}: cannot read the rate \"{nfc(str(rate.raw))}\" (e.g. 8,5%). Rates are not loaded; govkpi computes them."))
             continue
         sides = [[parsed.get(code) for code, _ in terms] for terms in (indicator.numerator_terms, indicator.denominator_terms)]
         if any(v is None for side in sides for v in side):
