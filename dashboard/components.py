@@ -4,6 +4,8 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import threading
+from collections import OrderedDict
 from typing import Any, Callable, Iterable
 
 import dash_ag_grid as dag
@@ -27,24 +29,48 @@ def warehouse() -> Warehouse:
     return current_app.config["GOVKPI_WAREHOUSE"]
 
 
+class _LayoutMemo:
+    """Built page layouts, most recent first, kept as objects in this process: a layout holds a
+    dozen figures, and pickling them in and out of flask-caching cost more than building
+    them did. Keys carry the warehouse's version, so a new load is never served stale."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._size = size
+        self._items: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def set(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+_LAYOUTS = _LayoutMemo()
+
+
 def safe_page(build: Callable[..., Any]) -> Callable[..., Any]:
     """Wraps a page layout so a user sees a sentence, never a traceback; a layout is a function
-    of the URL and the warehouse's version, so it is cached under both."""
+    of the URL and the warehouse's version, so it is remembered under both."""
 
     @functools.wraps(build)
     def layout(**query: Any) -> Any:
         lang = query.get("lang") if query.get("lang") in ("vi", "en") else "vi"
         try:
             wh = warehouse()
-            key = None
-            if wh.cache is not None:
-                key = "layout:" + build.__module__ + ":" + wh.version() + ":" + json.dumps(query, sort_keys=True, default=str)
-                found = wh.cache.get(key)
-                if found is not None:
-                    return found
+            key = ":".join(["layout", build.__module__, wh.path, wh.version(), json.dumps(query, sort_keys=True, default=str)])
+            found = _LAYOUTS.get(key)
+            if found is not None:
+                return found
             result = build(**query)
-            if key is not None:
-                wh.cache.set(key, result)
+            _LAYOUTS.set(key, result)
             return result
         except WarehouseUnavailable:
             log.warning("warehouse unavailable", exc_info=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -82,8 +83,10 @@ class Period:
         return "both"
 
 
+@lru_cache(maxsize=4096)
 def parse_code(code: str) -> Period:
-    """Reads a warehouse label or a common written form: 2025Q3, Q3/2025, III/2025, Quý III/2025."""
+    """Reads a warehouse label or a common written form: 2025Q3, Q3/2025, III/2025, Quý III/2025.
+    Remembered: charts turn the same few hundred labels into periods thousands of times."""
     period = parse_text(code)
     if period is None:
         raise ValueError(f"Kỳ báo cáo không hợp lệ: {code!r} (ví dụ: 2025Q3, 2025H1, 2025)")
