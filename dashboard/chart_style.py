@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from dashboard.findings import STATUS_COLOURS, STATUS_NAMES
 from dashboard.i18n import t
-from etl.periods import REFORM_DATE
+from etl.periods import REFORM_DATE, parse_code
 from etl.vnformat import fmt_int as _fmt_int
 from etl.vnformat import fmt_pct as _fmt_pct
 from etl.vnformat import vn_sort_key
@@ -118,3 +118,11 @@ def mark_reform(fig: go.Figure, lang: str = "vi") -> None:
                   line={"color": "#555555", "width": 2, "dash": "dot"})
     fig.add_annotation(x=REFORM_DATE, y=1, yref="paper", text=t("reform", lang), showarrow=False,
                        xanchor="right", yanchor="bottom", font={"size": 14, "color": "#555555"})
+
+
+def dated(rows: pd.DataFrame, column: str = "value") -> pd.DataFrame:
+    """Gives the rows that have a `column` value, each with the first day of its period in
+    `day`, in time order: what every time-axis chart starts from."""
+    rows = rows[rows[column].notna()].copy()
+    rows["day"] = [parse_code(p).start for p in rows["period"]]
+    return rows.sort_values("day")

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.chart_style import (
+    dated,
     BASE_FONT, HEATMAP_ORDER, LEVEL_COLOURS, LEVELS, NO_TARGET_COLOUR, STATUS_ORDER, TITLE_FONT, add_status_legend,
     empty_figure, finish, fmt_int, fmt_pct, levels_sorted, mark_reform, none_if_nan, nones_if_nan,
     vietnamese_order, wrap,
@@ -69,11 +70,9 @@ def trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> go
     """Gives the value per level over every quarter with the target in force as dashed steps,
     the plan's trajectory (lộ trình) dotted, and the 1 July 2025 reform marked;
     rows: level_progress (period, level, value, target, expected)."""
-    rows = rows[rows["value"].notna()].copy()
+    rows = dated(rows)
     if rows.empty:
         return empty_figure(t("no_data", lang))
-    rows["day"] = [parse_code(p).start for p in rows["period"]]
-    rows = rows.sort_values("day")
     fig = go.Figure()
     for level in LEVELS:
         part = rows[rows["level"] == level]
@@ -244,11 +243,9 @@ def map_chart(rows: pd.DataFrame, level: str, indicator_name: str, lang: str = "
 def unit_trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi", period: str | None = None) -> go.Figure:
     """Gives one unit's indicator per quarter with its target in force, the title stating the
     chosen period's value (else the latest); rows: (period, value, target) for the unit."""
-    rows = rows[rows["value"].notna()].copy()
+    rows = dated(rows)
     if rows.empty:
         return empty_figure(t("no_data", lang))
-    rows["day"] = [parse_code(p).start for p in rows["period"]]
-    rows = rows.sort_values("day")
     labels = [parse_code(p).label(lang) for p in rows["period"]]
     fig = go.Figure()
     fig.add_scatter(

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.chart_style import LEVEL_COLOURS, LEVELS, empty_figure, finish, fmt_int, fmt_pct, levels_sorted, mark_reform
+from dashboard.chart_style import dated, LEVEL_COLOURS, LEVELS, empty_figure, finish, fmt_int, fmt_pct, levels_sorted, mark_reform
 from dashboard.findings import level_name
 from dashboard.i18n import t
 from etl.periods import parse_code
@@ -37,11 +37,9 @@ def completeness_chart(rows: pd.DataFrame, period_label: str, lang: str = "vi") 
 def completeness_trend_chart(rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
     """Gives the share of units that reported, per level and quarter;
     rows: reporting_completeness (period, level, rate)."""
-    rows = rows[rows["rate"].notna()].copy()
+    rows = dated(rows, "rate")
     if rows.empty:
         return empty_figure(t("no_data", lang))
-    rows["day"] = [parse_code(p).start for p in rows["period"]]
-    rows = rows.sort_values("day")
     fig = go.Figure()
     for level in LEVELS:
         part = rows[rows["level"] == level]

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.chart_style import BASE_FONT, SERIES_COLOURS, empty_figure, finish, fmt_int, fmt_pct, mark_reform
+from dashboard.chart_style import dated, BASE_FONT, SERIES_COLOURS, empty_figure, finish, fmt_int, fmt_pct, mark_reform
 from dashboard.i18n import series_name, t
 from etl.periods import parse_code
 
@@ -79,11 +79,9 @@ def services_eras_chart(rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
 def dossier_rates_chart(rows: pd.DataFrame, indicator_names: dict[str, str], lang: str = "vi") -> go.Figure:
     """Gives the province's online-dossier and on-time rates per quarter;
     rows: indicator_values of the root in scope area (period, indicator_code, value)."""
-    rows = rows[rows["value"].notna()].copy()
+    rows = dated(rows)
     if rows.empty:
         return empty_figure(t("no_data", lang))
-    rows["day"] = [parse_code(p).start for p in rows["period"]]
-    rows = rows.sort_values("day")
     fig = go.Figure()
     colours = {"dossiers_online_rate": "#0072B2", "dossiers_on_time_rate": "#009E73"}
     latest: dict[str, float] = {}
