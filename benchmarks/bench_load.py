@@ -16,7 +16,6 @@ of cached empty warehouses (Gia Lai for the templates, the whole country for the
 from __future__ import annotations
 
 import cProfile
-import hashlib
 import io
 import json
 import os
@@ -36,6 +35,7 @@ import pandas as pd
 import python_calamine
 
 import etl.load
+from benchmarks.cache_key import ROOT, sources_digest
 from etl.catalog import load_catalog
 from etl.consolidated_writer import write_consolidated
 from etl.demo_values import unit_values
@@ -120,16 +120,9 @@ def ensure_fixtures() -> dict:
 
 def _writers_digest() -> str:
     """A short hash of what the workbooks depend on: the writers, the catalog, the units."""
-    root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256()
-    sources = [Path(__file__)] + [root / "etl" / name for name in ("template.py", "consolidated_writer.py", "demo_values.py")]
-    for folder in ("data/catalog", "data/reference"):
-        sources += sorted((root / folder).glob("*.*"))
-    for source in sources:
-        if source.is_file():
-            digest.update(source.name.encode())
-            digest.update(source.read_bytes())
-    return digest.hexdigest()[:10]
+    etl = ROOT / "etl"
+    return sources_digest([Path(__file__), etl / "template.py", etl / "consolidated_writer.py", etl / "demo_values.py"],
+                          ("data/catalog", "data/reference"))
 
 
 def _fresh_warehouse(path: Path, province: str) -> Path:

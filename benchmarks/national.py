@@ -18,7 +18,6 @@ them rebuilds it (about 30 s on 2 cores); bump VERSION for any other reason.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import time
@@ -27,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from benchmarks.cache_key import ROOT, sources_digest
 from etl.catalog import load_catalog
 from etl.derived import rebuild_all
 from etl.demo_values import RATES, SIZES, TREND_QUARTERS
@@ -105,16 +105,8 @@ def generate_warehouse(path: Path, first: Period, last: Period, province: str = 
 def _source_digest() -> str:
     """Gives a short hash of what the file depends on (this generator, the SQL, the catalog,
     the reference units, the derived-table code), so a change elsewhere rebuilds the cache."""
-    root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256()
-    sources = [Path(__file__), root / "etl" / "derived.py", root / "etl" / "demo_values.py"]
-    for folder in ("etl/sql", "data/catalog", "data/reference"):
-        sources += sorted((root / folder).glob("*.*"))
-    for source in sources:
-        if source.is_file():
-            digest.update(source.name.encode())
-            digest.update(source.read_bytes())
-    return digest.hexdigest()[:10]
+    return sources_digest([Path(__file__), ROOT / "etl" / "derived.py", ROOT / "etl" / "demo_values.py"],
+                          ("etl/sql", "data/catalog", "data/reference"))
 
 
 def _period(value: Period | str) -> Period:

@@ -1,0 +1,21 @@
+"""Cache keys for the benchmarks' generated inputs: a short hash of the files they depend on,
+so a change to a writer, the catalog or the SQL rebuilds them and nothing else does."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def sources_digest(files: list[Path], folders: tuple[str, ...]) -> str:
+    """Gives a 10-character hash of the files and of every file in the folders (relative to the repo)."""
+    sources = list(files)
+    for folder in folders:
+        sources += sorted((ROOT / folder).glob("*.*"))
+    digest = hashlib.sha256()
+    for source in sources:
+        if source.is_file():
+            digest.update(source.name.encode())
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:10]
