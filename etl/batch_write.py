@@ -1,8 +1,9 @@
 """Writing checked files to the warehouse in groups: one transaction per group (group commit).
 
-Every file of a group is whole or absent together, so no file is ever half-loaded; a group
-shares the fixed cost of a transaction and of the statements that find cleared cells and
-superseded submissions, which would otherwise cost more than reading a small file."""
+Every file of a group is whole or absent together, so no file is ever half-loaded, and its
+derived rows commit with it; a group shares the fixed cost of a transaction and of the
+statements that find cleared cells, superseded submissions and derived rows, which would
+otherwise cost more than reading a small file."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from etl.derived import refresh_in_transaction
 from etl.records import Issue
 from etl.warehouse import read_sql
 
@@ -71,8 +73,9 @@ class Batch:
 
 
 def write_batch(con: duckdb.DuckDBPyConnection, batch: Batch, submitted_by: str) -> None:
-    """Writes a group of files in one transaction and fills in their submission ids and the
-    warnings only the warehouse can tell (a blank cell that clears an earlier value)."""
+    """Writes a group of files and their derived rows in one transaction and fills in their
+    submission ids and the warnings only the warehouse can tell (a blank cell that clears an
+    earlier value)."""
     if not batch.files:
         return
     con.execute("BEGIN")
@@ -115,6 +118,8 @@ def insert_batch(con: duckdb.DuckDBPyConnection, batch: Batch, submitted_by: str
         con.execute("INSERT INTO submission_issues SELECT * FROM issue_rows")
     if len(report_rows):
         con.execute(read_sql("supersede.sql"))
+    # After supersede.sql: the current values follow the statuses it sets.
+    refresh_in_transaction(con)
 
 
 def _values_frame(batch: Batch) -> pd.DataFrame:

@@ -1,9 +1,10 @@
 """Keeps the derived tables (current values, derived periods, unit indicators) current.
 
-Each accepted file records the (unit, period) pairs it touched in `pending_refresh` inside
-its own transaction; one refresh at the end of a load recomputes exactly those pairs (and
-their half-years and years) in one transaction. Recomputing per file would cost more than
-reading the file; a load killed before its refresh is finished by the next load."""
+Each load group records the (unit, period) pairs it touched in `pending_refresh` and, in the
+same transaction, recomputes exactly those pairs (and their half-years and years) and empties
+the table: a reader never sees a committed file without its derived rows, even after a kill
+between groups. `refresh_pending` in its own transaction is the recovery path for a warehouse
+left by an earlier govkpi, which refreshed once at the end of a load."""
 from __future__ import annotations
 
 import duckdb
@@ -21,19 +22,14 @@ SELECT DISTINCT unit_key, period FROM (
 
 
 def refresh_pending(con: duckdb.DuckDBPyConnection) -> int:
-    """Recomputes the derived rows of every pending (unit, period); gives how many pairs."""
+    """Recomputes the derived rows of every pending (unit, period) in a transaction of its own;
+    gives how many pairs."""
     pending = con.execute("SELECT count(*) FROM pending_refresh").fetchall()[0][0]
     if not pending:
         return 0
     con.execute("BEGIN")
     try:
-        con.execute(_TOUCHED)
-        script = "\n".join(line for line in read_sql("derived.sql").splitlines() if not line.lstrip().startswith("--"))
-        for statement in script.split(";"):
-            if statement.strip():
-                con.execute(statement)
-        con.execute("DROP TABLE touched")
-        con.execute("DELETE FROM pending_refresh")
+        refresh_in_transaction(con)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -41,7 +37,22 @@ def refresh_pending(con: duckdb.DuckDBPyConnection) -> int:
     return pending
 
 
+def refresh_in_transaction(con: duckdb.DuckDBPyConnection) -> None:
+    """Recomputes the derived rows of every pending (unit, period) and empties `pending_refresh`,
+    inside the caller's transaction (so they commit, or vanish, with the writes that caused them)."""
+    con.execute(_TOUCHED)
+    for statement in _derived_statements():
+        con.execute(statement)
+    con.execute("DROP TABLE touched")
+    con.execute("DELETE FROM pending_refresh")
+
+
 def rebuild_all(con: duckdb.DuckDBPyConnection) -> int:
     """Recomputes every derived row from the reported values (after a catalog change)."""
     con.execute("INSERT INTO pending_refresh SELECT DISTINCT unit_key, period FROM reported_values")
     return refresh_pending(con)
+
+
+def _derived_statements() -> list[str]:
+    script = "\n".join(line for line in read_sql("derived.sql").splitlines() if not line.lstrip().startswith("--"))
+    return [statement for statement in script.split(";") if statement.strip()]

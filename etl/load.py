@@ -17,7 +17,6 @@ import duckdb
 from etl.catalog import Catalog, load_catalog
 from etl.checks import CheckedValue, MatcherCache, check_sheet
 from etl.batch_write import BATCH_FILES, BATCH_VALUES, Batch, FileReport, PreparedFile, write_batch
-from etl.derived import refresh_pending
 from etl.layouts import recognise_workbook
 from etl.read import read_workbook
 from etl.records import Issue
@@ -41,8 +40,8 @@ class Loader:
     """Loads files into one open warehouse; keeps the catalog and unit matchers between files.
 
     Files are read and checked one by one, then written in groups (group commit): a group is
-    one transaction, so each file is still whole or absent, even after a kill, while the cost
-    of a transaction is shared by many small files. `batch_files` = 1 gives a transaction per file."""
+    one transaction, so each file is still whole or absent, with its derived rows, even after a
+    kill, while the cost of a transaction is shared by many small files. `batch_files` = 1 gives a transaction per file."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, catalog: Catalog | None = None,
                  submitted_by: str | None = None, batch_files: int | None = None) -> None:
@@ -57,7 +56,7 @@ class Loader:
 
     def load_files(self, files: list[Path], period: str | None = None, submitted: date | None = None,
                    on_file: Callable[[FileReport], None] | None = None) -> list[FileReport]:
-        """Loads the files (each whole or not at all), then brings the derived tables up to date."""
+        """Loads the files (each whole or not at all, with its derived rows in the same transaction)."""
         reports: list[FileReport] = []
         batch = Batch()
         for path in files:
@@ -70,7 +69,6 @@ class Loader:
                 self._write(batch)
                 batch = Batch()
         self._write(batch)
-        refresh_pending(self.con)
         return reports
 
     def _write(self, batch: Batch) -> None:
@@ -80,7 +78,7 @@ class Loader:
                 self._loaded_hashes.setdefault(prepared.digest, prepared.report.submission_id)
 
     def load_file(self, path: Path, period: str | None = None, submitted: date | None = None) -> FileReport:
-        """Loads one file in one transaction, then brings the derived tables up to date."""
+        """Loads one file, with its derived rows, in one transaction."""
         return self.load_files([path], period, submitted)[0]
 
     def _prepare(self, path: Path, period: str | None, submitted: date | None, batch: "Batch") -> PreparedFile:

@@ -11,7 +11,7 @@ _COLUMNS = [("units", "name_key", "TEXT"), ("units", "fold_key", "TEXT")]
 
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
     """Adds what this version's schema has and the file lacks; cheap when nothing is missing."""
-    from etl.derived import rebuild_all
+    from etl.derived import rebuild_all, refresh_pending
     from etl.unit_points import install_points
     from etl.warehouse import read_sql
 
@@ -25,6 +25,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         install_points(con)
     if _empty(con, "current_values") and not _empty(con, "reported_values"):
         rebuild_all(con)
+    elif not _empty(con, "pending_refresh"):  # left by an earlier govkpi's load killed before its refresh
+        refresh_pending(con)
     if not _empty(con, "periods"):  # a warehouse being created gets its views at the end of init
         con.execute(read_sql("views.sql"))
 

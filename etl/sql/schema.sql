@@ -208,9 +208,9 @@ CREATE TABLE IF NOT EXISTS unit_indicator_values (
     denominator    DOUBLE NOT NULL
 );
 
--- (unit, period) pairs whose derived rows await recomputation: written in each file's
--- transaction, consumed by one refresh at the end of a load, so a killed load is finished
--- by the next one.
+-- (unit, period) pairs whose derived rows await recomputation: written and consumed inside
+-- each load group's transaction, so a load never leaves it committed; rows left by an earlier
+-- govkpi (which refreshed once at the end of a load) are finished when a writer opens the file.
 CREATE TABLE IF NOT EXISTS pending_refresh (
     unit_key TEXT NOT NULL,
     period   TEXT NOT NULL
