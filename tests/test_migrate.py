@@ -33,3 +33,25 @@ def test_an_older_warehouse_gains_matching_keys_map_points_and_derived_values(de
     report = Loader(con).load_file(SAMPLE)
     con.close()
     assert (report.status, report.units, report.values) == ("accepted", 11, 44)
+
+
+def test_a_recomputation_an_earlier_version_left_pending_is_finished_when_a_writer_opens(demo_db, tmp_path):
+    # An earlier govkpi recomputed the derived tables once at the end of a load: killed before
+    # that, it left files committed, their (unit, period) pairs in pending_refresh and their
+    # values missing from metric_values.
+    old = tmp_path / "cu.duckdb"
+    shutil.copy(demo_db, old)
+    con = duckdb.connect(str(old))
+    last = con.execute("SELECT max(period) FROM unit_reports WHERE period LIKE '%Q%'").fetchall()[0][0]
+    before = sorted(con.execute("SELECT * FROM metric_values").fetchall(), key=repr)
+    con.execute("INSERT INTO pending_refresh SELECT DISTINCT unit_key, period FROM unit_reports WHERE period = ?", [last])
+    con.execute("DELETE FROM current_values WHERE period = ?", [last])
+    con.execute("DELETE FROM period_values WHERE period = ?", [last])
+    con.execute("DELETE FROM unit_indicator_values WHERE period = ?", [last])
+    assert len(con.execute("SELECT * FROM metric_values").fetchall()) < len(before)
+    con.close()
+
+    con = connect(old)
+    assert sorted(con.execute("SELECT * FROM metric_values").fetchall(), key=repr) == before
+    assert con.execute("SELECT count(*) FROM pending_refresh").fetchall()[0][0] == 0
+    con.close()
