@@ -219,8 +219,8 @@ def render_markdown(results: dict) -> str:
     for kind in ("templates", "consolidated"):
         out.append(f"| {kind} | {load[kind]['speedup_over_naive']}× | {load[kind]['loader_over_bare_read']}× |")
     out += ["", "Where the loader's time goes (ms per file; `commit` = writing submissions, values, unit "
-            "reports, cleared cells and supersession, one transaction per group of files; `refresh` = the "
-            "derived tables, once per load; `other` = the rest of the loop):", "",
+            "reports, cleared cells, supersession and the derived tables of the units and periods touched, "
+            "one transaction per group of files; `other` = the rest of the loop):", "",
             "| input | " + " | ".join(load["templates"]["loader"]["stages_ms_per_file"]) + " |",
             "|---|" + "---:|" * len(load["templates"]["loader"]["stages_ms_per_file"])]
     for kind in ("templates", "consolidated"):
