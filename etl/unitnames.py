@@ -8,6 +8,7 @@ differences — but keeps the prefix apart, because the prefix is part of a unit
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections import OrderedDict, defaultdict
@@ -75,6 +76,7 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vii": 7, "viii": 8, "ix":
 _WORD_ALIASES = {"nt": "nông trường"}
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a load matches the same names period after period
 def split_prefix(text: str) -> tuple[str | None, str]:
     """Gives (unit_type of the prefix or None, the short name) of a written unit name.
 
@@ -88,6 +90,7 @@ def split_prefix(text: str) -> tuple[str | None, str]:
     return found.lastgroup, clean[found.end():].strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a load matches the same names period after period
 def normalise_name(text: str) -> str:
     """Gives a comparison key of a name: same key despite case, spacing, NFC/NFD, tone placement.
 
@@ -103,6 +106,7 @@ def normalise_name(text: str) -> str:
     return " ".join(_word_key(unicodedata.normalize("NFD", word)) for word in words)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a load matches the same names period after period
 def fold_name(text: str) -> str:
     """Gives the name with no diacritics at all: the key of last resort for typed ASCII."""
     key = normalise_name(text)
