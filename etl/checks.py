@@ -72,10 +72,10 @@ def check_sheet(
         _check_rates(row, parsed, catalog, recognised.sheet, result.issues)
         for value in row.values:
             number = parsed.get(value.metric_code)
-            result.values.append(CheckedValue(unit_key, period.code, value.metric_code, number, recognised.sheet, value.cell))
+            result.values.append(CheckedValue(unit_key, result.period, value.metric_code, number, recognised.sheet, value.cell))
             if number is not None:
                 sums[value.metric_code] = sums.get(value.metric_code, 0) + number
-        result.unit_periods.add((unit_key, period.code))
+        result.unit_periods.add((unit_key, result.period))
     for total in recognised.totals:
         _check_total(total, sums, recognised.sheet, result.issues)
     return result

@@ -62,6 +62,7 @@ def resolve_province(con_or_none: object, arg: str) -> list[str]:
     return sorted(found)
 
 
+@functools.lru_cache(maxsize=1024)  # every file of a load names its province again
 def province_scope(arg: str) -> ProvinceScope | None:
     """Gives the province(s) a table's header or `--province` names, per era, or None.
 
