@@ -3,6 +3,7 @@ so a change to a writer, the catalog or the SQL rebuilds them and nothing else d
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,3 +20,10 @@ def sources_digest(files: list[Path], folders: tuple[str, ...]) -> str:
             digest.update(source.name.encode())
             digest.update(source.read_bytes())
     return digest.hexdigest()[:10]
+
+
+def cache_dir(name: str) -> Path:
+    """Gives a folder for generated inputs outside the repository ($GOVKPI_BENCH_CACHE, else
+    ~/.cache/govkpi-bench/<name>), so they are never committed and survive a fresh clone."""
+    root = Path(os.environ.get("GOVKPI_BENCH_CACHE") or Path.home() / ".cache" / "govkpi-bench")
+    return root / name

@@ -3,8 +3,10 @@ benchmarks/results.json and benchmarks/RESULTS.md (committed, so a change shows 
 
     .venv/bin/python -m benchmarks.run [--skip-dashboard] [--skip-exports]
     .venv/bin/python -m benchmarks.run --markdown-only   # RESULTS.md again from results.json
+    .venv/bin/python -m benchmarks.run --only national-names  # one case, into the kept figures
 
-Order: the loader (benchmarks.bench_load), the dashboard (benchmarks.bench_dashboard.run()
+Order: the loader (benchmarks.bench_load), national district tables by name
+(benchmarks.bench_names), the dashboard (benchmarks.bench_dashboard.run()
 on the national warehouse of benchmarks.national) and the exports
 (benchmarks.bench_exports.run(db) on a generated Gia Lai warehouse, a province quarter).
 A benchmark module that is missing, or fails, is reported and the others still run.
@@ -45,6 +47,8 @@ def main(argv: list[str]) -> int:
 
     results["memory"] = _timed(bench_memory.run)
     _print_memory(results["memory"])
+    if "--skip-names" not in argv:
+        results["national_names"] = run_names()
     if "--skip-dashboard" not in argv:
         print("\n== dashboard (national warehouse) ==", flush=True)
         results["dashboard"] = _optional("benchmarks.bench_dashboard", _run_dashboard)
@@ -62,6 +66,32 @@ def main(argv: list[str]) -> int:
 
 
 # --- running --------------------------------------------------------------------------------
+
+def run_names() -> dict:
+    """Runs the national by-name case (1,512 district tables) and prints its figures."""
+    print("\n== loader: 1,512 district tables by name, every old province 2019–2024, national warehouse ==", flush=True)
+    section = _optional("benchmarks.bench_names", lambda module: module.run())
+    _print_section("benchmarks.bench_names", section)
+    return section
+
+
+def only(case: str) -> int:
+    """Runs one case and writes it into the kept results.json and RESULTS.md (the rest kept)."""
+    runners = {"national-names": ("national_names", run_names)}
+    if case not in runners:
+        print(f"unknown case {case!r}; known: {', '.join(runners)}")
+        return 2
+    key, runner = runners[case]
+    results = json.loads((HERE / "results.json").read_text())
+    results[key] = runner()
+    results[key]["date"] = datetime.now().isoformat(timespec="seconds")
+    results[key]["command"] = f".venv/bin/python -m benchmarks.run --only {case}"
+    results[key]["load_average_end"] = _loadavg()
+    (HERE / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n")
+    (HERE / "RESULTS.md").write_text(render_markdown(results))
+    print("Written: benchmarks/results.json, benchmarks/RESULTS.md")
+    return 0
+
 
 def _timed(function) -> dict:
     started = time.perf_counter()
@@ -241,9 +271,21 @@ def render_markdown(results: dict) -> str:
                     "by own time (DuckDB's work shows as the own time of the Python function that called it)"
                     "</summary>", "", "```", tables["tottime"], "```", "</details>"]
     out += _memory_markdown(results.get("memory"))
+    out += ["", "## National district tables by name (issue 8)", ""] + _names_markdown(results.get("national_names"))
     out += ["", "## Dashboard (issue 3)", ""] + _dashboard_markdown(results.get("dashboard"))
     out += ["", "## Exports (issue 4)", ""] + _exports_markdown(results.get("exports"))
     return "\n".join(out) + "\n"
+
+
+def _names_markdown(section: dict | None) -> list[str]:
+    from benchmarks import bench_names
+
+    if section and "command" in section:  # run alone: say when and how
+        note = [f"Run alone: `{section['command']}` at {section['date']}, load average at end "
+                f"{section.get('load_average_end')}.", ""]
+    else:
+        note = []
+    return note + bench_names.markdown(section)
 
 
 def _dashboard_markdown(section: dict | None) -> list[str]:
@@ -290,4 +332,6 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["--markdown-only"]:  # re-render RESULTS.md from results.json
         (HERE / "RESULTS.md").write_text(render_markdown(json.loads((HERE / "results.json").read_text())))
         sys.exit(0)
+    if sys.argv[1:2] == ["--only"] and len(sys.argv) == 3:
+        sys.exit(only(sys.argv[2]))
     sys.exit(main(sys.argv[1:]))

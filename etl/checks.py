@@ -1,7 +1,8 @@
 """The rules a workbook must pass (domain.md): each row read becomes checked values or issues.
 
-Rules: the period is known and agrees with --period; every unit resolves to exactly one unit
-active in the period; a unit appears once; counts are whole and ≥ 0 (blank is 'not
+Rules: the period is known and agrees with --period; the province the header names agrees with
+--province, and units are looked for in it; every unit resolves to exactly one unit active in
+the period; a unit appears once; counts are whole and ≥ 0 (blank is 'not
 reported', not 0); a metric is valid in the period's era; a part never exceeds its whole;
 formula cells carry a value; a total row agrees with the sum of the rows."""
 from __future__ import annotations
@@ -13,7 +14,8 @@ from etl.catalog import Catalog
 from etl.periods import Period, parse_code
 from etl.read import SheetGrid
 from etl.records import Issue, RawRow, RecognisedSheet
-from etl.unitnames import UnitMatcher
+from etl.unitnames import ProvinceScope, UnitIndex, UnitMatcher
+from etl.units import province_scope, search_label
 from etl.vnformat import fmt_int, fmt_pct, nfc, parse_count, parse_rate
 
 REASONS_VI = {"not_found": "không tìm thấy", "ambiguous": "trùng với nhiều đơn vị", "prefix_mismatch": "sai loại đơn vị (tiền tố)"}
@@ -40,15 +42,19 @@ class CheckedSheet:
 
 def check_sheet(
     recognised: RecognisedSheet, grid: SheetGrid, catalog: Catalog, matchers: "MatcherCache",
-    period_arg: str | None,
+    period_arg: str | None, province_arg: ProvinceScope | None = None,
 ) -> CheckedSheet:
-    """Checks one recognised sheet; values are only meaningful when no error was found."""
+    """Checks one recognised sheet; values are only meaningful when no error was found.
+    `province_arg` is the province `--province` names, when given."""
     result = CheckedSheet(period=None, issues=list(recognised.issues))
     period = _decide_period(recognised, period_arg, result.issues)
     if period is None:
         return result
     result.period = period.code
-    matcher = matchers.for_period(period)
+    scope = _decide_province(recognised, province_arg, result.issues)
+    if scope is False:
+        return result
+    matcher = matchers.for_period(period, scope)
     valid_metrics = {m.code for m in catalog.metrics_valid_between(period.start, period.end)}
     seen: dict[str, tuple[RawRow, dict[str, int | None]]] = {}
     sums: dict[str, int] = {}
@@ -66,31 +72,59 @@ def check_sheet(
         _check_rates(row, parsed, catalog, recognised.sheet, result.issues)
         for value in row.values:
             number = parsed.get(value.metric_code)
-            result.values.append(CheckedValue(unit_key, period.code, value.metric_code, number, recognised.sheet, value.cell))
+            result.values.append(CheckedValue(unit_key, result.period, value.metric_code, number, recognised.sheet, value.cell))
             if number is not None:
                 sums[value.metric_code] = sums.get(value.metric_code, 0) + number
-        result.unit_periods.add((unit_key, period.code))
+        result.unit_periods.add((unit_key, result.period))
     for total in recognised.totals:
         _check_total(total, sums, recognised.sheet, result.issues)
     return result
 
 
 class MatcherCache:
-    """One UnitMatcher per period (and one over all time, to tell 'did not exist then')."""
+    """The period's (and province's) views of one shared UnitIndex, and one over all time, to
+    tell 'did not exist then'. The index is built once per warehouse content, not per period."""
 
     def __init__(self, con) -> None:
         self._con = con
-        self._cache: dict[str, UnitMatcher] = {}
+        self._index: UnitIndex | None = None
+        self._cache: dict[tuple, UnitMatcher] = {}
 
-    def for_period(self, period: Period) -> UnitMatcher:
-        if period.code not in self._cache:
-            self._cache[period.code] = UnitMatcher(self._con, period.start, period.end)
-        return self._cache[period.code]
+    @property
+    def index(self) -> UnitIndex:
+        if self._index is None:
+            self._index = UnitIndex.of(self._con)
+        return self._index
 
-    def any_time(self) -> UnitMatcher:
-        if "*" not in self._cache:
-            self._cache["*"] = UnitMatcher(self._con, date(1900, 1, 1), date(9999, 12, 31))
-        return self._cache["*"]
+    def for_period(self, period: Period, scope: ProvinceScope | None = None) -> UnitMatcher:
+        return self._view(period.code, period.start, period.end, scope)
+
+    def any_time(self, scope: ProvinceScope | None = None) -> UnitMatcher:
+        return self._view("*", date(1900, 1, 1), date(9999, 12, 31), scope)
+
+    def _view(self, code: str, start: date, end: date, scope: ProvinceScope | None) -> UnitMatcher:
+        key = (code, scope)
+        if key not in self._cache:
+            self._cache[key] = UnitMatcher(self._con, start, end, scope=scope, index=self.index)
+        return self._cache[key]
+
+
+def _decide_province(recognised: RecognisedSheet, given: ProvinceScope | None,
+                     issues: list[Issue]) -> ProvinceScope | None | bool:
+    """Gives the province the units are looked for in: the one the header names, else
+    --province, else None (the whole warehouse); False when the two disagree (an issue)."""
+    stated, cell = None, None
+    for text, where in zip(recognised.scope, recognised.scope_cells):
+        stated = province_scope(text)
+        if stated is not None:
+            cell = where
+            break
+    if stated and given and not stated.new_codes & given.new_codes:
+        issues.append(Issue("error", "province_conflict", recognised.sheet, cell,
+                            f"Ô {cell} ghi {stated.label('vi')}, khác với tỉnh được chỉ định --province {given.name}.",
+                            f"Cell {cell} names {stated.label('en')}, which differs from --province {given.name}."))
+        return False
+    return stated or given
 
 
 def _decide_period(recognised: RecognisedSheet, period_arg: str | None, issues: list[Issue]) -> Period | None:
@@ -124,7 +158,7 @@ def _resolve_unit(row: RawRow, period: Period, matcher: UnitMatcher, matchers: M
             return None
     if match.unit_key:
         return match.unit_key
-    elsewhere = matchers.any_time()
+    elsewhere = matchers.any_time(matcher.scope)
     other = elsewhere.match_code(row.unit_code) if row.unit_code else elsewhere.match_name(row.unit_name or "")
     # A name of another era may still match a unit of this period with another prefix
     # ("Huyện Chư Sê" in 2025Q3 meets the new "Xã Chư Sê"): it names a unit of another era.
@@ -134,11 +168,12 @@ def _resolve_unit(row: RawRow, period: Period, matcher: UnitMatcher, matchers: M
                             f"Unit \"{written}\" did not exist in {period.label('en')} (a unit from before or after the 1 July 2025 reform)."))
         return None
     near = "; ".join(match.candidates[:3])
+    where_vi, where_en = (search_label(matcher.scope, matcher.index.new_provinces, lang) for lang in ("vi", "en"))
     hint_vi = f" Đơn vị gần nhất: {near}." if near else ""
     hint_en = f" Closest units: {near}." if near else ""
     issues.append(Issue("error", f"unit_{match.reason or 'not_found'}", sheet, row.cell,
-                        f"Đơn vị \"{written}\" {REASONS_VI.get(match.reason, 'không tìm thấy')} trong tỉnh ở kỳ {period.label('vi')}.{hint_vi}",
-                        f"Unit \"{written}\" {REASONS_EN.get(match.reason, 'not found')} in the province in {period.label('en')}.{hint_en}"))
+                        f"Đơn vị \"{written}\" {REASONS_VI.get(match.reason, 'không tìm thấy')} trong {where_vi} ở kỳ {period.label('vi')}.{hint_vi}",
+                        f"Unit \"{written}\" {REASONS_EN.get(match.reason, 'not found')} in {where_en} in {period.label('en')}.{hint_en}"))
     return None
 
 

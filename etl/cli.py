@@ -76,6 +76,8 @@ def template(period: str = typer.Option(..., "--period", help="Kỳ báo cáo, v
 @app.command()
 def load(paths: list[Path] = typer.Argument(..., help="Tệp hoặc thư mục .xlsx"),
          period: Optional[str] = typer.Option(None, "--period", help="Kỳ báo cáo khi trang tính không ghi"),
+         province: Optional[str] = typer.Option(None, "--province",
+                                                help="Tỉnh của bảng khi tiêu đề không ghi (tên hoặc mã, cũ hoặc mới)"),
          submitted: Optional[str] = typer.Option(None, "--submitted", help="Ngày nộp YYYY-MM-DD"),
          by: Optional[str] = typer.Option(None, "--by", help="Người nộp"),
          as_json: bool = typer.Option(False, "--json", help="In kết quả dạng JSON"),
@@ -84,6 +86,7 @@ def load(paths: list[Path] = typer.Argument(..., help="Tệp hoặc thư mục .
     """Kiểm tra và nạp tệp báo cáo / check and load workbooks."""
     from etl.load import Loader, expand_paths
     from etl.periods import parse_code
+    from etl.units import province_scope
     from etl.warehouse import connect, publish_snapshot
 
     if period:
@@ -91,6 +94,8 @@ def load(paths: list[Path] = typer.Argument(..., help="Tệp hoặc thư mục .
             period = parse_code(period).code
         except ValueError as error:
             _usage_error(str(error))
+    if province and province_scope(province) is None:
+        _usage_error(f"Không có tỉnh/thành phố nào tên hoặc mã «{province}» (--province: no such province).")
     submitted_on = None
     if submitted:
         try:
@@ -107,7 +112,7 @@ def load(paths: list[Path] = typer.Argument(..., help="Tệp hoặc thư mục .
     except duckdb.IOException:
         _usage_error(f"Kho dữ liệu {db} đang được một tiến trình khác ghi; hãy thử lại sau. / The warehouse is being written by another process.")
     try:
-        loader = Loader(con, submitted_by=by)
+        loader = Loader(con, submitted_by=by, province=province)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       console=err, transient=True, disable=as_json or len(files) < 5) as progress:
             task = progress.add_task("Đang nạp", total=len(files))

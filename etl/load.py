@@ -20,6 +20,7 @@ from etl.batch_write import BATCH_FILES, BATCH_VALUES, Batch, FileReport, Prepar
 from etl.layouts import recognise_workbook
 from etl.read import read_workbook
 from etl.records import Issue
+from etl.units import UnitError, province_scope
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 
@@ -44,8 +45,14 @@ class Loader:
     kill, while the cost of a transaction is shared by many small files. `batch_files` = 1 gives a transaction per file."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, catalog: Catalog | None = None,
-                 submitted_by: str | None = None, batch_files: int | None = None) -> None:
+                 submitted_by: str | None = None, batch_files: int | None = None,
+                 province: str | None = None) -> None:
+        """`province` (as `govkpi load --province` takes it) is where units are looked for when a
+        table's header names no province; raises UnitError when it names none."""
         self.con = con
+        self.province = province_scope(province) if province else None
+        if province and self.province is None:
+            raise UnitError(f"Không có tỉnh/thành phố nào tên hoặc mã «{province}» (no province named {province!r}).")
         self.catalog = catalog or load_catalog()
         self.matchers = MatcherCache(con)
         self.submitted_by = submitted_by or _user()
@@ -123,7 +130,7 @@ class Loader:
         issues: list[Issue] = []
         report_date = None
         for sheet in recognised:
-            result = check_sheet(sheet, grids[sheet.sheet], self.catalog, self.matchers, period)
+            result = check_sheet(sheet, grids[sheet.sheet], self.catalog, self.matchers, period, self.province)
             issues += result.issues
             report_date = report_date or sheet.report_date
             for value in result.values:

@@ -64,6 +64,7 @@ class RecognisedSheet:
     issues: tuple[Issue, ...] = ()
     metric_columns: tuple[str, ...] = field(default=())
     scope: tuple[str, ...] = ()  # the province or district the title rows name ("UBND TỈNH BÌNH ĐỊNH")
+    scope_cells: tuple[str, ...] = ()  # the cell of each, for messages
 
 
 def a1(row: int, col: int) -> str:

@@ -8,14 +8,16 @@ differences — but keeps the prefix apart, because the prefix is part of a unit
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
-__all__ = ["normalise_name", "fold_name", "split_prefix", "Match", "UnitMatcher", "PREFIX_TYPES", "TYPE_PREFIX"]
+__all__ = ["normalise_name", "fold_name", "split_prefix", "Match", "UnitMatcher", "UnitIndex", "ProvinceScope", "PREFIX_TYPES", "TYPE_PREFIX"]
 
 # unit_type -> the prefix written in front of the short name in official names.
 TYPE_PREFIX: dict[str, str] = {
@@ -74,6 +76,7 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vii": 7, "viii": 8, "ix":
 _WORD_ALIASES = {"nt": "nông trường"}
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a load matches the same names period after period
 def split_prefix(text: str) -> tuple[str | None, str]:
     """Gives (unit_type of the prefix or None, the short name) of a written unit name.
 
@@ -87,6 +90,7 @@ def split_prefix(text: str) -> tuple[str | None, str]:
     return found.lastgroup, clean[found.end():].strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a load matches the same names period after period
 def normalise_name(text: str) -> str:
     """Gives a comparison key of a name: same key despite case, spacing, NFC/NFD, tone placement.
 
@@ -102,6 +106,7 @@ def normalise_name(text: str) -> str:
     return " ".join(_word_key(unicodedata.normalize("NFD", word)) for word in words)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a load matches the same names period after period
 def fold_name(text: str) -> str:
     """Gives the name with no diacritics at all: the key of last resort for typed ASCII."""
     key = normalise_name(text)
@@ -153,6 +158,25 @@ class Match:
 
 
 @dataclass(frozen=True)
+class ProvinceScope:
+    """The province a table is about: per era, the provinces (root unit keys) whose units are
+    the only candidates, so namesakes elsewhere in the country are not."""
+
+    name: str  # "Tỉnh Cao Bằng" (several joined by ", ")
+    roots: tuple[tuple[str, frozenset[str]], ...]  # (era, {'old:04'}), (era, {'new:04'})
+    new_codes: frozenset[str]  # the new provinces it lies in, to compare two scopes
+
+    def roots_of(self, era: str) -> frozenset[str]:
+        return next((keys for name, keys in self.roots if name == era), frozenset())
+
+    def label(self, lang: str = "vi") -> str:
+        """Gives where the search looked: "tỉnh Cao Bằng" / "the province of Cao Bằng"."""
+        if lang == "vi":
+            return self.name[:1].lower() + self.name[1:]
+        return ", ".join(f"the province of {split_prefix(part)[1]}" for part in self.name.split(", "))
+
+
+@dataclass(frozen=True)
 class _Unit:
     key: str
     name: str
@@ -161,48 +185,93 @@ class _Unit:
     is_root: bool
     where: str  # the parent's name, to tell two same-named candidates apart
     province: str = ""  # the root's name: tables of one old province name its units without it
+    era: str = ""
+    province_key: str = ""  # the root of its own era ('old:04')
+    new_root: str = ""  # its province on the new map ('new:04'), for old units too
+    valid_from: date = date.min
+    valid_to: date = date.max
 
 
-_ACTIVE_UNITS = """
-SELECT u.unit_key, u.unit_code, u.unit_name, u.short_name, u.unit_type, u.level, u.is_root,
-       coalesce(p.unit_name, '') AS parent_name, coalesce(r.unit_name, '') AS province_name,
-       u.name_key, u.fold_key
-FROM units u LEFT JOIN units p ON p.unit_key = u.parent_key LEFT JOIN units r ON r.unit_key = u.province_key
-WHERE u.valid_from <= $end AND u.valid_to >= $start
-  AND ($province IS NULL OR EXISTS (
-      SELECT 1 FROM unit_ancestors a WHERE a.unit_key = u.unit_key AND a.ancestor_key = 'new:' || $province))
-"""
+_SQL = Path(__file__).resolve().parent / "sql"
+_INDEX_CACHE_SIZE = 4
+
+
+class UnitIndex:
+    """Every unit of the warehouse, both eras, in dicts by code, name key, folded key and alias.
+
+    Built once per warehouse content (the fingerprint of its units) and shared by every period
+    and every load in the process: a period only filters the few candidates a key finds.
+    `builds` counts the indexes built, so a test can tell a rebuild from a reuse."""
+
+    builds = 0
+    _cache: "OrderedDict[tuple, UnitIndex]" = OrderedDict()
+
+    @classmethod
+    def of(cls, con) -> "UnitIndex":
+        """Gives the index of this warehouse's units, reused while the units are unchanged."""
+        version = tuple(con.execute((_SQL / "unit_index_version.sql").read_text(encoding="utf-8")).fetchone())
+        index = cls._cache.get(version)
+        if index is None:
+            index = cls(con.execute((_SQL / "unit_index.sql").read_text(encoding="utf-8")).fetchall())
+            cls._cache[version] = index
+            while len(cls._cache) > _INDEX_CACHE_SIZE:
+                cls._cache.popitem(last=False)
+        cls._cache.move_to_end(version)
+        return index
+
+    def __init__(self, rows: list[tuple]) -> None:
+        UnitIndex.builds += 1
+        self.names: dict[str, list[_Unit]] = defaultdict(list)
+        self.folded: dict[str, list[_Unit]] = defaultdict(list)
+        self.aliases: dict[str, list[_Unit]] = defaultdict(list)
+        self.codes: dict[str, list[_Unit]] = defaultdict(list)
+        self.bare_codes: dict[str, list[_Unit]] = defaultdict(list)
+        # What the fuzzy search of the error path looks through, precomputed per province and era.
+        self.keys_by_root: dict[str, dict[str, None]] = defaultdict(dict)
+        self.keys_by_new_root: dict[str, dict[str, None]] = defaultdict(dict)
+        self.keys_by_era: dict[str, dict[str, None]] = defaultdict(dict)
+        self.era_spans: dict[str, tuple[date, date]] = {}
+        self.new_provinces: dict[str, str] = {}  # 'new:52' -> 'Tỉnh Gia Lai'
+        for (key, code, name, short, unit_type, level, is_root, parent, province_name, name_key, fold_key,
+             era, valid_from, valid_to, province_key, new_root) in rows:
+            unit = _Unit(key, name, unit_type, level, bool(is_root), parent, province_name, era,
+                         province_key, new_root, valid_from, valid_to)
+            name_key = name_key or normalise_name(short)
+            self.names[name_key].append(unit)
+            self.folded[fold_key or fold_name(short).replace(" ", "")].append(unit)
+            self.codes[code.upper()].append(unit)
+            if code.isdigit():
+                self.bare_codes[code.lstrip("0") or "0"].append(unit)
+            if unit_type == "agency":
+                agency_code = code.split("-", 1)[1].upper()
+                self.codes[agency_code].append(unit)
+                self.aliases[normalise_name(agency_code)].append(unit)
+                self.aliases[normalise_name(_initials(short))].append(unit)
+            self.keys_by_root[province_key][name_key] = None
+            self.keys_by_new_root[new_root][name_key] = None
+            self.keys_by_era[era][name_key] = None
+            first, last = self.era_spans.get(era, (valid_from, valid_to))
+            self.era_spans[era] = (min(first, valid_from), max(last, valid_to))
+            if is_root and era == "new":
+                self.new_provinces[key] = name
 
 
 class UnitMatcher:
     """Finds the unit a workbook means, among the units active on any day of a period.
 
     GSO reused codes and names across the 2025 reform, so a code or name names a unit only
-    together with a date: the matcher is built for one period. Its lookups are dicts built
-    once, so matching a few thousand rows takes milliseconds.
-    """
+    together with a date: the matcher is one period's view of the warehouse's UnitIndex
+    (built once, shared), keeping the candidates active in the period and, when the table
+    names its province, in that province."""
 
-    def __init__(self, con, start: date, end: date, province: str | None = None) -> None:
-        """Loads the units active in [start, end]; `province` (a new GSO code) keeps one province's."""
-        rows = con.execute(_ACTIVE_UNITS, {"start": start, "end": end, "province": province}).fetchall()
-        self._names: dict[str, list[_Unit]] = defaultdict(list)
-        self._folded: dict[str, list[_Unit]] = defaultdict(list)
-        self._aliases: dict[str, list[_Unit]] = defaultdict(list)
-        self._codes: dict[str, list[_Unit]] = defaultdict(list)
-        self._bare_codes: dict[str, list[_Unit]] = defaultdict(list)
-        for key, code, name, short, unit_type, level, is_root, parent, province_name, name_key, fold_key in rows:
-            unit = _Unit(key, name, unit_type, level, bool(is_root), parent, province_name)
-            self._names[name_key or normalise_name(short)].append(unit)
-            self._folded[fold_key or fold_name(short).replace(" ", "")].append(unit)
-            self._codes[code.upper()].append(unit)
-            if code.isdigit():
-                self._bare_codes[code.lstrip("0") or "0"].append(unit)
-            if unit_type == "agency":
-                agency_code = code.split("-", 1)[1].upper()
-                self._codes[agency_code].append(unit)
-                self._aliases[normalise_name(agency_code)].append(unit)
-                self._aliases[normalise_name(_initials(short))].append(unit)
-        self._closest_keys = list(self._names)
+    def __init__(self, con, start: date, end: date, province: str | None = None,
+                 scope: ProvinceScope | None = None, index: UnitIndex | None = None) -> None:
+        """`province` (a new GSO code) keeps one new province's units, old and new;
+        `scope` keeps the units of the province a table names, per era."""
+        self.index = index or UnitIndex.of(con)
+        self.start, self.end, self.scope = start, end, scope
+        self._new_root = f"new:{province}" if province else None
+        self._eras = [era for era, (first, last) in self.index.era_spans.items() if first <= end and last >= start]
 
     def match_code(self, code: object, within: tuple[str, ...] = ()) -> Match:
         """Gives the unit with this code: GSO code with or without leading zeros, or agency code.
@@ -211,8 +280,9 @@ class UnitMatcher:
         text = unicodedata.normalize("NFC", str(code)).strip().upper()
         if re.fullmatch(r"\d+\.0+", text):
             text = text.split(".")[0]
-        units = self._codes.get(text) or (self._bare_codes.get(text.lstrip("0") or "0") if text.isdigit() else None)
-        return self._decide(_narrow(units or [], within), lambda: [])
+        units = self._keep(self.index.codes.get(text)) or \
+            (self._keep(self.index.bare_codes.get(text.lstrip("0") or "0")) if text.isdigit() else [])
+        return self._decide(_narrow(units, within), lambda: [])
 
     def match_name(self, name: str, level_hint: str | None = None, within: tuple[str, ...] = ()) -> Match:
         """Gives the unit a written name means; a prefix, when written, must be the unit's type.
@@ -220,7 +290,9 @@ class UnitMatcher:
         of one name in two districts ("Xã Ia Băng" of Đăk Đoa and of Chư Prông)."""
         prefix, short = split_prefix(name)
         norm = normalise_name(short)
-        units = self._names.get(norm) or self._folded.get(fold_name(short).replace(" ", "")) or self._aliases.get(norm) or []
+        index = self.index
+        units = self._keep(index.names.get(norm)) or self._keep(index.folded.get(fold_name(short).replace(" ", ""))) \
+            or self._keep(index.aliases.get(norm))
         if level_hint:
             units = [u for u in units if u.level == level_hint]
         if prefix and units:
@@ -229,6 +301,20 @@ class UnitMatcher:
                 return Match(None, _labels(units), "prefix_mismatch")
             units = typed
         return self._decide(_narrow(units, within), lambda: self._closest(norm, level_hint))
+
+    def _keep(self, units: list[_Unit] | None) -> list[_Unit]:
+        """Keeps the candidates active in the period and inside the scope."""
+        if not units:
+            return []
+        start, end, scope, new_root = self.start, self.end, self.scope, self._new_root
+        units = [u for u in units if u.valid_from <= end and u.valid_to >= start
+                 and (new_root is None or u.new_root == new_root)]
+        if scope is None or not units:
+            return units
+        # The province of that name in the unit's era first; else the new province it lies in
+        # (the merged Gia Lai's department writes "TỈNH GIA LAI" over old Bình Định's history too).
+        return [u for u in units if u.province_key in scope.roots_of(u.era)] or \
+            [u for u in units if u.new_root[4:] in scope.new_codes]
 
     def _decide(self, units: list[_Unit], closest: Callable[[], list[str]]) -> Match:
         if not units:
@@ -241,13 +327,29 @@ class UnitMatcher:
         return Match(None, _labels(units), "ambiguous")
 
     def _closest(self, norm: str, level_hint: str | None) -> list[str]:
-        keys = difflib.get_close_matches(norm, self._closest_keys, n=12, cutoff=0)
+        """Gives the three nearest names among the keys of the scope searched (a province's few
+        hundred when the table names one), not of the whole country."""
+        index = self.index
+        if self.scope is not None:
+            buckets = [index.keys_by_root.get(root, {}) for era in self._eras for root in self.scope.roots_of(era)]
+        elif self._new_root:
+            buckets = [index.keys_by_new_root.get(self._new_root, {})]
+        else:
+            buckets = [index.keys_by_era.get(era, {}) for era in self._eras]
+        keys = list(buckets[0]) if len(buckets) == 1 else list(dict.fromkeys(k for b in buckets for k in b))
         names: list[str] = []
-        for key in keys:
-            for unit in self._names[key]:
+        for key in _close_keys(norm, keys):
+            for unit in self._keep(index.names[key]):
                 if (level_hint is None or unit.level == level_hint) and unit.name not in names:
                     names.append(unit.name)
+            if len(names) >= 3:
+                break
         return names[:3]
+
+
+def _close_keys(norm: str, keys: list[str], n: int = 12) -> list[str]:
+    """Gives the n keys most like `norm` (difflib's ratio), best first."""
+    return difflib.get_close_matches(norm, keys, n=n, cutoff=0)
 
 
 def _narrow(units: list[_Unit], within: tuple[str, ...]) -> list[_Unit]:

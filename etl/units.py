@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.unitnames import Match, UnitMatcher, fold_name, normalise_name, split_prefix
+from etl.unitnames import Match, ProvinceScope, UnitMatcher, fold_name, normalise_name, split_prefix
 
 __all__ = [
-    "UnitError", "resolve_province", "install_units", "reference_table",
+    "UnitError", "resolve_province", "province_scope", "search_label", "install_units", "reference_table",
     "UnitMatcher", "Match", "normalise_name", "split_prefix", "ERA_VALIDITY",
 ]
 
@@ -60,6 +60,48 @@ def resolve_province(con_or_none: object, arg: str) -> list[str]:
     if not found:
         raise UnitError(f"Không có tỉnh/thành phố nào trong «{arg}» (no province named).")
     return sorted(found)
+
+
+@functools.lru_cache(maxsize=1024)  # every file of a load names its province again
+def province_scope(arg: str) -> ProvinceScope | None:
+    """Gives the province(s) a table's header or `--province` names, per era, or None.
+
+    A name means the province of that name in each era where one exists ("Cao Bằng": old 04
+    before 1 July 2025, new 04 after); in an era without one, its successor ("Hà Giang" after
+    the reform: new Tuyên Quang) or its predecessors. A code is read as `govkpi init` reads
+    it: a new code first (with every old province merged into it), else an old one."""
+    lineage, names = _province_lineage(), _province_names()
+    new_codes = set(lineage.values())
+    hits: set[tuple[str, str]] = set()
+    for part in [p.strip() for p in arg.replace(";", ",").split(",") if p.strip()]:
+        if part.isdigit():
+            code = str(int(part)).zfill(2)
+            found = {("new", code)} if code in new_codes else {("old", code)} if code in lineage else set()
+        else:
+            _, short = split_prefix(part)
+            folded = re.sub(r"^(?:tinh|thanh pho|tp)\s+", "", fold_name(short))
+            found = names["norm"].get(normalise_name(short)) or names["fold"].get(folded) or set()
+        if not found:
+            return None
+        hits |= found
+    old = {code for era, code in hits if era == "old"}
+    new = {code for era, code in hits if era == "new"} or {lineage[code] for code in old}
+    if not old:
+        old = {code for code, successor in lineage.items() if successor in new}
+    shown = ", ".join(dict.fromkeys(names["by_code"][hit] for hit in sorted(hits, key=lambda h: h[0] != "new")))
+    return ProvinceScope(shown, (("old", frozenset(f"old:{c}" for c in old)), ("new", frozenset(f"new:{c}" for c in new))),
+                         frozenset(new))
+
+
+def search_label(scope: ProvinceScope | None, installed: dict[str, str], lang: str = "vi") -> str:
+    """Gives where a unit was searched for: the scope's province, else the whole country
+    when the warehouse holds every province, else the warehouse's provinces."""
+    if scope is not None:
+        return scope.label(lang)
+    every = set(reference_table("units_new").query("level == 'province'")["unit_code"])
+    if {key.split(":", 1)[1] for key in installed} >= every:
+        return "cả nước" if lang == "vi" else "the whole country"
+    return ProvinceScope(", ".join(sorted(installed.values())), (), frozenset()).label(lang)
 
 
 def install_units(con, province_codes: list[str]) -> dict[str, int]:
@@ -140,13 +182,14 @@ def _province_lineage() -> dict[str, str]:
 @functools.lru_cache(maxsize=None)
 def _province_names() -> dict[str, dict]:
     """Gives province lookups: normalised and ASCII short name → {(era, code)}, and display names."""
-    names: dict[str, dict] = {"norm": {}, "fold": {}, "display": {}}
+    names: dict[str, dict] = {"norm": {}, "fold": {}, "display": {}, "by_code": {}}
     for era in ("new", "old"):
         table = reference_table(f"units_{era}")
         for row in table[table["level"] == "province"].itertuples():
             names["norm"].setdefault(normalise_name(row.short_name), set()).add((era, row.unit_code))
             names["fold"].setdefault(fold_name(row.short_name), set()).add((era, row.unit_code))
             names["display"].setdefault(normalise_name(row.short_name), row.unit_name)
+            names["by_code"][(era, row.unit_code)] = row.unit_name
     return names
 
 

@@ -38,7 +38,7 @@ def test_unknown_unit_is_an_error_listing_the_closest_real_units(loader, con, tm
     path = consolidated(tmp_path / "u.xlsx", [("Huyện Chư Xê", {"work_records_total": 5})], WR)
     found = issue(rejected(loader, con, path), "unit_not_found")
     assert (found.sheet, found.cell) == ("Biểu 01", "B10")
-    assert found.message_vi.startswith('Đơn vị "Huyện Chư Xê" không tìm thấy trong tỉnh ở kỳ Quý II/2021.')
+    assert found.message_vi.startswith('Đơn vị "Huyện Chư Xê" không tìm thấy trong tỉnh Gia Lai ở kỳ Quý II/2021.')
     assert "Đơn vị gần nhất:" in found.message_vi and "Huyện Chư Sê" in found.message_vi
 
 

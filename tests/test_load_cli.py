@@ -138,3 +138,15 @@ def test_no_file_to_load_is_a_usage_error(db, tmp_path):
 def test_missing_file_argument_is_rejected_not_a_crash(db, tmp_path):
     code, report, _ = load_json(db, str(tmp_path / "khong_co.xlsx"))
     assert code == 1 and report[0]["status"] == "rejected"
+
+
+def test_province_option_other_than_the_title_province_is_an_error_naming_the_cell(db):
+    code, report, _ = load_json(db, str(SAMPLE), "--province", "Hà Tĩnh")
+    assert code == 1 and report[0]["status"] == "rejected"
+    [found] = [i for i in report[0]["issues"] if i["code"] == "province_conflict"]
+    assert found["cell"] and f"Ô {found['cell']}" in found["message"] and "Hà Tĩnh" in found["message"]
+
+
+def test_province_option_naming_no_province_is_a_usage_error(db):
+    done = govkpi("load", str(SAMPLE), "--province", "Tỉnh Không Có", "--db", str(db))
+    assert done.returncode == 2 and "Tỉnh Không Có" in done.stderr and "Traceback" not in done.stderr

@@ -1,6 +1,7 @@
 """Small helpers the layouts share: cell text, folded text for matching, report dates."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date, datetime
@@ -21,6 +22,7 @@ def text_of(value: object) -> str:
     return " ".join(nfc(str(value)).split())
 
 
+@functools.lru_cache(maxsize=1 << 16)  # headers and titles repeat across a load's files
 def fold(text: str) -> str:
     """Folds text for matching headers: no case, no diacritics, đ→d, punctuation as spaces."""
     text = unicodedata.normalize("NFD", nfc(text).lower()).replace("đ", "d")

@@ -59,7 +59,7 @@ def recognise(sheet: SheetGrid, catalog: Catalog, headers: dict[str, str] | None
     return RecognisedSheet(
         layout="consolidated", sheet=sheet.name, period=period, period_cell=period_cell,
         report_date=find_report_date(sheet, ()), rows=tuple(rows), totals=tuple(totals), issues=tuple(issues),
-        metric_columns=tuple(metric_cols.values()), scope=_title_scope(sheet, first_header),
+        metric_columns=tuple(metric_cols.values()), **_title_scope(sheet, first_header),
     )
 
 
@@ -166,19 +166,24 @@ def _letters(col: int) -> str:
 
 
 _GROUP_NUMBER = re.compile(r"^\s*(?:[IVXLC]+|\d+|[a-zA-Z])\s*[.)/-]\s*")
-_SCOPE = re.compile(r"\b(?:UBND|ỦY BAN NHÂN DÂN)\s+((?:TỈNH|THÀNH PHỐ|HUYỆN|THỊ XÃ|QUẬN)\s+.+)$", re.I)
+# "UBND TỈNH BÌNH ĐỊNH", "UBND HUYỆN CHƯ SÊ", and the bare province lines of agency headers:
+# "TỈNH CAO BẰNG", "SỞ TT&TT TỈNH CAO BẰNG", "SỞ THÔNG TIN VÀ TRUYỀN THÔNG THÀNH PHỐ HÀ NỘI".
+_SCOPE = re.compile(r"\b(?:UBND|ỦY BAN NHÂN DÂN)\s+((?:TỈNH|THÀNH PHỐ|HUYỆN|THỊ XÃ|QUẬN)\s+.+)$"
+                    r"|^(?:[^,]*\s)?((?:TỈNH|THÀNH PHỐ)\s+[^,]+)$", re.I)
 
 
-def _title_scope(sheet: SheetGrid, first_header: int) -> tuple[str, ...]:
-    """Gives the units the agency header names ("UBND TỈNH BÌNH ĐỊNH" → "Tỉnh Bình Định"):
-    a table from one old province names its units without saying which province."""
-    found = []
-    for row in sheet.rows[:first_header]:
-        for value in row:
+def _title_scope(sheet: SheetGrid, first_header: int) -> dict[str, tuple[str, ...]]:
+    """Gives the units the agency header names ("UBND TỈNH BÌNH ĐỊNH", "TỈNH CAO BẰNG" →
+    "Tỉnh Cao Bằng") and their cells: a table from one province names its units without
+    saying which province. The checks read a province among them as the table's scope."""
+    found, cells = [], []
+    for row_index, row in enumerate(sheet.rows[:first_header]):
+        for col, value in enumerate(row):
             match = _SCOPE.search(text_of(value)) if isinstance(value, str) else None
             if match:
-                found.append(match.group(1).title())
-    return tuple(found)
+                found.append((match.group(1) or match.group(2)).title())
+                cells.append(a1(row_index, col))
+    return {"scope": tuple(found), "scope_cells": tuple(cells)}
 
 
 def _is_total_label(text: str) -> bool:
