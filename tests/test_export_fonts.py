@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.app import create_app
+from flask import Flask
+
+from dashboard.downloads import register_downloads
 from dashboard.exports import ToolMissing, export
 from dashboard.exports.fonts import (DECK_FONT, FONT_PACKAGE, REPORT_FONT, is_metric_compatible,
                                      match_font)
@@ -118,8 +120,6 @@ def only_dejavu(tmp_path, monkeypatch) -> None:
 </fontconfig>
 """, encoding="utf-8")
     monkeypatch.setenv("FONTCONFIG_FILE", str(config))
-    monkeypatch.setenv("HOME", str(tmp_path))  # no fonts from a user folder either
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
     assert "DejaVu" in match_font(REPORT_FONT).family
 
 
@@ -141,7 +141,10 @@ def test_without_an_arial_compatible_font_the_deck_is_not_converted(warehouse, t
 
 
 def test_the_dashboards_pdf_download_says_which_font_package_is_missing(warehouse, only_dejavu):
-    client = create_app(str(warehouse)).server.test_client()
-    response = client.get(f"/tai-ve/pdf?period={PERIOD}")
+    # The download route on a bare server: Dash's page registry refuses a second app once a test
+    # has imported dashboard.pages.overview itself (duplicate paths), whatever the order.
+    server = Flask(__name__)
+    register_downloads(server, str(warehouse))
+    response = server.test_client().get(f"/tai-ve/pdf?period={PERIOD}")
     assert response.status_code == 503
     assert REFUSAL in response.get_data(as_text=True)

@@ -7,6 +7,7 @@ the font fontconfig picks is the real one or a metric-compatible clone (Debian: 
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -25,6 +26,9 @@ METRIC_COMPATIBLE = {
 }
 # What each document converted to PDF is laid out in, by its suffix.
 FONTS_BY_SUFFIX = {".docx": (REPORT_FONT,), ".pptx": (DECK_FONT,)}
+# Good matches per fontconfig set-up, so each export does not start fc-match again (~25 ms);
+# a bad one is asked again, so fonts installed while the server runs are seen.
+_good: dict[tuple[str, str | None, str | None], "FontMatch"] = {}
 
 
 @dataclass(frozen=True)
@@ -71,8 +75,12 @@ def missing_message(match: FontMatch) -> str:
 def require_fonts(*names: str) -> list[FontMatch]:
     """Gives fontconfig's match of each font, or raises ToolMissing naming the package to install
     when one is drawn by a font of other metrics."""
-    matches = [match_font(name) for name in names]
-    for match in matches:
+    matches = []
+    for name in names:
+        key = (name, os.environ.get("FONTCONFIG_FILE"), os.environ.get("FONTCONFIG_PATH"))
+        match = _good.get(key) or match_font(name)
         if not match.compatible:
             raise ToolMissing(missing_message(match))
+        _good[key] = match
+        matches.append(match)
     return matches
