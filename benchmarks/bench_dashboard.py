@@ -12,6 +12,7 @@ import json
 import shutil
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -74,7 +75,9 @@ def print_figures(result: dict) -> None:
 
 def _warehouse(db_path: str | None) -> tuple[str, str]:
     if db_path:
-        return db_path, db_path
+        from benchmarks.cache_key import repo_relative
+
+        return db_path, repo_relative(db_path)
     try:
         from benchmarks.national import build_national_warehouse
 
@@ -82,7 +85,7 @@ def _warehouse(db_path: str | None) -> tuple[str, str]:
     except ImportError:
         from etl.demo import build_demo_warehouse
 
-        folder = Path("/tmp/govkpi-bench-demo")
+        folder = Path(tempfile.gettempdir()) / "govkpi-bench-demo"
         folder.mkdir(exist_ok=True)
         return str(build_demo_warehouse(folder / "demo.duckdb", folder / "files")), "demo (no national generator)"
 

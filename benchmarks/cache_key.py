@@ -9,6 +9,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def repo_relative(path: str | Path) -> str:
+    """Names a path as the figures print it: relative to the repository, so committed results
+    do not carry the folder of the machine they ran on; a path outside it (a temporary copy)
+    by its file name."""
+    path = Path(path).resolve()
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.name
+
+
 def sources_digest(files: list[Path], folders: tuple[str, ...]) -> str:
     """Gives a 10-character hash of the files and of every file in the folders (relative to the repo)."""
     sources = list(files)

@@ -3,7 +3,7 @@
 
     from benchmarks.national import build_national_warehouse
     db = build_national_warehouse()                 # cached file, reused while VERSION holds
-    db = build_national_warehouse("/tmp/nat.duckdb")  # a private copy you may write to
+    db = build_national_warehouse(tmp_path / "nat.duckdb")  # a private copy you may write to
 
 The schema, catalog, units and views are the real ones (etl.warehouse.init_warehouse); only
 submissions, reported_values and unit_reports are synthesised. Figures follow
@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks.cache_key import ROOT, sources_digest
+from benchmarks.cache_key import ROOT, repo_relative, sources_digest
 from etl.catalog import load_catalog
 from etl.derived import rebuild_all
 from etl.demo_values import RATES, SIZES, TREND_QUARTERS
@@ -285,7 +285,7 @@ def _main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     path = build_national_warehouse(args.path, args.first, args.last, args.province)
-    print(f"{path} ({time.perf_counter() - started:.1f} s)")
+    print(f"{repo_relative(path)} ({time.perf_counter() - started:.1f} s)")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and exports need, only when missing:
-# Chromium + ChromeDriver (browser tests, kaleido), LibreOffice + poppler (PDF and PNG renders).
+# Chromium + ChromeDriver (browser tests, kaleido), LibreOffice + poppler (PDF and PNG renders),
+# and every font the outputs name: Liberation Serif/Sans have the metrics of Times New Roman (report)
+# and Arial (deck, workbook), DejaVu covers the charts' and dashboard's fallbacks; fontconfig
+# (fc-match) tells the exports which font will really be used. Fonts are detected by file, since
+# fc-list may itself be missing.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
@@ -8,9 +12,15 @@ command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-impress libreoffice-writer)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+liberation=/usr/share/fonts/truetype/liberation2
+{ [ -e $liberation/LiberationSerif-Regular.ttf ] && [ -e $liberation/LiberationSans-Regular.ttf ]; } \
+  || need+=(fonts-liberation2)
+command -v fc-match >/dev/null 2>&1 || need+=(fontconfig)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
   echo "Installing system packages: ${need[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  # fontconfig's cache must know the new fonts before LibreOffice or fc-match look for them.
+  if command -v fc-cache >/dev/null 2>&1; then $SUDO fc-cache -f >/dev/null; fi
 fi

@@ -23,9 +23,11 @@ from etl.template import DATA_SHEET, FIRST_DATA_ROW, VALUE_COL, write_template
 from etl.warehouse import connect, init_warehouse
 
 CATALOG = load_catalog()
-SAMPLE = Path("/work/shared/samples/binhdinh_huyen_q2_2021.xlsx")
-if not SAMPLE.exists():  # the sample also lives beside the repository in some checkouts
-    SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "binhdinh_huyen_q2_2021.xlsx"
+# The sample lives in the project's shared/ folder, beside the repository (or beside a folder of
+# worktrees): the nearest one up from here, named relative to the checkout, not to one machine.
+_SAMPLE = Path("shared") / "samples" / "binhdinh_huyen_q2_2021.xlsx"
+SAMPLE = next((up / _SAMPLE for up in Path(__file__).resolve().parents if (up / _SAMPLE).exists()),
+              Path(__file__).resolve().parents[2] / _SAMPLE)
 
 # Units of the Gia Lai warehouse used throughout (GSO codes, old era unless said otherwise).
 PLEIKU = ("622", "Thành phố Pleiku")

@@ -20,15 +20,17 @@ def export(kind: str, period: str, db_path: str, out_path: str, lang: str = "vi"
            made_on: date | None = None) -> Path:
     """Writes the export of `kind` for `period` from the warehouse at `db_path`; gives its path.
     Raises ToolMissing (message in Vietnamese, with the install command) when a PDF is asked for
-    and LibreOffice is not installed, and ValueError for an unknown kind or period."""
+    and LibreOffice, or a font with Times New Roman's metrics, is not installed, and ValueError for an unknown kind or period."""
     from dashboard.exports.model import build_model
 
     if kind not in KINDS:
         raise ValueError(f"Loại tệp không hỗ trợ: {kind!r} (chọn một trong: {', '.join(KINDS)})")
     if kind == "pdf":
+        from dashboard.exports.fonts import REPORT_FONT, require_fonts
         from dashboard.exports.pdf import require_soffice
 
         require_soffice()  # fail before the work, with the install command
+        require_fonts(REPORT_FONT)  # another font's widths would wrap the header lines
     model = build_model(db_path, period, lang, made_on)
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -13,12 +13,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from dashboard.exports.fonts import REPORT_FONT
 from dashboard.exports.model import IndicatorReport, ReportModel
 from dashboard.exports.text import level_label, status_name, words
 from etl.periods import parse_code
 from etl.vnformat import fmt_date, fmt_date_long, fmt_int, fmt_pct
 
-FONT = "Times New Roman"
+FONT = REPORT_FONT
 BODY_PT = 14
 TABLE_PT = 12
 LAGGING_ROWS = 20

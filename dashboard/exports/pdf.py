@@ -32,9 +32,13 @@ def require_soffice() -> str:
 
 
 def to_pdf(source: str | Path, out_pdf: str | Path) -> Path:
-    """Converts a DOCX or PPTX to PDF with LibreOffice and gives the PDF's path."""
+    """Converts a DOCX or PPTX to PDF with LibreOffice and gives the PDF's path. Raises
+    ToolMissing when LibreOffice, or a font of the document's metrics, is not installed."""
+    from dashboard.exports.fonts import FONTS_BY_SUFFIX, require_fonts
+
     soffice = require_soffice()
     source, out_pdf = Path(source), Path(out_pdf)
+    require_fonts(*FONTS_BY_SUFFIX.get(source.suffix.lower(), ()))
     # A profile per process: two soffice runs sharing one profile block each other.
     profile = Path(tempfile.gettempdir()) / f"govkpi-lo-{os.getuid()}-{os.getpid()}"
     with tempfile.TemporaryDirectory(prefix="govkpi-pdf-") as work:

@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dashboard.findings import STATUS_COLOURS
+from dashboard.exports.fonts import DECK_FONT
 from dashboard.exports.model import IndicatorReport, ReportModel
 from dashboard.exports.text import level_label, status_name, words
 
@@ -22,7 +23,7 @@ FMT_INT = "[$-42A]#,##0"
 FMT_PCT = "[$-42A]0.0%"
 FMT_PCT0 = "[$-42A]0%"
 FMT_DATE = "dd/mm/yyyy"
-FONT = "Arial"
+FONT = DECK_FONT
 HEAD_FILL = PatternFill("solid", fgColor="0B4F8A")
 HEAD_FONT = Font(name=FONT, bold=True, color="FFFFFF")
 BOLD = Font(name=FONT, bold=True)

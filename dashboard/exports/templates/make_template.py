@@ -13,10 +13,12 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu, Inches, Pt
 
+from dashboard.exports.fonts import DECK_FONT
+
 OUT = Path(__file__).with_name("govkpi.pptx")
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 ACCENT = RGBColor(0x0B, 0x4F, 0x8A)  # a deep administrative blue
-FONT = "Arial"
+FONT = DECK_FONT
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
 
