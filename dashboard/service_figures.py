@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.chart_style import dated, BASE_FONT, SERIES_COLOURS, empty_figure, finish, fmt_int, fmt_pct, mark_reform
-from dashboard.i18n import series_name, t
-from etl.periods import parse_code
+from vocab.i18n import series_name, t
+from vocab.periods import parse_code
 
 SERVICES_OLD = ("services_level2", "services_level3", "services_level4")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import duckdb
 
-from etl.warehouse import read_sql
+from warehouse.sqlfiles import contract_sql
 
 _TOUCHED = """
 CREATE OR REPLACE TEMP TABLE touched AS
@@ -28,7 +28,7 @@ def refresh_pending(con: duckdb.DuckDBPyConnection) -> int:
     con.execute("BEGIN")
     try:
         con.execute(_TOUCHED)
-        script = "\n".join(line for line in read_sql("derived.sql").splitlines() if not line.lstrip().startswith("--"))
+        script = "\n".join(line for line in contract_sql("derived.sql").splitlines() if not line.lstrip().startswith("--"))
         for statement in script.split(";"):
             if statement.strip():
                 con.execute(statement)

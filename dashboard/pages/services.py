@@ -8,9 +8,9 @@ from dash import html
 
 from dashboard import data, ids, service_figures
 from dashboard.components import chart, filter_bar, note, page, safe_page, warehouse
-from dashboard.i18n import series_name, t
+from vocab.i18n import series_name, t
 from dashboard.tables import display
-from etl.periods import parse_code
+from vocab.periods import parse_code
 
 MAX_UNITS = 150
 dash.register_page(__name__, path="/dich-vu-cong", name="Dịch vụ công trực tuyến",

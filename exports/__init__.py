@@ -9,7 +9,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from dashboard.exports.pdf import ToolMissing
+from exports.pdf import ToolMissing
 
 KINDS = ("pptx", "xlsx", "docx", "pdf")
 
@@ -21,30 +21,30 @@ def export(kind: str, period: str, db_path: str, out_path: str, lang: str = "vi"
     """Writes the export of `kind` for `period` from the warehouse at `db_path`; gives its path.
     Raises ToolMissing (message in Vietnamese, with the install command) when a PDF is asked for
     and LibreOffice is not installed, and ValueError for an unknown kind or period."""
-    from dashboard.exports.model import build_model
+    from exports.model import build_model
 
     if kind not in KINDS:
         raise ValueError(f"Loại tệp không hỗ trợ: {kind!r} (chọn một trong: {', '.join(KINDS)})")
     if kind == "pdf":
-        from dashboard.exports.pdf import require_soffice
+        from exports.pdf import require_soffice
 
         require_soffice()  # fail before the work, with the install command
     model = build_model(db_path, period, lang, made_on)
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     if kind == "pptx":
-        from dashboard.exports.pptx_deck import write_deck
+        from exports.pptx_deck import write_deck
 
         return write_deck(model, out)
     if kind == "xlsx":
-        from dashboard.exports.xlsx_book import write_workbook
+        from exports.xlsx_book import write_workbook
 
         return write_workbook(model, out)
-    from dashboard.exports.docx_report import write_report
+    from exports.docx_report import write_report
 
     if kind == "docx":
         return write_report(model, out)
-    from dashboard.exports.pdf import to_pdf
+    from exports.pdf import to_pdf
 
     with tempfile.TemporaryDirectory(prefix="govkpi-report-") as work:
         docx = write_report(model, Path(work) / (out.stem + ".docx"))

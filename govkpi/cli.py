@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from etl.warehouse import DEFAULT_DB
+from warehouse.reader import DEFAULT_DB
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="govkpi: theo dõi chỉ tiêu chính quyền điện tử, chuyển đổi số của tỉnh.")
@@ -83,7 +83,7 @@ def load(paths: list[Path] = typer.Argument(..., help="Tệp hoặc thư mục .
          db: Path = DbOption) -> None:
     """Kiểm tra và nạp tệp báo cáo / check and load workbooks."""
     from etl.load import Loader, expand_paths
-    from etl.periods import parse_code
+    from vocab.periods import parse_code
     from etl.warehouse import connect, publish_snapshot
 
     if period:
@@ -159,7 +159,7 @@ def demo(db: Path = DbOption,
 def serve(db: Path = DbOption, port: int = typer.Option(8050, "--port")) -> None:
     """Mở bảng điều khiển tại http://127.0.0.1:PORT."""
     from dashboard.app import serve as serve_app
-    from etl.warehouse import reading_path
+    from warehouse.reader import reading_path
 
     if not db.exists():
         _usage_error(f"Chưa có kho dữ liệu {db}. Hãy chạy: make demo, hoặc govkpi init rồi govkpi load.")
@@ -174,9 +174,9 @@ def export(kind: str = typer.Argument(..., help="pptx | xlsx | docx | pdf"),
            lang: str = typer.Option("vi", "--lang"),
            db: Path = DbOption) -> None:
     """Xuất bộ trình chiếu, sổ Excel, báo cáo Word/PDF / export deck and reports."""
-    from dashboard.exports import export as do_export
-    from etl.periods import parse_code
-    from etl.warehouse import reading_path
+    from exports import export as do_export
+    from vocab.periods import parse_code
+    from warehouse.reader import reading_path
 
     if kind not in ("pptx", "xlsx", "docx", "pdf"):
         _usage_error("Loại xuất phải là pptx, xlsx, docx hoặc pdf.")

@@ -10,6 +10,12 @@ from datetime import date, timedelta
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _ROMAN_TO_INT = {v: k for k, v in ROMAN.items()}
 REFORM_DATE = date(2025, 7, 1)  # two-tier local government (Resolution 202/2025/QH15)
+# The units of each era are valid between these dates: the district tier and the 63 provinces
+# ended on the day before the reform.
+ERA_VALIDITY: dict[str, tuple[date, date]] = {
+    "old": (date(2000, 1, 1), REFORM_DATE - timedelta(days=1)),
+    "new": (REFORM_DATE, date(9999, 12, 31)),
+}
 
 
 @dataclass(frozen=True, order=True)

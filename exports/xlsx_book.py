@@ -13,9 +13,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dashboard.findings import STATUS_COLOURS
-from dashboard.exports.model import IndicatorReport, ReportModel
-from dashboard.exports.text import level_label, status_name, words
+from vocab.levels import STATUS_COLOURS
+from exports.model import IndicatorReport, ReportModel
+from exports.text import level_label, status_name, words
 
 # LCID 0x042A (Vietnamese): "1.937" and "8,5%" wherever the viewer honours the format's locale.
 FMT_INT = "[$-42A]#,##0"
@@ -259,6 +259,6 @@ def _sheet_name(code: str) -> str:
 
 
 def _period_label(code: str, lang: str) -> str:
-    from etl.periods import parse_code
+    from vocab.periods import parse_code
 
     return parse_code(code).label(lang)

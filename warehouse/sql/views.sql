@@ -2,7 +2,7 @@
 -- The aggregation rule lives here once: a group's rate is sum(numerators) / sum(denominators)
 -- over the units and periods that reported both parts, never a mean of rates.
 
--- Current accepted values, as reported (current_values is kept by etl/sql/derived.sql).
+-- Current accepted values, as reported (current_values is kept by warehouse/sql/derived.sql).
 CREATE OR REPLACE VIEW metric_values AS
 SELECT u.unit_key, u.unit_code, u.unit_name, u.level, u.era, u.province_key,
        c.period, p.period_type, c.metric_code, c.value, c.submission_id

@@ -8,10 +8,10 @@ import threading
 import plotly.graph_objects as go
 
 from dashboard.chart_style import wrap
-from dashboard.findings import STATUS_COLOURS
-from dashboard.exports.model import IndicatorReport
-from dashboard.exports.text import TARGET_COLOUR, level_label, status_name, words
-from etl.vnformat import fmt_pct
+from vocab.levels import STATUS_COLOURS
+from exports.model import IndicatorReport
+from exports.text import TARGET_COLOUR, level_label, status_name, words
+from vocab.vnformat import fmt_pct
 
 FONT = "Liberation Serif, Times New Roman, DejaVu Serif, serif"
 WIDTH, HEIGHT, SCALE = 900, 420, 2

@@ -13,10 +13,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from dashboard.exports.model import IndicatorReport, ReportModel
-from dashboard.exports.text import level_label, status_name, words
-from etl.periods import parse_code
-from etl.vnformat import fmt_date, fmt_date_long, fmt_int, fmt_pct
+from exports.model import IndicatorReport, ReportModel
+from exports.text import level_label, status_name, words
+from vocab.periods import parse_code
+from vocab.vnformat import fmt_date, fmt_date_long, fmt_int, fmt_pct
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -144,7 +144,7 @@ def _results(doc, model: ReportModel, number: str, charts: bool) -> None:
     drawn = [g for g, (_, indicators) in enumerate(groups, start=1) if any(i.has_data for i in indicators)]
     pictures: dict[int, bytes] = {}
     if charts and drawn:
-        from dashboard.exports.charts import group_figure, to_png
+        from exports.charts import group_figure, to_png
 
         figures = [group_figure(groups[g - 1][1], model.lang) for g in drawn]
         pictures = dict(zip(drawn, to_png(figures)))

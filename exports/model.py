@@ -2,19 +2,20 @@
 that every export (deck, workbook, report) writes from, so their numbers are the dashboard's."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
-from dashboard.findings import indicator_sentence, level_finding
-from etl.periods import Period, parse_code, quarter_range
+from vocab.findings import indicator_sentence, level_finding
+from vocab.levels import LEVELS, STATUSES
+from vocab.periods import Period, parse_code, quarter_range
+from warehouse.reader import connect_read_only, fetch_rows
+from warehouse.sqlfiles import query_sql
 
-SQL_DIR = Path(__file__).parent / "sql"
-LEVEL_ORDER = ("province", "district", "commune")
-STATUS_ORDER = ("met", "near", "behind", "no_data")
+LEVEL_ORDER = LEVELS
+STATUS_ORDER = STATUSES
 TREND_QUARTERS = 8
 
 # The agency that owns the data and writes the report: the Department of Information and
@@ -202,38 +203,16 @@ def build_model(db_path: str | Path, period: str, lang: str = "vi", made_on: dat
         return _build(con, the_period, lang, made_on or date.today())
 
 
-def connect_read_only(db_path: str | Path, attempts: int = 20, wait_s: float = 0.5) -> duckdb.DuckDBPyConnection:
-    """Opens the warehouse read-only, retrying while a writer holds it (a rebuild in progress)."""
-    if not Path(db_path).exists():
-        raise FileNotFoundError(f"Không tìm thấy kho dữ liệu: {db_path}")
-    for attempt in range(attempts):
-        try:
-            return duckdb.connect(str(db_path), read_only=True)
-        except duckdb.IOException:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(wait_s)
-    raise AssertionError("unreachable")
-
-
-def query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[dict]:
-    """Runs sql/<name>.sql with named parameters; gives rows as dicts."""
-    sql = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-    cursor = con.execute(sql, params) if params else con.execute(sql)
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row)) for row in cursor.fetchall()]
-
-
 def _build(con: duckdb.DuckDBPyConnection, the_period: Period, lang: str, made_on: date) -> ReportModel:
     code = the_period.code
     last_quarter = the_period.quarters()[-1]
     quarters = [q.code for q in the_period.quarters()]
     province = _province(con)
-    names = {r["indicator_code"]: r for r in query(con, "indicators")}
+    names = {r["indicator_code"]: r for r in fetch_rows(con, "indicators")}
     name_col, group_col = ("name_vi", "group_vi") if lang == "vi" else ("name_en", "group_en")
 
     first = _minus_quarters(last_quarter, TREND_QUARTERS - 1)
-    progress = query(con, "progress", period=code, first=first.code, last=last_quarter.code)
+    progress = fetch_rows(con, "progress", period=code, first=first.code, last=last_quarter.code)
     level_rows: dict[str, list[LevelResult]] = {}
     for r in progress:
         if r["period"] != code or r["target"] is None:
@@ -257,7 +236,7 @@ def _build(con: duckdb.DuckDBPyConnection, the_period: Period, lang: str, made_o
 
     unit_periods = _unit_periods(the_period)
     units: dict[str, list[UnitResult]] = {}
-    for r in query(con, "unit_rows", periods=list(unit_periods), indicators=targeted):
+    for r in fetch_rows(con, "unit_rows", periods=list(unit_periods), indicators=targeted):
         units.setdefault(r["indicator_code"], []).append(
             UnitResult(
                 r["unit_key"], r["unit_code"], r["unit_name"], r["level"], r["parent_name"],
@@ -283,12 +262,12 @@ def _build(con: duckdb.DuckDBPyConnection, the_period: Period, lang: str, made_o
     completeness = tuple(
         CompletenessRow(r["level"], int(r["units_expected"] or 0), int(r["units_reported"] or 0),
                         int(r["units_on_time"] or 0), _num(r["rate"]), _num(r["on_time_rate"]))
-        for r in query(con, "completeness", periods=quarters)
+        for r in fetch_rows(con, "completeness", periods=quarters) if r["period"] is None
     )
     missing = tuple(
         MissingReport(r["period"], r["level"], r["unit_key"], r["unit_code"], r["unit_name"],
                       r["parent_name"], r["due_date"])
-        for r in query(con, "missing", periods=quarters)
+        for r in fetch_rows(con, "missing_reports", periods=quarters, level=None)
     )
     lagging = tuple(
         LaggingUnit(
@@ -297,7 +276,7 @@ def _build(con: duckdb.DuckDBPyConnection, the_period: Period, lang: str, made_o
             (names.get(r["worst_indicator"]) or {}).get(name_col) or r["worst_indicator"],
             _num(r["worst_value"]), _num(r["worst_target"]),
         )
-        for r in query(con, "lagging", period=code)
+        for r in fetch_rows(con, "lagging", period=code)
     )
     era = the_period.era()
     agency_name, agency_short, agency_title = AGENCIES["old" if era == "old" else "new"]
@@ -320,7 +299,7 @@ def _build(con: duckdb.DuckDBPyConnection, the_period: Period, lang: str, made_o
 
 
 def _province(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    sql = (SQL_DIR / "province.sql").read_text(encoding="utf-8")
+    sql = query_sql("province")
     row = con.execute(sql).fetchone()
     if row is None:
         return {"name": "Tỉnh", "short": ""}

@@ -1,8 +1,9 @@
 """The exports' words, Vietnamese first, English second; level and status names come from
-dashboard.findings so every output says what the dashboard says."""
+vocab.findings so every output says what the dashboard says."""
 from __future__ import annotations
 
-from dashboard.findings import STATUS_NAMES, level_name
+from vocab.levels import LEVEL_COLOURS, STATUS_NAMES, level_name  # noqa: F401 (the deck draws levels in the dashboard's colours)
+from vocab.periods import parse_code
 
 WORDS = {
     "vi": {
@@ -113,7 +114,6 @@ WORDS = {
     },
 }
 
-LEVEL_COLOURS = {"province": "#0B4F8A", "district": "#56B4E9", "commune": "#CC79A7"}
 TARGET_COLOUR = "#595959"
 
 
@@ -134,7 +134,5 @@ def level_label(level: str, lang: str) -> str:
 
 def short_period(code: str, lang: str) -> str:
     """'III/2025' for 2025Q3 (axis labels); other periods by their label."""
-    from etl.periods import parse_code
-
     label = parse_code(code).label(lang)
     return label.removeprefix("Quý ") if lang == "vi" else label

@@ -2,26 +2,8 @@
 so the dashboard and the exports say the same thing in the same words."""
 from __future__ import annotations
 
-from etl.vnformat import fmt_pct
-
-LEVEL_NAMES = {
-    "vi": {"province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã"},
-    "en": {"province": "province level", "district": "district level", "commune": "commune level"},
-}
-
-STATUS_NAMES = {
-    "vi": {"met": "Đạt", "near": "Gần đạt", "behind": "Chưa đạt", "no_data": "Chưa có số liệu"},
-    "en": {"met": "Met", "near": "Near", "behind": "Behind", "no_data": "No data"},
-}
-
-# Colours that read on a projector and for colour-blind viewers (Okabe-Ito based).
-STATUS_COLOURS = {"met": "#009E73", "near": "#E69F00", "behind": "#D55E00", "no_data": "#9E9E9E"}
-
-
-def level_name(level: str, lang: str = "vi", capitalise: bool = False) -> str:
-    name = LEVEL_NAMES[lang][level]
-    return name[0].upper() + name[1:] if capitalise else name
-
+from vocab.levels import level_name
+from vocab.vnformat import fmt_pct
 
 def level_finding(level: str, value: float | None, target: float | None, lang: str = "vi") -> str:
     """'Cấp huyện đạt 72,4%, chưa đạt chỉ tiêu 80%' — a level's value against its target."""

@@ -3,6 +3,7 @@ whose data are the views' numbers, the finding as each slide's title, and the nu
 every chart in the speaker notes."""
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 from lxml import etree
@@ -15,13 +16,13 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import PP_ALIGN, MSO_ANCHOR
 from pptx.util import Emu, Inches, Pt
 
-from dashboard.findings import STATUS_COLOURS
-from dashboard.exports.model import IndicatorReport, ReportModel
-from dashboard.exports.text import (LEVEL_COLOURS, TARGET_COLOUR, level_label, short_period,
+from vocab.levels import STATUS_COLOURS
+from exports.model import IndicatorReport, ReportModel
+from exports.text import (LEVEL_COLOURS, TARGET_COLOUR, level_label, short_period,
                                     status_name, words)
-from etl.vnformat import fmt_date_long, fmt_int, fmt_pct
+from vocab.vnformat import fmt_date_long, fmt_int, fmt_pct
 
-TEMPLATE = Path(__file__).parent / "templates" / "govkpi.pptx"
+TEMPLATE = files("exports").joinpath("templates", "govkpi.pptx")
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
 LAGGING_ROWS = 10
 MISSING_ROWS = 36
