@@ -15,6 +15,7 @@ from vocab.periods import REFORM_DATE, parse_code
 from vocab.vnformat import fmt_int as _fmt_int
 from vocab.vnformat import fmt_pct as _fmt_pct
 from vocab.vnformat import vn_sort_key
+from vocab.vnformat import wrap  # noqa: F401 (figures wrap labels from here)
 
 SERIES_COLOURS = {
     "services_level2": "#BBBBBB",
@@ -90,17 +91,6 @@ def fmt_int(value: float | int | None, lang: str = "vi") -> str:
 def levels_sorted(rows: pd.DataFrame) -> pd.DataFrame:
     order = {level: i for i, level in enumerate(LEVELS)}
     return rows.assign(_o=rows["level"].map(order)).sort_values("_o").drop(columns="_o")
-
-def wrap(text: str, width: int = 22) -> str:
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if line and len(line) + len(word) + 1 > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "<br>".join(lines)
 
 def none_if_nan(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)

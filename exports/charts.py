@@ -7,11 +7,10 @@ import threading
 
 import plotly.graph_objects as go
 
-from dashboard.chart_style import wrap
 from vocab.levels import STATUS_COLOURS
 from exports.model import IndicatorReport
 from exports.text import TARGET_COLOUR, level_label, status_name, words
-from vocab.vnformat import fmt_pct
+from vocab.vnformat import fmt_pct, wrap
 
 FONT = "Liberation Serif, Times New Roman, DejaVu Serif, serif"
 WIDTH, HEIGHT, SCALE = 900, 420, 2

@@ -148,3 +148,17 @@ def vn_sort_key(text: str) -> tuple:
             letters.append((-1, char))
             tones.append(0)
     return tuple(rank for rank, _ in letters), tuple(tones)
+
+
+def wrap(text: str, width: int = 22) -> str:
+    """Breaks a chart label into lines of about `width` characters (plotly's <br>), the same
+    on a page and in an exported chart."""
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
