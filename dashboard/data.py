@@ -100,8 +100,9 @@ def area_trend(wh: Warehouse, unit_key: str) -> pd.DataFrame:
     return wh.query("area_trend", unit=unit_key)
 
 
-def services_by_unit(wh: Warehouse, quarter: str, level: str) -> pd.DataFrame:
-    return wh.query("services_units", period=quarter, level=level)
+def services_by_unit(wh: Warehouse, period: str, level: str) -> pd.DataFrame:
+    """Gives each unit's online services in the period (a half-year or year: its last reported quarter)."""
+    return wh.query("services_units", period=period, level=level)
 
 
 def services_totals(wh: Warehouse) -> pd.DataFrame:

@@ -152,6 +152,7 @@ def test_services_eras_are_two_panels_never_one_series():
             "period": ["2022Q1", "2022Q1", "2022Q1", "2022Q4", "2022Q4"],
             "metric_code": ["services_level2", "services_level3", "services_level4",
                             "services_full_online", "services_partial_online"],
+            "era": ["old", "old", "old", "new", "new"],  # as the service_metrics view gives them
             "value": [1535, 236, 166, 900, 400],
         }
     )

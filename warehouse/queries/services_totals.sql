@@ -1,8 +1,7 @@
--- Online services by level for the whole warehouse, per quarter.
-SELECT period, metric_code, sum(value) AS value, count(DISTINCT unit_key) AS units_reporting
-FROM metric_values
-WHERE period_type = 'quarter'
-  AND metric_code IN ('services_level2', 'services_level3', 'services_level4',
-                      'services_full_online', 'services_partial_online')
-GROUP BY period, metric_code
-ORDER BY period, metric_code
+-- Online services for the whole warehouse per quarter and metric, each with its era (service_metrics).
+SELECT v.period, v.metric_code, s.era, sum(v.value) AS value, count(DISTINCT v.unit_key) AS units_reporting
+FROM metric_values v
+JOIN service_metrics s USING (metric_code)
+WHERE v.period_type = 'quarter'
+GROUP BY v.period, v.metric_code, s.era, s.sort_order
+ORDER BY v.period, s.sort_order

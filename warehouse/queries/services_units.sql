@@ -1,6 +1,7 @@
--- Online services by level, per unit of one level, as reported for one quarter.
-SELECT unit_key, unit_name, level, metric_code, value
-FROM metric_values
-WHERE period = $period AND level = $level
-  AND metric_code IN ('services_level2', 'services_level3', 'services_level4',
-                      'services_full_online', 'services_partial_online')
+-- Online services per unit of one level in one period, each with its era (service_metrics).
+-- A half-year or year is its last reported quarter: services are stocks, derived so in the warehouse.
+SELECT v.unit_key, v.unit_name, v.level, v.metric_code, v.value, s.era
+FROM metric_values v
+JOIN service_metrics s USING (metric_code)
+WHERE v.period = $period AND v.level = $level
+ORDER BY s.sort_order, v.unit_key

@@ -195,6 +195,16 @@ CREATE OR REPLACE VIEW catalog_metrics AS
 SELECT metric_code, name_vi, name_en, unit_vi, unit_en, kind, valid_from, valid_to, group_vi
 FROM metrics ORDER BY sort_order;
 
+-- The online-service metrics of the two eras, read from the catalog's validity: levels 2/3/4
+-- valid only until Decree 42/2022/NĐ-CP (era 'old'), toàn trình / một phần only from it ('new').
+CREATE OR REPLACE VIEW service_metrics AS
+SELECT metric_code, name_vi, name_en,
+       CASE WHEN valid_to < DATE '9999-12-31' THEN 'old' ELSE 'new' END AS era,
+       valid_from, valid_to, sort_order
+FROM metrics
+WHERE kind = 'stock' AND (valid_from > DATE '2000-01-01' OR valid_to < DATE '9999-12-31')
+ORDER BY sort_order;
+
 CREATE OR REPLACE VIEW catalog_indicators AS
 SELECT indicator_code, name_vi, name_en, numerator, denominator, group_vi, group_en
 FROM indicators ORDER BY sort_order;
