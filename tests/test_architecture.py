@@ -5,6 +5,7 @@ of the project. An import inside a function counts like one at the top."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,16 @@ def test_a_function_level_import_is_seen(tmp_path):
     (tmp_path / "dashboard" / "app.py").write_text("")
     (tmp_path / "etl" / "load.py").write_text("def f():\n    from dashboard.app import serve\n")
     assert wrong_arrows(import_graph(tmp_path)) == ["etl.load → dashboard.app"]
+
+
+def test_the_written_architecture_matches_the_code():
+    """docs/architecture.md: its table of arrows is the one this test enforces, and every file
+    it names exists."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    written = {}
+    for source, targets in re.findall(r"^\| `(\w+)`\s*\| ([^|]+)\|", text, re.M):
+        written[source] = set() if targets.strip().startswith("nothing") else {t.strip() for t in targets.split(",")}
+    assert written == ALLOWED
+    named = set(re.findall(r"`((?:vocab|warehouse|etl|dashboard|exports|govkpi|data|tests)/[\w/.*<>-]+)`", text))
+    missing = [p for p in named if "<" not in p and "*" not in p and not (ROOT / p).exists()]
+    assert missing == []
