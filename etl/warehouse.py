@@ -1,4 +1,5 @@
-"""The DuckDB warehouse: creating it for a province, opening it, and its version stamp."""
+"""The warehouse's writer: creating it for a province, opening it read-write (schema and
+migrations applied), publishing the read snapshot that warehouse.reader opens, and its meta."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -10,7 +11,7 @@ import pandas as pd
 from etl.catalog import Catalog, catalog_frames, load_catalog
 from etl.migrate import migrate
 from vocab.periods import all_periods
-from warehouse.reader import DEFAULT_DB, connect_read_only, reading_path, snapshot_path  # noqa: F401 (the writer publishes what the reader opens)
+from warehouse.reader import connect_read_only, snapshot_path
 from warehouse.sqlfiles import contract_sql
 
 
