@@ -15,9 +15,9 @@ KINDS = ("pptx", "xlsx", "docx", "pdf")
 
 def run(db_path: str, period: str = "2025Q3") -> dict:
     """Gives the seconds each export took (and the model alone), cold first call included."""
-    from dashboard.exports import export
-    from dashboard.exports.model import build_model
-    from dashboard.exports.pdf import soffice_path
+    from exports import export
+    from exports.model import build_model
+    from exports.pdf import soffice_path
 
     figures: dict[str, float] = {}
     started = time.perf_counter()

@@ -40,7 +40,7 @@ from etl.catalog import load_catalog
 from etl.consolidated_writer import write_consolidated
 from etl.demo_values import unit_values
 from etl.load import Loader
-from etl.periods import parse_code
+from vocab.periods import parse_code
 from etl.template import write_template
 from etl.warehouse import connect, init_warehouse
 

@@ -31,7 +31,7 @@ from benchmarks.cache_key import ROOT, cache_dir, sources_digest
 from etl.catalog import load_catalog
 from etl.consolidated_writer import write_consolidated
 from etl.demo_values import unit_values
-from etl.periods import parse_code, quarter_range
+from vocab.periods import parse_code, quarter_range
 from etl.units import reference_table
 
 FIXTURE_VERSION = "names-1"

@@ -12,7 +12,7 @@ and lag, parts within wholes), vectorised with numpy. Each (old or new province,
 quarter) is one accepted consolidated submission; about 3% of units miss a quarter (12% in
 the last one) and some submissions are late, so completeness views have something to show.
 The derived tables (etl.derived) are rebuilt at the end, as a load's refresh leaves them.
-The file is cached in benchmarks/.cache/ under VERSION plus a hash of this file, etl/sql/,
+The file is cached in benchmarks/.cache/ under VERSION plus a hash of this file, etl/sql/, warehouse/sql/,
 etl/derived.py, etl/demo_values.py, data/catalog/ and data/reference/, so a change to any of
 them rebuilds it (about 30 s on 2 cores); bump VERSION for any other reason.
 """
@@ -30,7 +30,7 @@ from benchmarks.cache_key import ROOT, repo_relative, sources_digest
 from etl.catalog import load_catalog
 from etl.derived import rebuild_all
 from etl.demo_values import RATES, SIZES, TREND_QUARTERS
-from etl.periods import Period, parse_code, quarter_range
+from vocab.periods import Period, parse_code, quarter_range
 from etl.warehouse import connect, init_warehouse, set_meta
 
 VERSION = "national-4"
@@ -106,7 +106,7 @@ def _source_digest() -> str:
     """Gives a short hash of what the file depends on (this generator, the SQL, the catalog,
     the reference units, the derived-table code), so a change elsewhere rebuilds the cache."""
     return sources_digest([Path(__file__), ROOT / "etl" / "derived.py", ROOT / "etl" / "demo_values.py"],
-                          ("etl/sql", "data/catalog", "data/reference"))
+                          ("etl/sql", "warehouse/sql", "data/catalog", "data/reference"))
 
 
 def _period(value: Period | str) -> Period:

@@ -3,6 +3,7 @@ few thin callbacks that turn filters and clicks into URLs. Pages are functions o
 from __future__ import annotations
 
 import logging
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
@@ -14,9 +15,9 @@ from flask_caching import Cache
 from dashboard import ids
 from dashboard.data import Warehouse
 from dashboard.downloads import register_downloads
-from dashboard.i18n import norm_lang, t
+from vocab.i18n import norm_lang, t
 
-HERE = Path(__file__).parent
+HERE = Path(str(files("dashboard")))
 NAV = [("/", "nav_overview"), ("/chi-tieu", "nav_targets"), ("/don-vi", "nav_units"),
        ("/dich-vu-cong", "nav_services"), ("/bao-cao", "nav_reporting"), ("/danh-muc", "nav_catalog")]
 KEPT_ACROSS_PAGES = ("lang", "period", "plan")

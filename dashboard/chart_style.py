@@ -1,6 +1,6 @@
 """The look every chart shares: colours, fonts, the finishing layout, and small helpers.
 
-Numbers print the Vietnamese way: the layout's `separators` for ticks, etl.vnformat (remembered
+Numbers print the Vietnamese way: the layout's `separators` for ticks, vocab.vnformat (remembered
 here, since hovers need thousands) for hover texts and titles."""
 from __future__ import annotations
 
@@ -9,16 +9,13 @@ from functools import lru_cache
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.findings import STATUS_COLOURS, STATUS_NAMES
-from dashboard.i18n import t
-from etl.periods import REFORM_DATE, parse_code
-from etl.vnformat import fmt_int as _fmt_int
-from etl.vnformat import fmt_pct as _fmt_pct
-from etl.vnformat import vn_sort_key
-
-LEVELS = ("province", "district", "commune")
-
-LEVEL_COLOURS = {"province": "#0072B2", "district": "#CC79A7", "commune": "#56B4E9"}
+from vocab.levels import LEVEL_COLOURS, LEVELS, STATUS_COLOURS, STATUS_NAMES  # noqa: F401 (figures draw with them from here)
+from vocab.i18n import t
+from vocab.periods import REFORM_DATE, parse_code
+from vocab.vnformat import fmt_int as _fmt_int
+from vocab.vnformat import fmt_pct as _fmt_pct
+from vocab.vnformat import vn_sort_key
+from vocab.vnformat import wrap  # noqa: F401 (figures wrap labels from here)
 
 SERIES_COLOURS = {
     "services_level2": "#BBBBBB",
@@ -84,7 +81,7 @@ def add_status_legend(fig: go.Figure, lang: str, statuses: list[str]) -> None:
 
 @lru_cache(maxsize=65536)
 def fmt_pct(fraction: float | None, lang: str = "vi", digits: int = 1) -> str:
-    """etl.vnformat.fmt_pct, remembered: babel takes ~0.1 ms a call and hovers need thousands."""
+    """vocab.vnformat.fmt_pct, remembered: babel takes ~0.1 ms a call and hovers need thousands."""
     return _fmt_pct(fraction, lang, digits)
 
 @lru_cache(maxsize=65536)
@@ -94,17 +91,6 @@ def fmt_int(value: float | int | None, lang: str = "vi") -> str:
 def levels_sorted(rows: pd.DataFrame) -> pd.DataFrame:
     order = {level: i for i, level in enumerate(LEVELS)}
     return rows.assign(_o=rows["level"].map(order)).sort_values("_o").drop(columns="_o")
-
-def wrap(text: str, width: int = 22) -> str:
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if line and len(line) + len(word) + 1 > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "<br>".join(lines)
 
 def none_if_nan(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)

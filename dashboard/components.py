@@ -16,8 +16,8 @@ from flask import current_app
 
 from dashboard import ids
 from dashboard.data import Filters, Warehouse, WarehouseUnavailable
-from dashboard.findings import level_name
-from dashboard.i18n import t
+from vocab.levels import level_name
+from vocab.i18n import t
 
 log = logging.getLogger(__name__)
 GRAPH_CONFIG = {"displaylogo": False,

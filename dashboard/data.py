@@ -1,106 +1,21 @@
-"""The only module that reads the warehouse: the public views, through SQL files in sql/.
-
-Each thread holds one read-only DuckDB connection on the warehouse file and reopens it when
-the file changes (the loader may replace it). Query results are cached with flask-caching,
-keyed by the file's mtime and size, so a new load is seen at the next request.
+"""The dashboard's typed queries: each a function over the one reader (warehouse/reader.py)
+that runs a read query of warehouse/queries/ against the public views. Results are cached
+with flask-caching, keyed by the file's mtime and size, so a new load is seen at the next
+request.
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import logging
-import os
-import threading
-import time
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 
-SQL_DIR = Path(__file__).parent / "sql"
-SERVICE_METRICS = ("services_level2", "services_level3", "services_level4",
-                   "services_full_online", "services_partial_online")
+from vocab.i18n import norm_lang
+from vocab.periods import parse_code
+from warehouse.reader import Warehouse, WarehouseUnavailable
+
+__all__ = ["Warehouse", "WarehouseUnavailable", "Filters", "resolve_filters"]
 DOSSIER_INDICATORS = ("dossiers_online_rate", "dossiers_on_time_rate")
-log = logging.getLogger(__name__)
-
-
-class WarehouseUnavailable(RuntimeError):
-    """The warehouse file is missing or held by a writer longer than we wait."""
-
-
-class Warehouse:
-    """Read access to one warehouse file: per-thread connections and cached queries."""
-
-    def __init__(self, path: str | os.PathLike, cache: Any = None, retries: int = 10, wait: float = 0.2):
-        self.path = str(path)
-        self.cache = cache
-        self.retries = retries
-        self.wait = wait
-        self._local = threading.local()
-
-    def version(self) -> str:
-        """Gives the file's mtime and size: a new load changes it."""
-        try:
-            stat = os.stat(self.path)
-        except FileNotFoundError as error:
-            raise WarehouseUnavailable(self.path) from error
-        return f"{stat.st_mtime_ns}-{stat.st_size}"
-
-    def connection(self) -> duckdb.DuckDBPyConnection:
-        """Gives this thread's read-only connection, reopened when the file changed."""
-        version = self.version()
-        held = getattr(self._local, "held", None)
-        if held and held[0] == version:
-            return held[1]
-        if held:
-            _close(held[1])
-        con = self._open()
-        self._local.held = (version, con)
-        return con
-
-    def query(self, name: str, **params: Any) -> pd.DataFrame:
-        """Gives the rows of sql/<name>.sql with the named parameters, cached per file version."""
-        version = self.version()
-        key = _cache_key(self.path, version, name, params)
-        if self.cache is not None:
-            found = self.cache.get(key)
-            if found is not None:
-                return found
-        frame = self._run(name, params)
-        if self.cache is not None:
-            self.cache.set(key, frame)
-        return frame
-
-    def close(self) -> None:
-        held = getattr(self._local, "held", None)
-        if held:
-            _close(held[1])
-            self._local.held = None
-
-    def _run(self, name: str, params: dict[str, Any]) -> pd.DataFrame:
-        sql = _sql(name)
-        for attempt in range(2):
-            try:
-                return self.connection().execute(sql, params or None).df()
-            except duckdb.IOException:
-                # The file was replaced under an open connection: reopen once.
-                self.close()
-                if attempt:
-                    raise
-        raise AssertionError("unreachable")
-
-    def _open(self) -> duckdb.DuckDBPyConnection:
-        last: Exception | None = None
-        for attempt in range(self.retries):
-            try:
-                return duckdb.connect(self.path, read_only=True)
-            except (duckdb.IOException, duckdb.Error) as error:  # held by the writer
-                last = error
-                time.sleep(self.wait * (attempt + 1))
-        raise WarehouseUnavailable(f"{self.path}: {last}")
 
 
 # Queries ------------------------------------------------------------------------------------
@@ -185,8 +100,9 @@ def area_trend(wh: Warehouse, unit_key: str) -> pd.DataFrame:
     return wh.query("area_trend", unit=unit_key)
 
 
-def services_by_unit(wh: Warehouse, quarter: str, level: str) -> pd.DataFrame:
-    return wh.query("services_units", period=quarter, level=level)
+def services_by_unit(wh: Warehouse, period: str, level: str) -> pd.DataFrame:
+    """Gives each unit's online services in the period (a half-year or year: its last reported quarter)."""
+    return wh.query("services_units", period=period, level=level)
 
 
 def services_totals(wh: Warehouse) -> pd.DataFrame:
@@ -194,12 +110,13 @@ def services_totals(wh: Warehouse) -> pd.DataFrame:
 
 
 def completeness(wh: Warehouse) -> pd.DataFrame:
-    """Gives who reported per level and quarter, oldest first."""
-    return wh.query("completeness")
+    """Gives who reported per quarter and level, oldest first, with each quarter's 'total' row
+    (the sum over its levels) and the totals over every quarter (period None)."""
+    return wh.query("completeness", periods=None)
 
 
 def missing_reports(wh: Warehouse, period: str, level: str | None = None) -> pd.DataFrame:
-    return wh.query("missing_reports", period=period, level=level)
+    return wh.query("missing_reports", periods=[period], level=level)
 
 
 def load_issues(wh: Warehouse, limit: int = 500) -> pd.DataFrame:
@@ -229,9 +146,6 @@ class Filters:
 def resolve_filters(wh: Warehouse, query: dict[str, Any], default_level: str | None = None) -> Filters:
     """Gives the filters from URL values, falling back to the latest period with data and the
     level that exists in it; unknown values are dropped, never an error."""
-    from dashboard.i18n import norm_lang  # local: i18n is tiny, keeps this module's header short
-    from etl.periods import parse_code
-
     lang = norm_lang(query.get("lang"))
     available = periods(wh)
     codes = list(available["period"])
@@ -252,22 +166,3 @@ def resolve_filters(wh: Warehouse, query: dict[str, Any], default_level: str | N
     unit_key = query.get("unit") or None
     return Filters(period=period, level=level, unit=unit_key, plan=plan, indicator=indicator, lang=lang)
 
-
-# Helpers ------------------------------------------------------------------------------------
-
-
-@cache
-def _sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-
-
-def _cache_key(path: str, version: str, name: str, params: dict[str, Any]) -> str:
-    text = json.dumps([path, version, name, params], sort_keys=True, default=str)
-    return "govkpi:" + hashlib.sha1(text.encode()).hexdigest()
-
-
-def _close(con: duckdb.DuckDBPyConnection) -> None:
-    try:
-        con.close()
-    except duckdb.Error:
-        log.warning("closing a stale warehouse connection failed", exc_info=True)

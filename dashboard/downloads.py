@@ -9,8 +9,8 @@ from pathlib import Path
 from dash import html
 from flask import Flask, Response, request, send_file
 
-from dashboard.i18n import norm_lang, t
-from etl.periods import parse_code
+from vocab.i18n import norm_lang, t
+from vocab.periods import parse_code
 
 KINDS = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -26,7 +26,7 @@ def register_downloads(server: Flask, db_path: str) -> None:
 
     @server.route("/tai-ve/<kind>")
     def download(kind: str) -> Response:
-        from dashboard.exports import export
+        from exports import export
 
         lang = norm_lang(request.args.get("lang"))
         if kind not in KINDS:

@@ -15,9 +15,10 @@ from dashboard.chart_style import (
     empty_figure, finish, fmt_int, fmt_pct, levels_sorted, mark_reform, none_if_nan, nones_if_nan,
     vietnamese_order, wrap,
 )
-from dashboard.findings import STATUS_COLOURS, STATUS_NAMES, level_finding, level_name
-from dashboard.i18n import t
-from etl.periods import parse_code
+from vocab.findings import level_finding
+from vocab.levels import STATUS_COLOURS, STATUS_NAMES, level_name
+from vocab.i18n import t
+from vocab.periods import parse_code
 
 
 def level_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> go.Figure:

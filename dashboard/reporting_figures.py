@@ -5,14 +5,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.chart_style import dated, LEVEL_COLOURS, LEVELS, empty_figure, finish, fmt_int, fmt_pct, levels_sorted, mark_reform
-from dashboard.findings import level_name
-from dashboard.i18n import t
-from etl.periods import parse_code
+from vocab.levels import level_name
+from vocab.i18n import t
+from vocab.periods import parse_code
 
 
 def completeness_chart(rows: pd.DataFrame, period_label: str, lang: str = "vi") -> go.Figure:
     """Gives expected, reported and on-time units per level for one period;
-    rows: reporting_completeness (level, units_expected, units_reported, units_on_time)."""
+    rows: the completeness query's rows of the period (each level and the 'total' row)."""
+    total = rows[rows["level"] == "total"]
+    rows = rows[rows["level"] != "total"]
     if rows.empty:
         return empty_figure(t("no_data_period", lang, period=period_label))
     rows = levels_sorted(rows)
@@ -26,9 +28,10 @@ def completeness_chart(rows: pd.DataFrame, period_label: str, lang: str = "vi") 
         fig.add_bar(x=names, y=rows[column], name=t(key, lang), marker_color=colour,
                     text=[fmt_int(v, lang) for v in rows[column]], textposition="outside",
                     hovertemplate="%{x}: %{text}<extra>" + t(key, lang) + "</extra>")
-    expected, reported, on_time = (int(rows[c].sum()) for c in ("units_expected", "units_reported", "units_on_time"))
-    title = t("completeness_title", lang, reported=fmt_int(reported, lang), expected=fmt_int(expected, lang),
-              rate=fmt_pct(reported / expected if expected else None, lang), on_time=fmt_int(on_time, lang))
+    whole = total.iloc[0]
+    title = t("completeness_title", lang, reported=fmt_int(int(whole["units_reported"]), lang),
+              expected=fmt_int(int(whole["units_expected"]), lang), rate=fmt_pct(whole["rate"], lang),
+              on_time=fmt_int(int(whole["units_on_time"]), lang))
     finish(fig, f"{title}<br><sup>{period_label}</sup>", lang, y_title=t("units_count_axis", lang), height=440)
     fig.update_layout(barmode="group")
     fig.update_xaxes(title_text=t("level", lang))
@@ -36,8 +39,10 @@ def completeness_chart(rows: pd.DataFrame, period_label: str, lang: str = "vi") 
 
 def completeness_trend_chart(rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
     """Gives the share of units that reported, per level and quarter;
-    rows: reporting_completeness (period, level, rate)."""
-    rows = dated(rows, "rate")
+    rows: the completeness query's rows (per quarter each level and its 'total' row)."""
+    rows = rows[rows["period"].notna()]
+    totals = rows[rows["level"] == "total"].set_index("period")["rate"]
+    rows = dated(rows[rows["level"] != "total"], "rate")
     if rows.empty:
         return empty_figure(t("no_data", lang))
     fig = go.Figure()
@@ -52,9 +57,7 @@ def completeness_trend_chart(rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
             customdata=list(zip(labels, [fmt_pct(v, lang) for v in part["rate"]])),
             hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>",
         )
-    last = rows[rows["period"] == rows["period"].iloc[-1]]
-    total = last["units_reported"].sum() / last["units_expected"].sum() if "units_expected" in last and last["units_expected"].sum() else last["rate"].mean()
-    title = t("completeness_trend_title", lang, latest=fmt_pct(total, lang),
+    title = t("completeness_trend_title", lang, latest=fmt_pct(totals.get(rows["period"].iloc[-1]), lang),
               period=parse_code(rows["period"].iloc[-1]).label(lang))
     finish(fig, title, lang, y_title=t("rate_axis", lang), percent=True, height=420)
     fig.update_xaxes(title_text=t("period_axis", lang), tickformat="%Y", dtick="M12")

@@ -2,32 +2,27 @@
 14 August 2022, toàn trình / một phần after, Decree 42/2022/NĐ-CP) side by side, never spliced."""
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.chart_style import dated, BASE_FONT, SERIES_COLOURS, empty_figure, finish, fmt_int, fmt_pct, mark_reform
-from dashboard.i18n import series_name, t
-from etl.periods import parse_code
+from vocab.i18n import series_name, t
+from vocab.periods import parse_code
 
-SERVICES_OLD = ("services_level2", "services_level3", "services_level4")
-
-SERVICES_NEW = ("services_full_online", "services_partial_online")
-
-SERVICES_ERA_DATE = date(2022, 8, 15)  # Decree 42/2022/NĐ-CP
+# Which metric belongs to which era is the catalog's (the service_metrics view): the rows carry it.
 
 def services_units_chart(rows: pd.DataFrame, period_label: str, lang: str = "vi") -> go.Figure:
     """Gives each unit's online services stacked by level (2/3/4 or full/partial, whichever
-    the period's rows carry); rows: metric_values (unit_key, unit_name, metric_code, value)."""
+    the period's rows carry); rows: the services_units query (unit_name, metric_code, era, value),
+    in catalog order."""
     rows = rows[rows["value"].notna()]
     if rows.empty:
         return empty_figure(t("no_data_period", lang, period=period_label))
-    codes = [c for c in SERVICES_OLD + SERVICES_NEW if c in set(rows["metric_code"])]
+    codes = list(dict.fromkeys(rows["metric_code"]))
     wide = rows.pivot_table(index="unit_name", columns="metric_code", values="value", aggfunc="sum")
     wide = wide.reindex(columns=codes).fillna(0)
-    online = [c for c in codes if c != "services_level2"] or codes
+    online = [c for c in codes if c != "services_level2"] or codes  # level 2 is information only, not online
     wide = wide.assign(_total=wide[online].sum(axis=1)).sort_values("_total")
     fig = go.Figure()
     for code in codes:
@@ -49,14 +44,15 @@ def services_units_chart(rows: pd.DataFrame, period_label: str, lang: str = "vi"
 def services_eras_chart(rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
     """Gives the province's online services over time in two panels, levels 2/3/4 before
     15 August 2022 and full/partial after, never joined into one series;
-    rows: (period, metric_code, value) province totals per quarter."""
+    rows: the services_totals query (period, metric_code, era, value), in catalog order."""
     rows = rows[rows["value"].notna()].copy()
     if rows.empty:
         return empty_figure(t("no_data", lang))
     rows["day"] = [parse_code(p).start for p in rows["period"]]
     fig = make_subplots(rows=1, cols=2, subplot_titles=(t("era_old", lang), t("era_new", lang)),
                         shared_yaxes=False, horizontal_spacing=0.08)
-    for col, codes in ((1, SERVICES_OLD), (2, SERVICES_NEW)):
+    for col, era in ((1, "old"), (2, "new")):
+        codes = list(dict.fromkeys(rows.loc[rows["era"] == era, "metric_code"]))
         for code in codes:
             part = rows[rows["metric_code"] == code].sort_values("day")
             if part.empty:

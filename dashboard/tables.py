@@ -9,10 +9,10 @@ from typing import Any, Callable
 import pandas as pd
 from babel.numbers import format_decimal
 
-from dashboard.findings import STATUS_NAMES, level_name
-from dashboard.i18n import t
-from etl.periods import parse_code
-from etl.vnformat import LOCALES, fmt_date, fmt_int, fmt_pct
+from vocab.levels import STATUS_NAMES, level_name
+from vocab.i18n import t
+from vocab.periods import parse_code
+from vocab.vnformat import LOCALES, fmt_date, fmt_int, fmt_pct
 
 
 def display(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], lang: str) -> pd.DataFrame:

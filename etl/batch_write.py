@@ -14,7 +14,7 @@ import pandas as pd
 
 from etl.derived import refresh_in_transaction
 from etl.records import Issue
-from etl.warehouse import read_sql
+from warehouse.sqlfiles import read_sql
 
 BATCH_FILES = 200
 BATCH_VALUES = 200_000
@@ -117,7 +117,7 @@ def insert_batch(con: duckdb.DuckDBPyConnection, batch: Batch, submitted_by: str
     if len(issue_rows):
         con.execute("INSERT INTO submission_issues SELECT * FROM issue_rows")
     if len(report_rows):
-        con.execute(read_sql("supersede.sql"))
+        con.execute(read_sql("etl/sql/supersede.sql"))
     # After supersede.sql: the current values follow the statuses it sets.
     refresh_in_transaction(con)
 
@@ -147,7 +147,7 @@ def _add_cleared_warnings(con: duckdb.DuckDBPyConnection, batch: Batch, values: 
     blank_cells = values[values["value"].isna()]  # read by cleared.sql by name
     if blank_cells.empty:
         return
-    cleared = con.execute(read_sql("cleared.sql")).fetchall()
+    cleared = con.execute(read_sql("etl/sql/cleared.sql")).fetchall()
     by_id = {p.report.submission_id: p.report for p in batch.files}
     for submission_id, unit_name, period, metric, sheet, cell in cleared:
         by_id[submission_id].issues.append(Issue(

@@ -4,16 +4,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from importlib.resources import files
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-from etl.periods import parse_code
-from etl.vnformat import nfc
+from vocab.levels import LEVELS
+from vocab.periods import parse_code
+from vocab.vnformat import nfc
 
-CATALOG_DIR = Path(__file__).resolve().parent.parent / "data" / "catalog"
-LEVELS = ("province", "district", "commune")
+CATALOG_DIR = files("govkpi_data").joinpath("catalog")
 ERA_START = date(2000, 1, 1)
 ERA_END = date(9999, 12, 31)
 

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from etl.catalog import Catalog
-from etl.periods import Period, parse_code
+from vocab.periods import Period, parse_code
 from etl.read import SheetGrid
 from etl.records import Issue, RawRow, RecognisedSheet
 from etl.unitnames import ProvinceScope, UnitIndex, UnitMatcher
 from etl.units import province_scope, search_label
-from etl.vnformat import fmt_int, fmt_pct, nfc, parse_count, parse_rate
+from vocab.vnformat import fmt_int, fmt_pct, nfc, parse_count, parse_rate
 
 REASONS_VI = {"not_found": "không tìm thấy", "ambiguous": "trùng với nhiều đơn vị", "prefix_mismatch": "sai loại đơn vị (tiền tố)"}
 REASONS_EN = {"not_found": "not found", "ambiguous": "matches several units", "prefix_mismatch": "wrong unit type (prefix)"}

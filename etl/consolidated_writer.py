@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from etl.catalog import Metric
-from etl.periods import Period
+from vocab.periods import Period
 
 
 def write_consolidated(

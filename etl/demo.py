@@ -15,7 +15,7 @@ from etl.catalog import Catalog, load_catalog
 from etl.consolidated_writer import write_consolidated
 from etl.demo_values import unit_values
 from etl.load import Loader
-from etl.periods import Period, quarter_of, quarter_range
+from vocab.periods import Period, quarter_of, quarter_range
 from etl.template import write_template
 from etl.warehouse import connect, get_meta, init_warehouse, set_meta
 

@@ -6,7 +6,7 @@ import random
 import zlib
 
 from etl.catalog import Metric
-from etl.periods import Period
+from vocab.periods import Period
 
 # Per level: (size of a quarter's work records, staff, services, sub-agencies).
 SIZES = {"province": (2500, 90, 110, 4), "district": (4000, 220, 260, 25), "commune": (600, 24, 110, 2)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
-from etl.warehouse import read_sql
+from warehouse.sqlfiles import contract_sql
 
 _TOUCHED = """
 CREATE OR REPLACE TEMP TABLE touched AS
@@ -54,5 +54,5 @@ def rebuild_all(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _derived_statements() -> list[str]:
-    script = "\n".join(line for line in read_sql("derived.sql").splitlines() if not line.lstrip().startswith("--"))
+    script = "\n".join(line for line in contract_sql("derived.sql").splitlines() if not line.lstrip().startswith("--"))
     return [statement for statement in script.split(";") if statement.strip()]

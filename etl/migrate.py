@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import duckdb
 
+from etl.derived import rebuild_all, refresh_pending
+from etl.unit_points import install_points
 from etl.unitnames import fold_name, normalise_name
+from warehouse.sqlfiles import contract_sql
 
 _COLUMNS = [("units", "name_key", "TEXT"), ("units", "fold_key", "TEXT")]
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
     """Adds what this version's schema has and the file lacks; cheap when nothing is missing."""
-    from etl.derived import rebuild_all, refresh_pending
-    from etl.unit_points import install_points
-    from etl.warehouse import read_sql
-
     for table, column, kind in _COLUMNS:
         con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
     missing = con.execute("SELECT unit_key, short_name FROM units WHERE name_key IS NULL").fetchall()
@@ -28,7 +27,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     elif not _empty(con, "pending_refresh"):  # left by an earlier govkpi's load killed before its refresh
         refresh_pending(con)
     if not _empty(con, "periods"):  # a warehouse being created gets its views at the end of init
-        con.execute(read_sql("views.sql"))
+        con.execute(contract_sql("views.sql"))
 
 
 def _empty(con: duckdb.DuckDBPyConnection, table: str) -> bool:

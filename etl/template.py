@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from etl.catalog import Catalog, Metric
-from etl.periods import Period
+from vocab.periods import Period
 
 TEMPLATE_VERSION = "govkpi-template-1"
 DATA_SHEET = "Báo cáo"
@@ -73,7 +73,7 @@ def write_templates(db_path, period_code: str, unit_code: str | None, output: Pa
     """Writes the template of one unit, or of every unit expected to report the period;
     gives the files, or a message when the period or unit is unknown."""
     from etl.catalog import load_catalog
-    from etl.periods import parse_code
+    from vocab.periods import parse_code
     from etl.warehouse import connect
 
     try:

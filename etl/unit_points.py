@@ -1,12 +1,12 @@
 """Puts the units' centres (data/reference/unit_points.csv) into the warehouse for the map."""
 from __future__ import annotations
 
-from pathlib import Path
+from importlib.resources import files
 
 import duckdb
 import pandas as pd
 
-POINTS_CSV = Path(__file__).resolve().parent.parent / "data" / "reference" / "unit_points.csv"
+POINTS_CSV = files("govkpi_data").joinpath("reference", "unit_points.csv")
 
 
 def install_points(con: duckdb.DuckDBPyConnection) -> int:

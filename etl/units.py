@@ -10,24 +10,19 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from datetime import date
-from pathlib import Path
+from importlib.resources import files
 
 import pandas as pd
 
 from etl.unitnames import Match, ProvinceScope, UnitMatcher, fold_name, normalise_name, split_prefix
+from vocab.periods import ERA_VALIDITY
 
 __all__ = [
     "UnitError", "resolve_province", "province_scope", "search_label", "install_units", "reference_table",
     "UnitMatcher", "Match", "normalise_name", "split_prefix", "ERA_VALIDITY",
 ]
 
-REFERENCE = Path(__file__).resolve().parent.parent / "data" / "reference"
-# The district tier and the 63 provinces ended on 30 June 2025 (Resolution 202/2025/QH15).
-ERA_VALIDITY: dict[str, tuple[date, date]] = {
-    "old": (date(2000, 1, 1), date(2025, 6, 30)),
-    "new": (date(2025, 7, 1), date(9999, 12, 31)),
-}
+REFERENCE = files("govkpi_data").joinpath("reference")
 UNIT_COLUMNS = ["unit_key", "unit_code", "unit_name", "short_name", "unit_type", "level", "is_root",
                 "parent_key", "province_key", "era", "valid_from", "valid_to"]
 

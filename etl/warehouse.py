@@ -1,4 +1,5 @@
-"""The DuckDB warehouse: creating it for a province, opening it, and its version stamp."""
+"""The warehouse's writer: creating it for a province, opening it read-write (schema and
+migrations applied), publishing the read snapshot that warehouse.reader opens, and its meta."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -9,23 +10,19 @@ import pandas as pd
 
 from etl.catalog import Catalog, catalog_frames, load_catalog
 from etl.migrate import migrate
-from etl.periods import all_periods
+from vocab.periods import all_periods
+from warehouse.reader import connect_read_only, snapshot_path
+from warehouse.sqlfiles import contract_sql
 
-SQL_DIR = Path(__file__).resolve().parent / "sql"
-DEFAULT_DB = "data/warehouse.duckdb"
-
-
-def read_sql(name: str) -> str:
-    return (SQL_DIR / name).read_text(encoding="utf-8")
 
 
 def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Opens the warehouse; a writer gets the schema and views applied if missing."""
     if read_only:
-        return duckdb.connect(str(db_path), read_only=True)
+        return connect_read_only(db_path)
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db_path))
-    con.execute(read_sql("schema.sql"))
+    con.execute(contract_sql("schema.sql"))
     migrate(con)
     return con
 
@@ -49,7 +46,7 @@ def init_warehouse(db_path: str | Path, province: str, catalog: Catalog | None =
         roots = {row[0] for row in con.execute("SELECT unit_key FROM units WHERE is_root").fetchall()}
         install_catalog(con, catalog, roots)
         install_periods(con, catalog)
-        con.execute(read_sql("views.sql"))
+        con.execute(contract_sql("views.sql"))
         set_meta(con, "province_arg", province)
         set_meta(con, "province_codes", ",".join(province_codes))
         set_meta(con, "created_at", datetime.now().isoformat(timespec="seconds"))
@@ -92,18 +89,6 @@ def install_periods(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     con.execute("DELETE FROM period_parts")
     con.execute("INSERT INTO periods SELECT * FROM frame")
     con.execute("INSERT INTO period_parts SELECT * FROM parts")
-
-
-def snapshot_path(db_path: str | Path) -> Path:
-    """Gives the read snapshot beside a warehouse: data/warehouse.duckdb → data/warehouse.read.duckdb."""
-    path = Path(db_path)
-    return path.with_name(path.stem + ".read" + path.suffix)
-
-
-def reading_path(db_path: str | Path) -> Path:
-    """Gives the file readers should open: the snapshot when there is one."""
-    snapshot = snapshot_path(db_path)
-    return snapshot if snapshot.exists() else Path(db_path)
 
 
 def publish_snapshot(db_path: str | Path) -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from etl.demo import build_demo_warehouse
-from etl.periods import Period
+from vocab.periods import Period
 
 # The demo is pinned to a fixed last quarter so tests do not drift with the calendar.
 DEMO_LAST_QUARTER = Period(2026, "quarter", 3)

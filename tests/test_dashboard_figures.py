@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from dashboard import figures, reporting_figures, service_figures
-from dashboard.findings import STATUS_COLOURS
-from dashboard.i18n import STRINGS, t
+from vocab.levels import STATUS_COLOURS
+from vocab.i18n import STRINGS, t
 
 
 def _level_rows() -> pd.DataFrame:
@@ -152,6 +152,7 @@ def test_services_eras_are_two_panels_never_one_series():
             "period": ["2022Q1", "2022Q1", "2022Q1", "2022Q4", "2022Q4"],
             "metric_code": ["services_level2", "services_level3", "services_level4",
                             "services_full_online", "services_partial_online"],
+            "era": ["old", "old", "old", "new", "new"],  # as the service_metrics view gives them
             "value": [1535, 236, 166, 900, 400],
         }
     )
@@ -176,10 +177,11 @@ def test_services_units_stacked_title_names_the_top_unit():
     assert "Huyện A có nhiều dịch vụ công trực tuyến nhất (1.937)" in _title(fig)
 
 
-def test_completeness_title_counts_reports():
+def test_completeness_title_says_the_total_row_not_a_sum_of_its_own():
+    """The title states the query's 'total' row (units summed in SQL over the levels)."""
     rows = pd.DataFrame(
-        {"level": ["district", "commune"], "units_expected": [17, 218], "units_reported": [17, 200],
-         "units_on_time": [15, 180]}
+        {"level": ["district", "commune", "total"], "units_expected": [17, 218, 235], "units_reported": [17, 200, 217],
+         "units_on_time": [15, 180, 195], "rate": [1.0, 200 / 218, 217 / 235]}
     )
     fig = reporting_figures.completeness_chart(rows, "Quý I/2024", "vi")
     assert "217/235 đơn vị đã báo cáo (92,3%), 195 đúng hạn" in _title(fig)

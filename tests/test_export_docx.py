@@ -9,18 +9,18 @@ import duckdb
 import pytest
 from docx import Document
 
-from dashboard.exports import export
-from dashboard.exports.sample import warehouse_for_tests
-from dashboard.findings import indicator_sentence
-from etl.vnformat import fmt_date_long, fmt_pct
+from exports import export
+from vocab.findings import indicator_sentence
+from vocab.vnformat import fmt_date_long, fmt_pct
 
 PERIOD, OLD_PERIOD = "2025Q3", "2024Q4"
 MADE_ON = date(2026, 11, 23)
 
 
 @pytest.fixture(scope="module")
-def warehouse(request, tmp_path_factory):
-    return warehouse_for_tests(request, tmp_path_factory)
+def warehouse(demo_db):
+    """The demo warehouse: built through the real loader, read through the real views."""
+    return demo_db
 
 
 @pytest.fixture(scope="module")

@@ -16,11 +16,10 @@ import pytest
 from flask import Flask
 
 from dashboard.downloads import register_downloads
-from dashboard.exports import ToolMissing, export
-from dashboard.exports.fonts import (DECK_FONT, FONT_PACKAGE, REPORT_FONT, is_metric_compatible,
+from exports import ToolMissing, export
+from exports.fonts import (DECK_FONT, FONT_PACKAGE, REPORT_FONT, is_metric_compatible,
                                      match_font)
-from dashboard.exports.pdf import to_pdf
-from dashboard.exports.sample import warehouse_for_tests
+from exports.pdf import to_pdf
 
 PERIOD = "2025Q3"
 MADE_ON = date(2026, 11, 23)
@@ -37,8 +36,8 @@ def _need(*tools: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def warehouse(request, tmp_path_factory):
-    return warehouse_for_tests(request, tmp_path_factory)
+def warehouse(demo_db):
+    return demo_db
 
 
 def embedded_fonts(pdf: Path) -> list[str]:

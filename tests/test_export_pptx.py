@@ -9,10 +9,9 @@ import pytest
 from pptx import Presentation
 from pptx.util import Inches
 
-from dashboard.exports import export
-from dashboard.exports.sample import warehouse_for_tests
-from dashboard.findings import level_finding
-from etl.vnformat import fmt_date_long, fmt_pct
+from exports import export
+from vocab.findings import level_finding
+from vocab.vnformat import fmt_date_long, fmt_pct
 
 PERIOD = "2025Q3"
 LEVELS = {"province": 1, "district": 2, "commune": 3}
@@ -20,8 +19,9 @@ LEVEL_VI = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": 
 
 
 @pytest.fixture(scope="module")
-def warehouse(request, tmp_path_factory):
-    return warehouse_for_tests(request, tmp_path_factory)
+def warehouse(demo_db):
+    """The demo warehouse: built through the real loader, read through the real views."""
+    return demo_db
 
 
 @pytest.fixture(scope="module")

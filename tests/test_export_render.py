@@ -13,11 +13,10 @@ import duckdb
 import pytest
 from pptx import Presentation
 
-import dashboard.exports.pdf as pdf_module
-from dashboard.exports import ToolMissing, export
-from dashboard.exports.pdf import pdf_text, pdf_to_pngs, to_pdf
-from dashboard.exports.sample import warehouse_for_tests
-from dashboard.findings import indicator_sentence
+import exports.pdf as pdf_module
+from exports import ToolMissing, export
+from exports.pdf import pdf_text, pdf_to_pngs, to_pdf
+from vocab.findings import indicator_sentence
 
 PERIOD = "2025Q3"
 MADE_ON = date(2026, 11, 23)
@@ -37,8 +36,9 @@ def _flat(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def warehouse(request, tmp_path_factory):
-    return warehouse_for_tests(request, tmp_path_factory)
+def warehouse(demo_db):
+    """The demo warehouse: built through the real loader, read through the real views."""
+    return demo_db
 
 
 @pytest.mark.render

@@ -11,10 +11,9 @@ import duckdb
 import openpyxl
 import pytest
 
-from dashboard.exports import export
-from dashboard.exports.model import build_model
-from dashboard.exports.sample import warehouse_for_tests
-from dashboard.exports.xlsx_book import write_workbook
+from exports import export
+from exports.model import build_model
+from exports.xlsx_book import write_workbook
 
 PERIOD = "2025Q3"
 LEVEL_VI = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
@@ -22,8 +21,9 @@ HOSTILE = ['=HYPERLINK("http://evil.example","bấm")', "+1+2", "-3", "@SUM(A1:A
 
 
 @pytest.fixture(scope="module")
-def warehouse(request, tmp_path_factory):
-    return warehouse_for_tests(request, tmp_path_factory)
+def warehouse(demo_db):
+    """The demo warehouse: built through the real loader, read through the real views."""
+    return demo_db
 
 
 @pytest.fixture(scope="module")

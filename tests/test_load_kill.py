@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from etl.derived import rebuild_all
-from etl.periods import parse_code
+from vocab.periods import parse_code
 from etl.template import write_template
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -39,7 +39,7 @@ def insert_batch(con, batch, submitted_by):
     print(f"IN_TX {state['n']}", file=sys.stderr, flush=True)
     time.sleep(0.25)
 batch_write.insert_batch = insert_batch
-from etl.cli import main
+from govkpi.cli import main
 sys.argv = ["govkpi", *sys.argv[1:]]
 main()
 """

@@ -13,7 +13,7 @@ import pytest
 from etl.catalog import load_catalog
 from etl.consolidated_writer import write_consolidated
 from etl.load import Loader
-from etl.periods import parse_code
+from vocab.periods import parse_code
 from etl.unitnames import UnitIndex
 from etl.units import UnitError
 from etl.warehouse import connect, init_warehouse

@@ -9,7 +9,7 @@ import openpyxl
 from docx import Document
 from pptx import Presentation
 
-from dashboard.exports import export
+from exports import export
 
 
 def _not_nfc(texts) -> list[str]:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from etl.periods import Period, all_periods, parse_code, parse_text, quarter_of, quarter_range
+from vocab.periods import Period, all_periods, parse_code, parse_text, quarter_of, quarter_range
 
 
 @pytest.mark.parametrize("text,code", [

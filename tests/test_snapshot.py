@@ -7,7 +7,8 @@ from pathlib import Path
 
 import duckdb
 
-from etl.warehouse import init_warehouse, publish_snapshot, reading_path, snapshot_path
+from etl.warehouse import init_warehouse, publish_snapshot
+from warehouse.reader import reading_path, snapshot_path
 
 GOVKPI = str(Path(sys.executable).with_name("govkpi"))
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "binhdinh_huyen_q2_2021.xlsx"

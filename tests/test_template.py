@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from etl.catalog import load_catalog
-from etl.periods import parse_code
+from vocab.periods import parse_code
 from etl.template import DATA_SHEET, FIRST_DATA_ROW, GUIDE_SHEET, META_SHEET, VALUE_COL, layout_checksum, write_template
 from etl.warehouse import init_warehouse
 

@@ -10,7 +10,7 @@ import openpyxl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from workbooks import *  # noqa: E402,F403
-from etl.periods import parse_code  # noqa: E402
+from vocab.periods import parse_code  # noqa: E402
 
 from etl.consolidated_writer import write_consolidated  # noqa: E402
 

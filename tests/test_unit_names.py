@@ -21,7 +21,7 @@ Q3_2025 = (date(2025, 7, 1), date(2025, 9, 30))
 def con() -> duckdb.DuckDBPyConnection:
     """Gia Lai (with old Gia Lai and Bình Định), Hà Tĩnh and Đồng Tháp: the provinces the rules name."""
     con = duckdb.connect()
-    con.execute((ROOT / "etl" / "sql" / "schema.sql").read_text(encoding="utf-8"))
+    con.execute((ROOT / "warehouse" / "sql" / "schema.sql").read_text(encoding="utf-8"))
     install_units(con, resolve_province(con, "Gia Lai, Hà Tĩnh, Đồng Tháp"))
     return con
 
@@ -153,7 +153,7 @@ def test_unknown_name_lists_the_closest_units(con):
 
 def test_a_country_of_names_matches_in_milliseconds():
     con = duckdb.connect()
-    con.execute((ROOT / "etl" / "sql" / "schema.sql").read_text(encoding="utf-8"))
+    con.execute((ROOT / "warehouse" / "sql" / "schema.sql").read_text(encoding="utf-8"))
     install_units(con, resolve_province(con, "all"))
     names = [r[0] for r in con.execute("SELECT unit_name FROM units WHERE era = 'new' AND level = 'commune'").fetchall()]
     matcher = UnitMatcher(con, *Q3_2025)

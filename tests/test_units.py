@@ -16,7 +16,7 @@ REFERENCE = ROOT / "data" / "reference"
 
 def _warehouse(provinces: str) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    con.execute((ROOT / "etl" / "sql" / "schema.sql").read_text(encoding="utf-8"))
+    con.execute((ROOT / "warehouse" / "sql" / "schema.sql").read_text(encoding="utf-8"))
     install_units(con, resolve_province(con, provinces))
     return con
 

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from etl.vnformat import fmt_date, fmt_date_long, fmt_int, fmt_pct, fmt_points, nfc, parse_count, parse_rate
+from vocab.vnformat import fmt_date, fmt_date_long, fmt_int, fmt_pct, fmt_points, nfc, parse_count, parse_rate
 
 
 @pytest.mark.parametrize("raw,value", [
@@ -59,7 +59,7 @@ def test_nfc():
 
 
 def test_names_sort_in_vietnamese_alphabetical_order():
-    from etl.vnformat import vn_sort_key
+    from vocab.vnformat import vn_sort_key
     names = ["Xã Ya Hội", "Xã Ân Tường", "Xã An Hòa", "Xã Đak Pơ", "Xã Dak Rong", "Xã Ăn", "Phường Ơ", "Phường O"]
     assert sorted(names, key=vn_sort_key) == [
         "Phường O", "Phường Ơ", "Xã An Hòa", "Xã Ăn", "Xã Ân Tường", "Xã Dak Rong", "Xã Đak Pơ", "Xã Ya Hội"]

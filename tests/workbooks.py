@@ -18,7 +18,7 @@ import pytest
 
 from etl.catalog import load_catalog
 from etl.load import Loader
-from etl.periods import parse_code
+from vocab.periods import parse_code
 from etl.template import DATA_SHEET, FIRST_DATA_ROW, VALUE_COL, write_template
 from etl.warehouse import connect, init_warehouse
 

@@ -9,7 +9,7 @@ from dash import html
 from dashboard import data, ids
 from dashboard.components import data_table, page, safe_page, warehouse
 from dashboard.data import resolve_filters
-from dashboard.i18n import t
+from vocab.i18n import t
 from dashboard.tables import display
 
 dash.register_page(__name__, path="/danh-muc", name="Danh mục", title="Danh mục", order=5)

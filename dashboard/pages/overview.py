@@ -10,11 +10,11 @@ from dash import html
 from dashboard import data, ids
 from dashboard.components import data_table, filter_bar, note, page, safe_page, warehouse
 from dashboard.downloads import download_links
-from dashboard.findings import STATUS_COLOURS, STATUS_NAMES, level_name
-from dashboard.i18n import t
+from vocab.levels import STATUS_COLOURS, STATUS_NAMES, level_name
+from vocab.i18n import t
 from dashboard.tables import display
-from etl.periods import parse_code
-from etl.vnformat import fmt_date, fmt_int, fmt_pct, fmt_points
+from vocab.periods import parse_code
+from vocab.vnformat import fmt_date, fmt_int, fmt_pct, fmt_points
 
 dash.register_page(__name__, path="/", name="Tổng quan", title="Tổng quan", order=0)
 
@@ -77,13 +77,14 @@ def summary_sentence(cards: pd.DataFrame, lang: str) -> html.Div:
 
 def completeness_line(frame: pd.DataFrame, period, lang: str) -> html.Div:
     quarters = [q.code for q in period.quarters()]
-    rows = frame[frame["period"].isin(quarters)]
+    rows = frame[frame["period"].isin(quarters) & (frame["level"] == "total")]
     if rows.empty:
         return html.Div()
     rows = rows[rows["period"] == rows["period"].max()]
-    expected, reported, on_time = (int(rows[c].sum()) for c in ("units_expected", "units_reported", "units_on_time"))
-    text = t("completeness_summary", lang, reported=fmt_int(reported, lang), expected=fmt_int(expected, lang),
-             rate=fmt_pct(reported / expected if expected else None, lang), on_time=fmt_int(on_time, lang))
+    whole = rows.iloc[0]
+    text = t("completeness_summary", lang, reported=fmt_int(int(whole["units_reported"]), lang),
+             expected=fmt_int(int(whole["units_expected"]), lang), rate=fmt_pct(whole["rate"], lang),
+             on_time=fmt_int(int(whole["units_on_time"]), lang))
     return html.Div(html.A(text, href=f"/bao-cao?lang={lang}&period={rows['period'].iloc[0]}"), className="completeness")
 
 

@@ -8,9 +8,9 @@ from dash import html
 
 from dashboard import data, ids, reporting_figures
 from dashboard.components import chart, data_table, filter_bar, note, page, safe_page, warehouse
-from dashboard.i18n import t
+from vocab.i18n import t
 from dashboard.tables import display
-from etl.periods import parse_code
+from vocab.periods import parse_code
 
 dash.register_page(__name__, path="/bao-cao", name="Tình hình báo cáo", title="Tình hình báo cáo", order=4)
 
@@ -35,11 +35,12 @@ def layout(**query: Any) -> html.Div:
     if f.period is None:
         return page(t("nav_reporting", lang), note(t("no_data", lang)), filters=bar)
     period = parse_code(f.period)
-    every = data.completeness(wh)
+    summed = data.completeness(wh)
+    every = summed[summed["period"].notna() & (summed["level"] != "total")]
     quarters = [q.code for q in period.quarters()]
     in_period = every[every["period"].isin(quarters)]
     quarter = in_period["period"].max() if not in_period.empty else period.quarters()[-1].code
-    now = every[every["period"] == quarter]
+    now = summed[summed["period"] == quarter]
     quarter_label = parse_code(quarter).label(lang)
     missing = data.missing_reports(wh, quarter, f.level)
     issues = data.load_issues(wh)
@@ -48,8 +49,8 @@ def layout(**query: Any) -> html.Div:
                            severity_text=issues["severity"].map(lambda s: t(f"severity_{s}", lang)))
     body = [
         chart(ids.REPORTING_COMPLETENESS, reporting_figures.completeness_chart(now, quarter_label, lang),
-              display(now, COMPLETENESS_COLUMNS, lang), lang, t("no_data_period", lang, period=quarter_label)),
-        chart(ids.REPORTING_TREND, reporting_figures.completeness_trend_chart(every, lang),
+              display(now[now["level"] != "total"], COMPLETENESS_COLUMNS, lang), lang, t("no_data_period", lang, period=quarter_label)),
+        chart(ids.REPORTING_TREND, reporting_figures.completeness_trend_chart(summed, lang),
               display(every, COMPLETENESS_COLUMNS, lang), lang),
         html.H2(t("missing_title", lang, count=len(missing)) + f" ({quarter_label})", className="section-title"),
         data_table(ids.REPORTING_MISSING, display(missing, MISSING_COLUMNS, lang), lang)

@@ -8,9 +8,9 @@ from dash import html
 
 from dashboard import data, ids, service_figures
 from dashboard.components import chart, filter_bar, note, page, safe_page, warehouse
-from dashboard.i18n import series_name, t
+from vocab.i18n import series_name, t
 from dashboard.tables import display
-from etl.periods import parse_code
+from vocab.periods import parse_code
 
 MAX_UNITS = 150
 dash.register_page(__name__, path="/dich-vu-cong", name="Dịch vụ công trực tuyến",
@@ -27,8 +27,7 @@ def layout(**query: Any) -> html.Div:
         return page(t("nav_services", lang), note(t("no_data", lang)), filters=bar)
     period = parse_code(f.period)
     label = period.label(lang)
-    quarter = period.quarters()[-1]  # services are stocks: a half-year or year is its last quarter
-    by_unit = data.services_by_unit(wh, quarter.code, f.level)
+    by_unit = data.services_by_unit(wh, period.code, f.level)
     by_unit = by_unit.assign(series=by_unit["metric_code"].map(lambda c: series_name(c, lang)))
     capped = None
     if by_unit["unit_key"].nunique() > MAX_UNITS:
@@ -44,10 +43,10 @@ def layout(**query: Any) -> html.Div:
     rates = rates.assign(indicator=rates["indicator_code"].map(names)) if not rates.empty else rates
     body = [
         capped or html.Div(),
-        chart(ids.SERVICES_UNITS, service_figures.services_units_chart(by_unit, quarter.label(lang), lang),
+        chart(ids.SERVICES_UNITS, service_figures.services_units_chart(by_unit, label, lang),
               display(by_unit, {"unit_name": ("col_unit", "text"), "series": ("col_series", "text"),
                                 "value": ("col_count", "int")}, lang), lang,
-              t("no_data_period", lang, period=quarter.label(lang))),
+              t("no_data_period", lang, period=label)),
         chart(ids.SERVICES_ERAS, service_figures.services_eras_chart(totals, lang),
               display(totals, {"period": ("col_period", "period"), "series": ("col_series", "text"),
                                "value": ("col_count", "int"), "units_reporting": ("col_units", "int")}, lang), lang),

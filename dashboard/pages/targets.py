@@ -8,9 +8,9 @@ from dash import html
 
 from dashboard import data, figures, ids
 from dashboard.components import chart, filter_bar, note, page, safe_page, warehouse
-from dashboard.i18n import t
+from vocab.i18n import t
 from dashboard.tables import display
-from etl.periods import parse_code
+from vocab.periods import parse_code
 
 dash.register_page(__name__, path="/chi-tieu", name="Chỉ tiêu theo cấp", title="Chỉ tiêu theo cấp", order=1)
 

@@ -9,11 +9,11 @@ from dash import dcc, html
 
 from dashboard import data, figures, ids
 from dashboard.components import chart, data_table, filter_bar, note, page, safe_page, warehouse
-from dashboard.findings import level_name
-from dashboard.i18n import t
+from vocab.levels import level_name
+from vocab.i18n import t
 from dashboard.tables import display
-from etl.periods import parse_code
-from etl.vnformat import fmt_date
+from vocab.periods import parse_code
+from vocab.vnformat import fmt_date
 
 dash.register_page(__name__, path_template="/don-vi/<unit_key>", name="Đơn vị", title="Đơn vị", order=9)
 

@@ -9,11 +9,11 @@ from dash import html
 from dashboard import data, figures, ids
 from dashboard.chart_style import vietnamese_order
 from dashboard.components import chart, filter_bar, note, page, safe_page, warehouse
-from dashboard.findings import level_name
-from dashboard.i18n import t
+from vocab.levels import level_name
+from vocab.i18n import t
 from dashboard.tables import display
-from etl.periods import parse_code
-from etl.vnformat import fmt_int
+from vocab.periods import parse_code
+from vocab.vnformat import fmt_int
 
 dash.register_page(__name__, path="/don-vi", name="So sánh đơn vị", title="So sánh đơn vị", order=2)
 

@@ -7,7 +7,7 @@ import unicodedata
 from datetime import date, datetime
 
 from etl.read import SheetGrid
-from etl.vnformat import nfc
+from vocab.vnformat import nfc
 
 _DATE_LINE = re.compile(r"ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})", re.I)
 _DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")

@@ -7,10 +7,10 @@ import re
 
 from etl.catalog import Catalog
 from etl.layouts.common import find_report_date, fold, is_date_line, text_of
-from etl.periods import parse_text
+from vocab.periods import parse_text
 from etl.read import SheetGrid
 from etl.records import Issue, RawRate, RawRow, RawValue, RecognisedSheet, a1
-from etl.vnformat import parse_count
+from vocab.vnformat import parse_count
 
 HEADER_SCAN_ROWS = 40
 NAME_HEADERS = {"don vi", "ten don vi", "dia phuong", "ten dia phuong", "co quan", "co quan don vi", "ten co quan",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from etl.catalog import Catalog
 from etl.layouts.common import find_report_date, text_of
-from etl.periods import parse_code
+from vocab.periods import parse_code
 from etl.read import SheetGrid, Workbook
 from etl.records import Issue, RawRow, RawValue, RecognisedSheet, a1
 from etl.template import DATA_SHEET, META_SHEET, TEMPLATE_VERSION, layout_checksum

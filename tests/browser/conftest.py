@@ -30,11 +30,6 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def dashboard_db(request, tmp_path_factory) -> str:
-    """Gives the demo warehouse when the project's fixture exists, else the dashboard's sample."""
-    try:
-        return str(request.getfixturevalue("demo_db"))
-    except pytest.FixtureLookupError:
-        from dashboard.sample_warehouse import build_sample_warehouse
-
-        return str(build_sample_warehouse(tmp_path_factory.mktemp("dash") / "sample.duckdb"))
+def dashboard_db(demo_db) -> str:
+    """Gives the demo warehouse, built through the real loader (tests/conftest.py)."""
+    return str(demo_db)

@@ -1,0 +1,53 @@
+"""Exports of a province's period from the warehouse's public views: the steering committee's
+deck (pptx), the quarterly workbook (xlsx), the report (docx) and its PDF.
+
+    export("pptx", "2025Q3", "data/warehouse.duckdb", "bao-cao.pptx")
+"""
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from exports.tool_missing import ToolMissing
+
+KINDS = ("pptx", "xlsx", "docx", "pdf")
+
+__all__ = ["KINDS", "ToolMissing", "export"]
+
+
+def export(kind: str, period: str, db_path: str, out_path: str, lang: str = "vi",
+           made_on: date | None = None) -> Path:
+    """Writes the export of `kind` for `period` from the warehouse at `db_path`; gives its path.
+    Raises ToolMissing (message in Vietnamese, with the install command) when a PDF is asked for
+    and LibreOffice, or a font with Times New Roman's metrics, is not installed, and ValueError for an unknown kind or period."""
+    from exports.model import build_model
+
+    if kind not in KINDS:
+        raise ValueError(f"Loại tệp không hỗ trợ: {kind!r} (chọn một trong: {', '.join(KINDS)})")
+    if kind == "pdf":
+        from exports.fonts import REPORT_FONT, require_fonts
+        from exports.pdf import require_soffice
+
+        require_soffice()  # fail before the work, with the install command
+        require_fonts(REPORT_FONT)  # another font's widths would wrap the header lines
+    model = build_model(db_path, period, lang, made_on)
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "pptx":
+        from exports.pptx_deck import write_deck
+
+        return write_deck(model, out)
+    if kind == "xlsx":
+        from exports.xlsx_book import write_workbook
+
+        return write_workbook(model, out)
+    from exports.docx_report import write_report
+
+    if kind == "docx":
+        return write_report(model, out)
+    from exports.pdf import to_pdf
+
+    with tempfile.TemporaryDirectory(prefix="govkpi-report-") as work:
+        docx = write_report(model, Path(work) / (out.stem + ".docx"))
+        return to_pdf(docx, out)

@@ -1,0 +1,331 @@
+"""The report model: one frozen snapshot of a province's period, read from the public views only,
+that every export (deck, workbook, report) writes from, so their numbers are the dashboard's."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from vocab.findings import indicator_sentence, level_finding
+from vocab.levels import LEVELS, STATUSES
+from vocab.periods import Period, parse_code, quarter_range
+from warehouse.reader import connect_read_only, fetch_rows
+from warehouse.sqlfiles import query_sql
+
+LEVEL_ORDER = LEVELS
+STATUS_ORDER = STATUSES
+TREND_QUARTERS = 8
+
+# The agency that owns the data and writes the report: the Department of Information and
+# Communications until the 2025 merger, the Department of Science and Technology after it.
+AGENCIES = {
+    "old": ("SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "STTTT", "Sở Thông tin và Truyền thông"),
+    "new": ("SỞ KHOA HỌC VÀ CÔNG NGHỆ", "SKHCN", "Sở Khoa học và Công nghệ"),
+}
+_ROOT_PREFIX = {"tinh": "Tỉnh", "thanh_pho_tw": "Thành phố"}
+
+
+@dataclass(frozen=True)
+class LevelResult:
+    """One level of one indicator against its target in force (a level_progress row)."""
+
+    level: str
+    value: float | None
+    target: float | None
+    status: str
+    numerator: float | None = None
+    denominator: float | None = None
+    expected: float | None = None
+    plan_code: str | None = None
+    doc_number: str | None = None
+    deadline: date | None = None
+    units_reporting: int | None = None
+    units_expected: int | None = None
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """A level's value and target in one quarter (a level_progress row)."""
+
+    period: str
+    level: str
+    value: float | None
+    target: float | None
+    status: str
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    """One unit against its level's target in one period (a target_progress row)."""
+
+    unit_key: str
+    unit_code: str
+    unit_name: str
+    level: str
+    parent_name: str | None
+    period: str
+    value: float | None
+    target: float | None
+    status: str
+
+
+@dataclass(frozen=True)
+class IndicatorReport:
+    """An indicator a plan targets: its levels in the period, their trend and every unit."""
+
+    code: str
+    name: str
+    group: str
+    levels: tuple[LevelResult, ...]
+    trend: tuple[TrendPoint, ...] = ()
+    units: tuple[UnitResult, ...] = ()
+
+    def finding(self, lang: str = "vi") -> str:
+        """Gives the slide title: each level's finding, joined ('Cấp tỉnh đạt …; cấp xã …')."""
+        parts = [level_finding(r.level, r.value, r.target, lang) for r in self.levels]
+        parts = [p if i == 0 else p[0].lower() + p[1:] for i, p in enumerate(parts)]
+        return "; ".join(parts)
+
+    def sentences(self, lang: str = "vi") -> list[str]:
+        """Gives the report's sentences, one a level (indicator_sentence, shared with the dashboard)."""
+        return [
+            indicator_sentence(self.name, r.level, r.value, r.target, r.doc_number, lang)
+            for r in self.levels
+        ]
+
+    @property
+    def has_data(self) -> bool:
+        """Whether any level has a value in the period (a target without data gets no chart)."""
+        return any(r.value is not None for r in self.levels)
+
+    def trend_periods(self) -> list[str]:
+        return sorted({p.period for p in self.trend})
+
+    def trend_levels(self) -> list[str]:
+        present = {p.level for p in self.trend}
+        return [level for level in LEVEL_ORDER if level in present]
+
+
+@dataclass(frozen=True)
+class CompletenessRow:
+    """Who reported at a level ('total' sums the levels) over the period's quarters."""
+
+    level: str
+    units_expected: int
+    units_reported: int
+    units_on_time: int
+    rate: float | None
+    on_time_rate: float | None
+
+
+@dataclass(frozen=True)
+class MissingReport:
+    """A unit expected to report in a quarter that did not."""
+
+    period: str
+    level: str
+    unit_key: str
+    unit_code: str
+    unit_name: str
+    parent_name: str | None
+    due_date: date | None
+
+
+@dataclass(frozen=True)
+class LaggingUnit:
+    """A unit behind its target on at least one indicator, with its widest gap."""
+
+    unit_key: str
+    unit_code: str
+    unit_name: str
+    level: str
+    parent_name: str | None
+    indicators_behind: int
+    worst_indicator: str
+    worst_indicator_name: str
+    worst_value: float | None
+    worst_target: float | None
+
+
+@dataclass(frozen=True)
+class Agency:
+    """The reporting agency of the administrative header (Decree 30/2020/NĐ-CP)."""
+
+    parent: str  # UBND TỈNH GIA LAI
+    name: str  # SỞ KHOA HỌC VÀ CÔNG NGHỆ
+    short: str  # SKHCN, used in the document number: Số: /BC-SKHCN
+    place: str  # Gia Lai, on the date line
+    title: str = ""  # Sở Khoa học và Công nghệ, in running text
+
+
+@dataclass(frozen=True)
+class ReportModel:
+    """Everything an export writes, for one province, period and language."""
+
+    province_name: str  # Tỉnh Gia Lai
+    period: str  # 2025Q3
+    period_label: str  # Quý III/2025
+    era: str  # old | new | both
+    lang: str
+    made_on: date
+    agency: Agency
+    indicators: tuple[IndicatorReport, ...]
+    status_counts: tuple[tuple[str, int], ...]  # (status, targets) in STATUS_ORDER
+    completeness: tuple[CompletenessRow, ...] = ()
+    missing: tuple[MissingReport, ...] = ()
+    lagging: tuple[LaggingUnit, ...] = ()
+    unit_periods: tuple[str, ...] = field(default=())
+
+    def count(self, status: str) -> int:
+        return dict(self.status_counts).get(status, 0)
+
+    @property
+    def targets_total(self) -> int:
+        return sum(n for _, n in self.status_counts)
+
+    def completeness_total(self) -> CompletenessRow | None:
+        return next((row for row in self.completeness if row.level == "total"), None)
+
+    def groups(self) -> list[tuple[str, list[IndicatorReport]]]:
+        """Gives the indicators by target group, in catalog order."""
+        grouped: dict[str, list[IndicatorReport]] = {}
+        for indicator in self.indicators:
+            grouped.setdefault(indicator.group, []).append(indicator)
+        return list(grouped.items())
+
+
+def build_model(db_path: str | Path, period: str, lang: str = "vi", made_on: date | None = None) -> ReportModel:
+    """Gives the report model of a period, read from the warehouse's public views (read-only)."""
+    the_period = parse_code(period)
+    with connect_read_only(db_path) as con:
+        return _build(con, the_period, lang, made_on or date.today())
+
+
+def _build(con: duckdb.DuckDBPyConnection, the_period: Period, lang: str, made_on: date) -> ReportModel:
+    code = the_period.code
+    last_quarter = the_period.quarters()[-1]
+    quarters = [q.code for q in the_period.quarters()]
+    province = _province(con)
+    names = {r["indicator_code"]: r for r in fetch_rows(con, "indicators")}
+    name_col, group_col = ("name_vi", "group_vi") if lang == "vi" else ("name_en", "group_en")
+
+    first = _minus_quarters(last_quarter, TREND_QUARTERS - 1)
+    progress = fetch_rows(con, "progress", period=code, first=first.code, last=last_quarter.code)
+    level_rows: dict[str, list[LevelResult]] = {}
+    for r in progress:
+        if r["period"] != code or r["target"] is None:
+            continue
+        level_rows.setdefault(r["indicator_code"], []).append(
+            LevelResult(
+                level=r["level"], value=_num(r["value"]), target=_num(r["target"]), status=r["status"],
+                numerator=_num(r["numerator"]), denominator=_num(r["denominator"]),
+                expected=_num(r["expected"]), plan_code=r["plan_code"], doc_number=r["doc_number"],
+                deadline=r["deadline"], units_reporting=r["units_reporting"], units_expected=r["units_expected"],
+            )
+        )
+    targeted = [c for c in names if c in level_rows] + sorted(c for c in level_rows if c not in names)
+
+    trends: dict[str, list[TrendPoint]] = {}
+    for r in progress:
+        if r["period_type"] == "quarter" and r["indicator_code"] in level_rows:
+            trends.setdefault(r["indicator_code"], []).append(
+                TrendPoint(r["period"], r["level"], _num(r["value"]), _num(r["target"]), r["status"])
+            )
+
+    unit_periods = _unit_periods(the_period)
+    units: dict[str, list[UnitResult]] = {}
+    for r in fetch_rows(con, "unit_rows", periods=list(unit_periods), indicators=targeted):
+        units.setdefault(r["indicator_code"], []).append(
+            UnitResult(
+                r["unit_key"], r["unit_code"], r["unit_name"], r["level"], r["parent_name"],
+                r["period"], _num(r["value"]), _num(r["target"]), r["status"],
+            )
+        )
+
+    indicators = tuple(
+        IndicatorReport(
+            code=c,
+            name=(names.get(c) or {}).get(name_col) or c,
+            group=(names.get(c) or {}).get(group_col) or "",
+            levels=tuple(level_rows[c]),
+            trend=tuple(trends.get(c, ())),
+            units=tuple(units.get(c, ())),
+        )
+        for c in targeted
+    )
+    counts: dict[str, int] = {}
+    for rows in level_rows.values():
+        for row in rows:
+            counts[row.status] = counts.get(row.status, 0) + 1
+    completeness = tuple(
+        CompletenessRow(r["level"], int(r["units_expected"] or 0), int(r["units_reported"] or 0),
+                        int(r["units_on_time"] or 0), _num(r["rate"]), _num(r["on_time_rate"]))
+        for r in fetch_rows(con, "completeness", periods=quarters) if r["period"] is None
+    )
+    missing = tuple(
+        MissingReport(r["period"], r["level"], r["unit_key"], r["unit_code"], r["unit_name"],
+                      r["parent_name"], r["due_date"])
+        for r in fetch_rows(con, "missing_reports", periods=quarters, level=None)
+    )
+    lagging = tuple(
+        LaggingUnit(
+            r["unit_key"], r["unit_code"], r["unit_name"], r["level"], r["parent_name"],
+            int(r["indicators_behind"]), r["worst_indicator"],
+            (names.get(r["worst_indicator"]) or {}).get(name_col) or r["worst_indicator"],
+            _num(r["worst_value"]), _num(r["worst_target"]),
+        )
+        for r in fetch_rows(con, "lagging", period=code)
+    )
+    era = the_period.era()
+    agency_name, agency_short, agency_title = AGENCIES["old" if era == "old" else "new"]
+    return ReportModel(
+        province_name=province["name"],
+        period=code,
+        period_label=the_period.label(lang),
+        era=era,
+        lang=lang,
+        made_on=made_on,
+        agency=Agency(f"UBND {province['name'].upper()}", agency_name, agency_short, province["short"],
+                      agency_title),
+        indicators=indicators,
+        status_counts=tuple((s, int(counts.get(s, 0))) for s in STATUS_ORDER),
+        completeness=completeness,
+        missing=missing,
+        lagging=lagging,
+        unit_periods=unit_periods,
+    )
+
+
+def _province(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    sql = query_sql("province")
+    row = con.execute(sql).fetchone()
+    if row is None:
+        return {"name": "Tỉnh", "short": ""}
+    _, unit_name, short_name, _ = row
+    return {"name": unit_name, "short": short_name or unit_name}
+
+
+def _unit_periods(the_period: Period) -> tuple[str, ...]:
+    """Gives the periods of the unit sheets: the year's quarters up to this period, in this
+    period's era only (a unit series never mixes the old and the new units)."""
+    last = the_period.quarters()[-1]
+    era = last.era()
+    quarters = [q for q in quarter_range(Period(last.year, "quarter", 1), last) if q.era() == era]
+    codes = [q.code for q in quarters]
+    if the_period.period_type != "quarter":
+        codes.append(the_period.code)
+    return tuple(codes)
+
+
+def _minus_quarters(quarter: Period, count: int) -> Period:
+    index = quarter.year * 4 + quarter.number - 1 - count
+    return Period(index // 4, "quarter", index % 4 + 1)
+
+
+def _num(value: object) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if number != number else number

@@ -1,0 +1,409 @@
+"""The steering committee's deck: 16:9, on the shipped template, with native (editable) charts
+whose data are the views' numbers, the finding as each slide's title, and the numbers behind
+every chart in the speaker notes."""
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+from lxml import etree
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_LABEL_POSITION
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import PP_ALIGN, MSO_ANCHOR
+from pptx.util import Emu, Inches, Pt
+
+from vocab.levels import STATUS_COLOURS
+from exports.model import IndicatorReport, ReportModel
+from exports.text import (LEVEL_COLOURS, TARGET_COLOUR, level_label, short_period,
+                                    status_name, words)
+from vocab.vnformat import fmt_date_long, fmt_int, fmt_pct
+
+TEMPLATE = files("exports").joinpath("templates", "govkpi.pptx")
+LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
+LAGGING_ROWS = 10
+MISSING_ROWS = 36
+# Number formats carry the Vietnamese locale id (LCID 0x042A): viewers then print 78,5%.
+PCT1, PCT0 = "[$-42A]0.0%", "[$-42A]0%"
+GREY = RGBColor(0x59, 0x59, 0x59)
+_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+
+
+def write_deck(model: ReportModel, out_path: str | Path) -> Path:
+    """Writes the deck and gives its path."""
+    prs = Presentation(str(TEMPLATE))
+    _title_slide(prs, model)
+    _summary_slide(prs, model)
+    for indicator in model.indicators:
+        if indicator.has_data:
+            _indicator_slide(prs, model, indicator)
+    _lagging_slide(prs, model)
+    _missing_slide(prs, model)
+    out = Path(out_path)
+    prs.save(str(out))
+    return out
+
+
+# Slides -------------------------------------------------------------------------------------
+
+def _title_slide(prs, model: ReportModel) -> None:
+    w = words(model.lang)
+    slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE])
+    slide.shapes.title.text = w["deck_title"]
+    _fit(slide.shapes.title.text_frame, 36)
+    made = fmt_date_long(model.made_on) if model.lang == "vi" else model.made_on.isoformat()
+    lines = [f"{model.province_name} – {model.period_label}", model.agency.title, f"{model.agency.place}, {made}"]
+    body = slide.placeholders[1].text_frame
+    body.text = lines[0]
+    for line in lines[1:]:
+        body.add_paragraph().text = line
+    _fit(body, 22)
+    body.paragraphs[0].runs[0].font.bold = True
+    slide.notes_slide.notes_text_frame.text = "\n".join(lines)
+
+
+def _summary_slide(prs, model: ReportModel) -> None:
+    w = words(model.lang)
+    slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
+    counts = {s: model.count(s) for s in ("met", "near", "behind", "no_data")}
+    if model.targets_total:
+        title = w["summary_title"].format(total=model.targets_total, period=model.period_label, **counts)
+    else:
+        title = w["summary_no_targets"].format(period=model.period_label)
+    _set_title(slide, title)
+    left, top = Inches(0.67), Inches(1.7)
+    tile_w, tile_h, gap = Inches(2.6), Inches(1.35), Inches(0.2)
+    for i, status in enumerate(("met", "near", "behind", "no_data")):
+        x = left + (i % 2) * (tile_w + gap)
+        y = top + (i // 2) * (tile_h + gap)
+        tile = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, x, y, tile_w, tile_h)
+        tile.fill.solid()
+        tile.fill.fore_color.rgb = RGBColor.from_string(STATUS_COLOURS[status][1:])
+        tile.line.fill.background()
+        frame = tile.text_frame
+        frame.text = str(counts[status])
+        frame.paragraphs[0].runs[0].font.size = Pt(40)
+        frame.paragraphs[0].runs[0].font.bold = True
+        para = frame.add_paragraph()
+        para.text = status_name(status, model.lang)
+        para.runs[0].font.size = Pt(16)
+        for p in frame.paragraphs:
+            p.alignment = PP_ALIGN.CENTER
+            for r in p.runs:
+                r.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    caption = slide.shapes.add_textbox(left, top + 2 * (tile_h + gap), 2 * tile_w + gap, Inches(2.0))
+    caption.text_frame.word_wrap = True
+    lines = [_status_caption(model)]
+    empty = [i for i in model.indicators if not i.has_data]
+    if empty:
+        docs = lambda i: ", ".join(sorted({r.doc_number for r in i.levels if r.doc_number}))
+        lines.append(w["no_data_list"] + "; ".join(f"{i.name} ({docs(i)})" for i in empty))
+    for i, line in enumerate(lines):
+        para = caption.text_frame.paragraphs[0] if i == 0 else caption.text_frame.add_paragraph()
+        para.text = line
+        para.runs[0].font.size = Pt(13)
+        para.runs[0].font.color.rgb = GREY
+
+    # Reporting completeness, per level and for the province.
+    x = Inches(6.6)
+    head = slide.shapes.add_textbox(x, top - Inches(0.1), Inches(6.1), Inches(0.5))
+    head.text_frame.text = f"{w['completeness']} {model.period_label}"
+    head.text_frame.paragraphs[0].runs[0].font.size = Pt(18)
+    head.text_frame.paragraphs[0].runs[0].font.bold = True
+    rows = [[w["level"], w["expected"], w["reported"], w["rate"], w["on_time_rate"]]]
+    for row in model.completeness:
+        rows.append([level_label(row.level, model.lang), fmt_int(row.units_expected, model.lang),
+                     fmt_int(row.units_reported, model.lang), fmt_pct(row.rate, model.lang),
+                     fmt_pct(row.on_time_rate, model.lang)])
+    _table(slide, rows, x, top + Inches(0.5), Inches(6.1), [1.7, 1.1, 1.1, 1.0, 1.2], font=14,
+           bold_last=True)
+    notes = [w["notes_summary"].format(total=model.targets_total, **counts)]
+    for row in model.completeness:
+        notes.append(f"{level_label(row.level, model.lang)}: " + w["completeness_line"].format(
+            reported=fmt_int(row.units_reported, model.lang), expected=fmt_int(row.units_expected, model.lang),
+            rate=fmt_pct(row.rate, model.lang), on_time=fmt_pct(row.on_time_rate, model.lang)))
+    for indicator in model.indicators:
+        notes.append(f"{indicator.name}: {indicator.finding(model.lang)}")
+    slide.notes_slide.notes_text_frame.text = "\n".join(notes)
+
+
+def _indicator_slide(prs, model: ReportModel, indicator: IndicatorReport) -> None:
+    w, lang = words(model.lang), model.lang
+    slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
+    _set_title(slide, indicator.finding(lang))
+    docs = sorted({r.doc_number for r in indicator.levels if r.doc_number})
+    sub = slide.shapes.add_textbox(Inches(0.67), Inches(1.45), Inches(12), Inches(0.5))
+    sub.text_frame.word_wrap = True
+    sub.text_frame.text = indicator.name + (f" ({', '.join(docs)})" if docs else "")
+    sub.text_frame.paragraphs[0].runs[0].font.size = Pt(16)
+    sub.text_frame.paragraphs[0].runs[0].font.color.rgb = GREY
+
+    top, height = Inches(2.0), Inches(4.65)
+    bar = _bar_chart(slide, indicator, lang, Inches(0.5), top, Inches(5.6), height)
+    bar.chart.has_title = True
+    bar.chart.chart_title.text_frame.text = w["actual_vs_target"]
+    _title_size(bar.chart, 14)
+    _status_key(slide, lang, Inches(0.9), top + height, Inches(5.2))
+    if indicator.trend:
+        line = _trend_chart(slide, indicator, lang, Inches(6.3), top, Inches(6.6), height)
+        line.chart.has_title = True
+        line.chart.chart_title.text_frame.text = w["trend"]
+        _title_size(line.chart, 14)
+    slide.notes_slide.notes_text_frame.text = _indicator_notes(indicator, lang)
+
+
+def _lagging_slide(prs, model: ReportModel) -> None:
+    w, lang = words(model.lang), model.lang
+    slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
+    lagging = model.lagging
+    _set_title(slide, w["lagging_title"].format(count=len(lagging)) if lagging else w["lagging_none"])
+    if not lagging:
+        return
+    rows = [[w["unit"], w["level"], w["indicators_behind"], w["worst"], w["value"], w["target"]]]
+    for unit in lagging[:LAGGING_ROWS]:
+        rows.append([unit.unit_name, level_label(unit.level, lang), str(unit.indicators_behind),
+                     unit.worst_indicator_name, fmt_pct(unit.worst_value, lang),
+                     fmt_pct(unit.worst_target, lang, digits=0)])
+    if len(lagging) > LAGGING_ROWS:
+        rows.append([w["and_more"].format(count=len(lagging) - LAGGING_ROWS), "", "", "", "", ""])
+    shape = _table(slide, rows, Inches(0.5), Inches(1.55), Inches(12.3), [2.7, 1.1, 1.3, 5.4, 0.9, 0.9], font=12)
+    if len(lagging) > LAGGING_ROWS:  # the '… and N more' line spans the table
+        last = len(rows) - 1
+        shape.table.cell(last, 0).merge(shape.table.cell(last, len(rows[0]) - 1))
+    notes = [f"{u.unit_name} ({level_label(u.level, lang)}): {u.indicators_behind} – {u.worst_indicator_name} "
+             f"{fmt_pct(u.worst_value, lang)} / {fmt_pct(u.worst_target, lang)}" for u in lagging]
+    slide.notes_slide.notes_text_frame.text = "\n".join(notes)
+
+
+def _missing_slide(prs, model: ReportModel) -> None:
+    w, lang = words(model.lang), model.lang
+    slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
+    missing = model.missing
+    if not missing:
+        _set_title(slide, w["missing_none"].format(period=model.period_label))
+        return
+    _set_title(slide, w["missing_title"].format(count=len(missing), period=model.period_label))
+    names = [f"{m.unit_name}" + (f" ({m.parent_name})" if m.level == "commune" and m.parent_name else "")
+             for m in missing]
+    shown = names[:MISSING_ROWS]
+    columns = 3
+    per_column = -(-len(shown) // columns)
+    for c in range(columns):
+        chunk = shown[c * per_column:(c + 1) * per_column]
+        if not chunk:
+            continue
+        box = slide.shapes.add_textbox(Inches(0.6 + c * 4.15), Inches(1.6), Inches(4.0), Inches(5.2))
+        box.text_frame.word_wrap = True
+        for i, name in enumerate(chunk):
+            para = box.text_frame.paragraphs[0] if i == 0 else box.text_frame.add_paragraph()
+            para.text = "• " + name
+            para.runs[0].font.size = Pt(13)
+    if len(names) > MISSING_ROWS:
+        more = slide.shapes.add_textbox(Inches(0.6), Inches(6.75), Inches(12), Inches(0.4))
+        more.text_frame.text = w["and_more"].format(count=len(names) - MISSING_ROWS)
+        more.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
+    slide.notes_slide.notes_text_frame.text = "\n".join(
+        f"{m.period} – {level_label(m.level, lang)}: {m.unit_name}" for m in missing)
+
+
+# Charts -------------------------------------------------------------------------------------
+
+def _bar_chart(slide, indicator: IndicatorReport, lang: str, x, y, cx, cy):
+    w = words(lang)
+    data = CategoryChartData(number_format=PCT1)
+    data.categories = [level_label(r.level, lang) for r in indicator.levels]
+    data.add_series(w["value"], [r.value for r in indicator.levels], number_format=PCT1)
+    data.add_series(w["target"], [r.target for r in indicator.levels], number_format=PCT0)
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, x, y, cx, cy, data)
+    chart = frame.chart
+    _vietnamese(chart, lang)
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+    chart.legend.include_in_layout = False
+    chart.legend.font.size = Pt(12)
+    axis = chart.value_axis
+    axis.minimum_scale, axis.maximum_scale = 0, 1
+    axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = PCT0, False
+    axis.tick_labels.font.size = Pt(11)
+    axis.has_major_gridlines = True
+    chart.category_axis.tick_labels.font.size = Pt(13)
+    plot = chart.plots[0]
+    plot.gap_width, plot.overlap = 60, -10
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    labels.number_format, labels.number_format_is_linked = PCT1, False
+    labels.position = XL_LABEL_POSITION.OUTSIDE_END
+    labels.font.size = Pt(12)
+    actual, target = plot.series
+    for i, row in enumerate(indicator.levels):
+        point = actual.points[i]
+        point.format.fill.solid()
+        point.format.fill.fore_color.rgb = RGBColor.from_string(STATUS_COLOURS[row.status][1:])
+    actual.format.fill.solid()
+    actual.format.fill.fore_color.rgb = RGBColor.from_string(LEVEL_COLOURS["province"][1:])
+    target.format.fill.solid()
+    target.format.fill.fore_color.rgb = RGBColor.from_string(TARGET_COLOUR[1:])
+    target.data_labels.number_format, target.data_labels.number_format_is_linked = PCT0, False
+    target.data_labels.font.size = Pt(12)
+    target.data_labels.show_value = True
+    target.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END
+    return frame
+
+
+def _trend_chart(slide, indicator: IndicatorReport, lang: str, x, y, cx, cy):
+    w = words(lang)
+    periods = indicator.trend_periods()
+    levels = indicator.trend_levels()
+    by_key = {(p.period, p.level): p for p in indicator.trend}
+    data = CategoryChartData(number_format=PCT1)
+    data.categories = [short_period(p, lang) for p in periods]
+    for level in levels:
+        data.add_series(level_label(level, lang),
+                        [_attr(by_key.get((p, level)), "value") for p in periods], number_format=PCT1)
+    for level in levels:
+        data.add_series(w["target_of"].format(level=level_label(level, lang).lower()),
+                        [_attr(by_key.get((p, level)), "target") for p in periods], number_format=PCT0)
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, x, y, cx, cy, data)
+    chart = frame.chart
+    _vietnamese(chart, lang)
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+    chart.legend.include_in_layout = False
+    chart.legend.font.size = Pt(11)
+    axis = chart.value_axis
+    axis.minimum_scale, axis.maximum_scale = 0, 1
+    axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = PCT0, False
+    axis.tick_labels.font.size = Pt(11)
+    chart.category_axis.tick_labels.font.size = Pt(11)
+    for i, series in enumerate(chart.plots[0].series):
+        level = levels[i % len(levels)]
+        colour = RGBColor.from_string(LEVEL_COLOURS[level][1:])
+        series.smooth = False
+        series.format.line.color.rgb = colour
+        series.format.line.width = Pt(2.5 if i < len(levels) else 1.5)
+        series.marker.format.fill.solid()
+        series.marker.format.fill.fore_color.rgb = colour
+        series.marker.format.line.color.rgb = colour
+        if i >= len(levels):
+            series.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+            series.marker.style = None
+            from pptx.enum.chart import XL_MARKER_STYLE
+            series.marker.style = XL_MARKER_STYLE.NONE
+    return frame
+
+
+def _status_key(slide, lang: str, x, y, cx) -> None:
+    """The colours of the 'actual' columns: the status against the target."""
+    box = slide.shapes.add_textbox(x, y, cx, Inches(0.3))
+    para = box.text_frame.paragraphs[0]
+    for status in ("met", "near", "behind"):
+        mark = para.add_run()
+        mark.text = "■ "
+        mark.font.color.rgb = RGBColor.from_string(STATUS_COLOURS[status][1:])
+        name = para.add_run()
+        name.text = status_name(status, lang) + "    "
+        name.font.color.rgb = GREY
+        mark.font.size = name.font.size = Pt(12)
+
+
+def _indicator_notes(indicator: IndicatorReport, lang: str) -> str:
+    w = words(lang)
+    lines = [indicator.name]
+    for r in indicator.levels:
+        lines.append(w["notes_level"].format(
+            level=level_label(r.level, lang), value=fmt_pct(r.value, lang),
+            numerator=fmt_int(r.numerator, lang), denominator=fmt_int(r.denominator, lang),
+            target=fmt_pct(r.target, lang, digits=0), doc=r.doc_number or "–",
+            status=status_name(r.status, lang),
+            reporting=fmt_int(r.units_reporting, lang), expected=fmt_int(r.units_expected, lang)))
+    if indicator.trend:
+        lines.append(w["notes_trend"])
+        by_key = {(p.period, p.level): p for p in indicator.trend}
+        for period in indicator.trend_periods():
+            cells = []
+            for level in indicator.trend_levels():
+                point = by_key.get((period, level))
+                if point is not None:
+                    cells.append(f"{level_label(level, lang)} {fmt_pct(point.value, lang)}"
+                                 f" / {fmt_pct(point.target, lang, digits=0)}")
+            lines.append(f"{short_period(period, lang)}: " + "; ".join(cells))
+    return "\n".join(lines)
+
+
+# Helpers ------------------------------------------------------------------------------------
+
+def _set_title(slide, text: str) -> None:
+    title = slide.shapes.title
+    title.left, title.top, title.width, title.height = Inches(0.5), Inches(0.3), Inches(12.3), Inches(1.15)
+    title.text = text
+    size = 28 if len(text) <= 70 else 24 if len(text) <= 110 else 20 if len(text) <= 160 else 18
+    _fit(title.text_frame, size)
+    title.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+
+
+def _fit(frame, size: int) -> None:
+    frame.word_wrap = True
+    for para in frame.paragraphs:
+        for run in para.runs:
+            run.font.size = Pt(size)
+
+
+def _table(slide, rows: list[list[str]], x, y, width, col_inches: list[float], font: int = 12,
+           bold_last: bool = False):
+    shape = slide.shapes.add_table(len(rows), len(rows[0]), x, y, width, Emu(Inches(0.4) * len(rows)))
+    table = shape.table
+    scale = width / sum(Inches(c) for c in col_inches)
+    for j, inches in enumerate(col_inches):
+        table.columns[j].width = Emu(int(Inches(inches) * scale))
+    for i, row in enumerate(rows):
+        table.rows[i].height = Inches(0.36)
+        for j, value in enumerate(row):
+            cell = table.cell(i, j)
+            cell.text = value
+            cell.margin_top = cell.margin_bottom = Inches(0.03)
+            para = cell.text_frame.paragraphs[0]
+            para.alignment = PP_ALIGN.LEFT if j == 0 or not _numeric(value) else PP_ALIGN.RIGHT
+            for run in para.runs:
+                run.font.size = Pt(font)
+                if bold_last and i == len(rows) - 1:
+                    run.font.bold = True
+    return shape
+
+
+def _numeric(text: str) -> bool:
+    return bool(text) and (text[0].isdigit() or text == "–") and not any(c.isalpha() for c in text)
+
+
+def _title_size(chart, size: int) -> None:
+    for para in chart.chart_title.text_frame.paragraphs:
+        for run in para.runs:
+            run.font.size = Pt(size)
+            run.font.bold = True
+
+
+def _vietnamese(chart, lang: str) -> None:
+    """Declares the chart's language (c:lang), so a viewer may print 72,4% for 0.724."""
+    space = chart._chartSpace
+    existing = space.find(f"{{{_C}}}lang")
+    if existing is None:
+        existing = etree.SubElement(space, f"{{{_C}}}lang")
+        space.remove(existing)
+        space.insert(0, existing)
+    existing.set("val", "vi-VN" if lang == "vi" else "en-US")
+
+
+def _attr(point, name: str):
+    return None if point is None else getattr(point, name)
+
+
+def _status_caption(model: ReportModel) -> str:
+    total = model.completeness_total()
+    w = words(model.lang)
+    if total is None:
+        return ""
+    return w["completeness_line"].format(
+        reported=fmt_int(total.units_reported, model.lang), expected=fmt_int(total.units_expected, model.lang),
+        rate=fmt_pct(total.rate, model.lang), on_time=fmt_pct(total.on_time_rate, model.lang))

@@ -1,0 +1,138 @@
+"""The exports' words, Vietnamese first, English second; level and status names come from
+vocab.findings so every output says what the dashboard says."""
+from __future__ import annotations
+
+from vocab.levels import LEVEL_COLOURS, STATUS_NAMES, level_name  # noqa: F401 (the deck draws levels in the dashboard's colours)
+from vocab.periods import parse_code
+
+WORDS = {
+    "vi": {
+        "deck_title": "Kết quả thực hiện các chỉ tiêu\nChính quyền điện tử, chuyển đổi số",
+        "report_subject": "Kết quả thực hiện các chỉ tiêu Chính quyền điện tử, chuyển đổi số",
+        "summary_title": "{met}/{total} chỉ tiêu đạt, {near} gần đạt, {behind} chưa đạt – {period}",
+        "summary_no_targets": "Chưa có chỉ tiêu nào có số liệu – {period}",
+        "completeness": "Tình hình gửi báo cáo",
+        "no_data_list": "Chưa có số liệu: ",
+        "completeness_line": "Đã báo cáo {reported}/{expected} đơn vị ({rate}), đúng hạn {on_time}",
+        "level": "Cấp",
+        "unit": "Đơn vị",
+        "unit_code": "Mã",
+        "parent": "Trực thuộc",
+        "expected": "Phải báo cáo",
+        "reported": "Đã báo cáo",
+        "on_time": "Đúng hạn",
+        "rate": "Tỷ lệ",
+        "on_time_rate": "Tỷ lệ đúng hạn",
+        "total": "Toàn tỉnh",
+        "indicator": "Chỉ tiêu",
+        "value": "Thực hiện",
+        "target": "Chỉ tiêu",
+        "status": "Đánh giá",
+        "plan": "Văn bản giao chỉ tiêu",
+        "deadline": "Thời hạn",
+        "numerator": "Tử số",
+        "denominator": "Mẫu số",
+        "units_reporting": "Đơn vị có số liệu",
+        "period": "Kỳ",
+        "due_date": "Hạn báo cáo",
+        "actual_vs_target": "Thực hiện so với chỉ tiêu theo cấp",
+        "trend": "Diễn biến theo quý",
+        "target_of": "Chỉ tiêu {level}",
+        "lagging_title": "{count} đơn vị chưa đạt ít nhất một chỉ tiêu",
+        "lagging_none": "Không có đơn vị nào chưa đạt chỉ tiêu",
+        "indicators_behind": "Số chỉ tiêu chưa đạt",
+        "worst": "Chỉ tiêu cách xa nhất",
+        "gap": "Còn thiếu",
+        "and_more": "… và {count} đơn vị khác (xem bảng tính)",
+        "missing_title": "{count} đơn vị chưa gửi báo cáo {period}",
+        "missing_none": "Tất cả đơn vị đã gửi báo cáo {period}",
+        "summary_sheet": "Tổng hợp",
+        "completeness_sheet": "Gửi báo cáo",
+        "missing_sheet": "Chưa báo cáo",
+        "lagging_sheet": "Đơn vị chưa đạt",
+        "made_on": "Ngày lập",
+        "province": "Tỉnh",
+        "source_note": "Số liệu từ kho dữ liệu govkpi (các view công khai level_progress, target_progress, reporting_completeness, missing_reports).",
+        "era_note": "Các kỳ trước và sau ngày 01/7/2025 thuộc hai hệ thống đơn vị hành chính khác nhau, nên không ghép chung.",
+        "notes_level": "{level}: {value} ({numerator}/{denominator}); chỉ tiêu {target} ({doc}); {status}; {reporting}/{expected} đơn vị có số liệu.",
+        "notes_trend": "Diễn biến theo quý:",
+        "notes_summary": "Số chỉ tiêu theo cấp: đạt {met}, gần đạt {near}, chưa đạt {behind}, chưa có số liệu {no_data} (tổng {total}).",
+        "status_names": STATUS_NAMES["vi"],
+    },
+    "en": {
+        "deck_title": "E-government and digital transformation\ntargets: results",
+        "report_subject": "Results against the e-government and digital transformation targets",
+        "summary_title": "{met}/{total} targets met, {near} near, {behind} behind – {period}",
+        "summary_no_targets": "No target has data yet – {period}",
+        "completeness": "Reporting",
+        "no_data_list": "No data: ",
+        "completeness_line": "{reported}/{expected} units reported ({rate}), on time {on_time}",
+        "level": "Level",
+        "unit": "Unit",
+        "unit_code": "Code",
+        "parent": "Under",
+        "expected": "Expected",
+        "reported": "Reported",
+        "on_time": "On time",
+        "rate": "Rate",
+        "on_time_rate": "On-time rate",
+        "total": "Province",
+        "indicator": "Indicator",
+        "value": "Actual",
+        "target": "Target",
+        "status": "Status",
+        "plan": "Plan",
+        "deadline": "Deadline",
+        "numerator": "Numerator",
+        "denominator": "Denominator",
+        "units_reporting": "Units with data",
+        "period": "Period",
+        "due_date": "Due date",
+        "actual_vs_target": "Actual against target by level",
+        "trend": "Quarterly trend",
+        "target_of": "Target, {level}",
+        "lagging_title": "{count} units behind on at least one target",
+        "lagging_none": "No unit is behind its targets",
+        "indicators_behind": "Targets behind",
+        "worst": "Furthest target",
+        "gap": "Gap",
+        "and_more": "… and {count} more units (see the workbook)",
+        "missing_title": "{count} units have not reported for {period}",
+        "missing_none": "Every unit has reported for {period}",
+        "summary_sheet": "Summary",
+        "completeness_sheet": "Reporting",
+        "missing_sheet": "Not reported",
+        "lagging_sheet": "Units behind",
+        "made_on": "Made on",
+        "province": "Province",
+        "source_note": "Figures from the govkpi warehouse (public views level_progress, target_progress, reporting_completeness, missing_reports).",
+        "era_note": "Periods before and after 1 July 2025 belong to two different sets of administrative units and are not joined.",
+        "notes_level": "{level}: {value} ({numerator}/{denominator}); target {target} ({doc}); {status}; {reporting}/{expected} units with data.",
+        "notes_trend": "Quarterly trend:",
+        "notes_summary": "Targets by level: met {met}, near {near}, behind {behind}, no data {no_data} (total {total}).",
+        "status_names": STATUS_NAMES["en"],
+    },
+}
+
+TARGET_COLOUR = "#595959"
+
+
+def words(lang: str) -> dict:
+    return WORDS["vi" if lang not in WORDS else lang]
+
+
+def status_name(status: str | None, lang: str) -> str:
+    return words(lang)["status_names"].get(status or "no_data", status or "")
+
+
+def level_label(level: str, lang: str) -> str:
+    """'Cấp tỉnh'; 'Toàn tỉnh' for the total row."""
+    if level == "total":
+        return words(lang)["total"]
+    return level_name(level, lang, capitalise=True)
+
+
+def short_period(code: str, lang: str) -> str:
+    """'III/2025' for 2025Q3 (axis labels); other periods by their label."""
+    label = parse_code(code).label(lang)
+    return label.removeprefix("Quý ") if lang == "vi" else label

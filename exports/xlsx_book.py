@@ -1,0 +1,265 @@
+"""The quarterly workbook: a summary sheet, one sheet per targeted indicator (units × periods with
+value, target and status, coloured by conditional formatting), reporting completeness, the units
+that did not report and the units behind. Numbers are stored as numbers with Vietnamese display
+formats; every text is stored as text, never as a formula."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from vocab.levels import STATUS_COLOURS
+from exports.fonts import DECK_FONT
+from exports.model import IndicatorReport, ReportModel
+from exports.text import level_label, status_name, words
+
+# LCID 0x042A (Vietnamese): "1.937" and "8,5%" wherever the viewer honours the format's locale.
+FMT_INT = "[$-42A]#,##0"
+FMT_PCT = "[$-42A]0.0%"
+FMT_PCT0 = "[$-42A]0%"
+FMT_DATE = "dd/mm/yyyy"
+FONT = DECK_FONT
+HEAD_FILL = PatternFill("solid", fgColor="0B4F8A")
+HEAD_FONT = Font(name=FONT, bold=True, color="FFFFFF")
+BOLD = Font(name=FONT, bold=True)
+TITLE = Font(name=FONT, bold=True, size=14, color="0B4F8A")
+NOTE = Font(name=FONT, italic=True, size=9, color="595959")
+THIN = Side(style="thin", color="BFBFBF")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_workbook(model: ReportModel, out_path: str | Path) -> Path:
+    """Writes the workbook and gives its path."""
+    book = Workbook()
+    _summary(book.active, model)
+    for indicator in model.indicators:
+        _indicator_sheet(book.create_sheet(_sheet_name(indicator.code)), model, indicator)
+    _completeness(book.create_sheet(words(model.lang)["completeness_sheet"]), model)
+    _missing(book.create_sheet(words(model.lang)["missing_sheet"]), model)
+    _lagging(book.create_sheet(words(model.lang)["lagging_sheet"]), model)
+    book.properties.title = f"{words(model.lang)['report_subject']} – {model.period_label}"
+    book.properties.creator = "govkpi"
+    book.properties.language = "vi-VN" if model.lang == "vi" else "en-US"
+    out = Path(out_path)
+    book.save(out)
+    return out
+
+
+def put(sheet: Worksheet, row: int, column: int, value: object, number_format: str | None = None):
+    """Writes one cell: numbers and dates as themselves, any text as a string cell with a quote
+    prefix, so '=HYPERLINK(…)' or '-5' in a unit name never becomes a formula or a number."""
+    cell = sheet.cell(row=row, column=column)
+    if value is None:
+        return cell
+    if isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"
+        if value.startswith(_FORMULA_STARTS):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+        if number_format:
+            cell.number_format = number_format
+        elif isinstance(value, date):
+            cell.number_format = FMT_DATE
+    cell.font = Font(name=FONT)
+    return cell
+
+
+# Sheets -------------------------------------------------------------------------------------
+
+def _summary(sheet: Worksheet, model: ReportModel) -> None:
+    w, lang = words(model.lang), model.lang
+    sheet.title = w["summary_sheet"]
+    put(sheet, 1, 1, f"{w['report_subject']} – {model.period_label}").font = TITLE
+    put(sheet, 2, 1, f"{model.province_name} · {model.agency.title}")
+    put(sheet, 3, 1, w["made_on"])
+    put(sheet, 3, 2, model.made_on)
+    row = 5
+    for status in ("met", "near", "behind", "no_data"):
+        put(sheet, row, 1, status_name(status, lang)).fill = _fill(status)
+        put(sheet, row, 2, model.count(status), "0")
+        row += 1
+    total = model.completeness_total()
+    if total is not None:
+        put(sheet, row, 1, w["completeness"])
+        put(sheet, row, 2, total.rate, FMT_PCT)
+        row += 1
+    row += 1
+    header = ["group", "indicator", "level", "numerator", "denominator", "value", "target",
+              "status", "plan", "deadline", "units_reporting", "expected"]
+    labels = [w.get(h, h) if h != "group" else ("Nhóm" if lang == "vi" else "Group") for h in header]
+    _header(sheet, row, labels)
+    first = row + 1
+    for indicator in model.indicators:
+        for r in indicator.levels:
+            row += 1
+            put(sheet, row, 1, indicator.group)
+            put(sheet, row, 2, indicator.name)
+            put(sheet, row, 3, level_label(r.level, lang))
+            put(sheet, row, 4, r.numerator, FMT_INT)
+            put(sheet, row, 5, r.denominator, FMT_INT)
+            put(sheet, row, 6, r.value, FMT_PCT)
+            put(sheet, row, 7, r.target, FMT_PCT0)
+            put(sheet, row, 8, status_name(r.status, lang))
+            put(sheet, row, 9, r.doc_number)
+            put(sheet, row, 10, r.deadline)
+            put(sheet, row, 11, r.units_reporting, "0")
+            put(sheet, row, 12, r.units_expected, "0")
+    _status_colours(sheet, f"F{first}:F{row}", "H", first, lang)
+    _status_colours(sheet, f"H{first}:H{row}", "H", first, lang)
+    put(sheet, row + 2, 1, w["source_note"]).font = NOTE
+    _widths(sheet, [24, 52, 11, 12, 12, 11, 10, 15, 20, 12, 10, 10])
+    sheet.freeze_panes = sheet.cell(first, 4)
+
+
+def _indicator_sheet(sheet: Worksheet, model: ReportModel, indicator: IndicatorReport) -> None:
+    w, lang = words(model.lang), model.lang
+    put(sheet, 1, 1, indicator.name).font = TITLE
+    docs = ", ".join(sorted({r.doc_number for r in indicator.levels if r.doc_number}))
+    put(sheet, 2, 1, f"{indicator.finding(lang)}" + (f" ({docs})" if docs else ""))
+    put(sheet, 3, 1, w["era_note"]).font = NOTE
+    periods = list(model.unit_periods)
+    fixed = [w["unit_code"], w["unit"], w["level"], w["parent"]]
+    per = [w["value"], w["target"], w["status"]]
+    _header(sheet, 5, fixed + per * len(periods))
+    for j, period in enumerate(periods):
+        column = len(fixed) + 1 + 3 * j
+        sheet.merge_cells(start_row=4, start_column=column, end_row=4, end_column=column + 2)
+        cell = put(sheet, 4, column, _period_label(period, lang))
+        cell.font, cell.fill = HEAD_FONT, HEAD_FILL
+        cell.alignment = Alignment(horizontal="center")
+    rows: dict[str, dict] = {}
+    for u in indicator.units:
+        entry = rows.setdefault(u.unit_key, {"unit": u, "periods": {}})
+        entry["periods"][u.period] = u
+    row = 5
+    for entry in rows.values():
+        row += 1
+        u = entry["unit"]
+        put(sheet, row, 1, u.unit_code)
+        put(sheet, row, 2, u.unit_name)
+        put(sheet, row, 3, level_label(u.level, lang))
+        put(sheet, row, 4, u.parent_name)
+        for j, period in enumerate(periods):
+            column = len(fixed) + 1 + 3 * j
+            point = entry["periods"].get(period)
+            if point is None:
+                continue
+            put(sheet, row, column, point.value, FMT_PCT)
+            put(sheet, row, column + 1, point.target, FMT_PCT0)
+            put(sheet, row, column + 2, status_name(point.status, lang))
+    if row > 5:
+        for j in range(len(periods)):
+            column = len(fixed) + 1 + 3 * j
+            value_col, status_col = get_column_letter(column), get_column_letter(column + 2)
+            _status_colours(sheet, f"{value_col}6:{value_col}{row}", status_col, 6, lang)
+            _status_colours(sheet, f"{status_col}6:{status_col}{row}", status_col, 6, lang)
+        sheet.auto_filter.ref = f"A5:{get_column_letter(len(fixed) + 3 * len(periods))}{row}"
+    _widths(sheet, [10, 30, 11, 26] + [11, 10, 15] * len(periods))
+    sheet.freeze_panes = "E6"
+
+
+def _completeness(sheet: Worksheet, model: ReportModel) -> None:
+    w, lang = words(model.lang), model.lang
+    put(sheet, 1, 1, f"{w['completeness']} {model.period_label}").font = TITLE
+    _header(sheet, 3, [w["level"], w["expected"], w["reported"], w["on_time"], w["rate"], w["on_time_rate"]])
+    for i, r in enumerate(model.completeness, start=4):
+        put(sheet, i, 1, level_label(r.level, lang))
+        put(sheet, i, 2, r.units_expected, FMT_INT)
+        put(sheet, i, 3, r.units_reported, FMT_INT)
+        put(sheet, i, 4, r.units_on_time, FMT_INT)
+        put(sheet, i, 5, r.rate, FMT_PCT)
+        put(sheet, i, 6, r.on_time_rate, FMT_PCT)
+        if r.level == "total":
+            for c in range(1, 7):
+                sheet.cell(i, c).font = BOLD
+    _widths(sheet, [16, 14, 14, 12, 10, 14])
+
+
+def _missing(sheet: Worksheet, model: ReportModel) -> None:
+    w, lang = words(model.lang), model.lang
+    title = (w["missing_title"].format(count=len(model.missing), period=model.period_label)
+             if model.missing else w["missing_none"].format(period=model.period_label))
+    put(sheet, 1, 1, title).font = TITLE
+    _header(sheet, 3, [w["period"], w["level"], w["unit_code"], w["unit"], w["parent"], w["due_date"]])
+    for i, m in enumerate(model.missing, start=4):
+        put(sheet, i, 1, _period_label(m.period, lang))
+        put(sheet, i, 2, level_label(m.level, lang))
+        put(sheet, i, 3, m.unit_code)
+        put(sheet, i, 4, m.unit_name)
+        put(sheet, i, 5, m.parent_name)
+        put(sheet, i, 6, m.due_date)
+    if model.missing:
+        sheet.auto_filter.ref = f"A3:F{3 + len(model.missing)}"
+    _widths(sheet, [14, 11, 10, 32, 28, 13])
+    sheet.freeze_panes = "A4"
+
+
+def _lagging(sheet: Worksheet, model: ReportModel) -> None:
+    w, lang = words(model.lang), model.lang
+    title = (w["lagging_title"].format(count=len(model.lagging)) if model.lagging else w["lagging_none"])
+    put(sheet, 1, 1, f"{title} – {model.period_label}").font = TITLE
+    _header(sheet, 3, [w["unit_code"], w["unit"], w["level"], w["parent"], w["indicators_behind"],
+                       w["worst"], w["value"], w["target"]])
+    for i, u in enumerate(model.lagging, start=4):
+        put(sheet, i, 1, u.unit_code)
+        put(sheet, i, 2, u.unit_name)
+        put(sheet, i, 3, level_label(u.level, lang))
+        put(sheet, i, 4, u.parent_name)
+        put(sheet, i, 5, u.indicators_behind, "0")
+        put(sheet, i, 6, u.worst_indicator_name)
+        put(sheet, i, 7, u.worst_value, FMT_PCT)
+        put(sheet, i, 8, u.worst_target, FMT_PCT0)
+    _widths(sheet, [10, 30, 11, 26, 12, 52, 11, 10])
+    sheet.freeze_panes = "A4"
+
+
+# Helpers ------------------------------------------------------------------------------------
+
+def _header(sheet: Worksheet, row: int, labels: list[str]) -> None:
+    for j, label in enumerate(labels, start=1):
+        cell = put(sheet, row, j, label)
+        cell.font, cell.fill, cell.border = HEAD_FONT, HEAD_FILL, BOX
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+
+
+def _status_colours(sheet: Worksheet, ref: str, status_col: str, first_row: int, lang: str) -> None:
+    """Colours cells by the status written in the row (the view's status, not a recomputation)."""
+    for status in ("met", "near", "behind", "no_data"):
+        formula = f'${status_col}{first_row}="{status_name(status, lang)}"'
+        sheet.conditional_formatting.add(ref, FormulaRule(formula=[formula], fill=_fill(status, light=True)))
+
+
+def _fill(status: str, light: bool = False) -> PatternFill:
+    colour = STATUS_COLOURS[status][1:]
+    if light:
+        colour = _lighten(colour)
+    return PatternFill("solid", fgColor=colour, bgColor=colour)
+
+
+def _lighten(hex_colour: str, share: float = 0.6) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (0, 2, 4))
+    return "".join(f"{round(c + (255 - c) * share):02X}" for c in (r, g, b))
+
+
+def _widths(sheet: Worksheet, widths: list[float]) -> None:
+    for j, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(j)].width = width
+
+
+def _sheet_name(code: str) -> str:
+    bad = '[]:*?/\\'
+    return "".join("_" if c in bad else c for c in code)[:31]
+
+
+def _period_label(code: str, lang: str) -> str:
+    from vocab.periods import parse_code
+
+    return parse_code(code).label(lang)

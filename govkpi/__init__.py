@@ -1,0 +1,1 @@
+"""The command line: the one module that knows every part (etl, warehouse, dashboard, exports)."""

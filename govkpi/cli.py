@@ -1,0 +1,202 @@
+"""govkpi's commands: thin wrappers that parse arguments, call the library, print results."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from warehouse.reader import DEFAULT_DB
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="govkpi: theo dõi chỉ tiêu chính quyền điện tử, chuyển đổi số của tỉnh.")
+err = Console(stderr=True)
+DbOption = typer.Option(DEFAULT_DB, "--db", help="Tệp kho dữ liệu DuckDB / warehouse file")
+STATUS_VI = {"accepted": "đã nạp", "rejected": "bị từ chối", "duplicate": "trùng lặp"}
+
+
+def main() -> None:
+    """Entry point: usage errors exit 2, and no traceback reaches a user."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except Exception as error:  # a bug: say so briefly, never dump a traceback on the clerk
+        err.print(f"[red]Lỗi không mong đợi / unexpected error:[/] {type(error).__name__}: {error}")
+        sys.exit(3)
+
+
+def _usage_error(message: str) -> None:
+    err.print(f"[red]{message}[/]")
+    raise typer.Exit(2)
+
+
+@app.command()
+def init(province: str = typer.Option(..., "--province", help="Tên hoặc mã tỉnh (cũ hoặc mới), hoặc 'all'"),
+         db: Path = DbOption) -> None:
+    """Tạo kho dữ liệu cho một tỉnh / create a warehouse for one province."""
+    from etl.catalog import CatalogError
+    from etl.units import UnitError
+    from etl.warehouse import init_warehouse, publish_snapshot
+
+    try:
+        counts = init_warehouse(db, province)
+    except (UnitError, CatalogError) as error:
+        _usage_error(str(error))
+    publish_snapshot(db)
+    err.print(f"Đã tạo kho {db}: {counts}")
+
+
+@app.command()
+def template(period: str = typer.Option(..., "--period", help="Kỳ báo cáo, ví dụ 2025Q3"),
+             unit: Optional[str] = typer.Option(None, "--unit", help="Mã đơn vị"),
+             all_units: bool = typer.Option(False, "--all", help="Mọi đơn vị phải báo cáo kỳ này"),
+             output: Optional[Path] = typer.Option(None, "-o", "--output", help="Tệp ra (một đơn vị)"),
+             out_dir: Optional[Path] = typer.Option(None, "--out", help="Thư mục ra (--all)"),
+             db: Path = DbOption) -> None:
+    """Viết biểu mẫu báo cáo / write blank templates."""
+    from etl.template import write_templates
+
+    if bool(unit) == all_units:
+        _usage_error("Chọn --unit MÃ hoặc --all.")
+    if unit and not output or all_units and not out_dir:
+        _usage_error("--unit cần -o TỆP; --all cần --out THƯ_MỤC.")
+    written = write_templates(db, period, unit, output, out_dir)
+    if isinstance(written, str):
+        _usage_error(written)
+    err.print(f"Đã viết {len(written)} biểu mẫu.")
+
+
+@app.command()
+def load(paths: list[Path] = typer.Argument(..., help="Tệp hoặc thư mục .xlsx"),
+         period: Optional[str] = typer.Option(None, "--period", help="Kỳ báo cáo khi trang tính không ghi"),
+         province: Optional[str] = typer.Option(None, "--province",
+                                                help="Tỉnh của bảng khi tiêu đề không ghi (tên hoặc mã, cũ hoặc mới)"),
+         submitted: Optional[str] = typer.Option(None, "--submitted", help="Ngày nộp YYYY-MM-DD"),
+         by: Optional[str] = typer.Option(None, "--by", help="Người nộp"),
+         as_json: bool = typer.Option(False, "--json", help="In kết quả dạng JSON"),
+         lang: str = typer.Option("vi", "--lang", help="vi | en"),
+         db: Path = DbOption) -> None:
+    """Kiểm tra và nạp tệp báo cáo / check and load workbooks."""
+    from etl.load import Loader, expand_paths
+    from vocab.periods import parse_code
+    from etl.units import province_scope
+    from etl.warehouse import connect, publish_snapshot
+
+    if period:
+        try:
+            period = parse_code(period).code
+        except ValueError as error:
+            _usage_error(str(error))
+    if province and province_scope(province) is None:
+        _usage_error(f"Không có tỉnh/thành phố nào tên hoặc mã «{province}» (--province: no such province).")
+    submitted_on = None
+    if submitted:
+        try:
+            submitted_on = date.fromisoformat(submitted)
+        except ValueError:
+            _usage_error(f"--submitted phải có dạng YYYY-MM-DD, không phải {submitted!r}")
+    if not db.exists():
+        _usage_error(f"Chưa có kho dữ liệu {db}. Hãy chạy: govkpi init --province \"Gia Lai\" --db {db}")
+    files = expand_paths(paths)
+    if not files:
+        _usage_error("Không có tệp nào để nạp.")
+    try:
+        con = connect(db)
+    except duckdb.IOException:
+        _usage_error(f"Kho dữ liệu {db} đang được một tiến trình khác ghi; hãy thử lại sau. / The warehouse is being written by another process.")
+    try:
+        loader = Loader(con, submitted_by=by, province=province)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=err, transient=True, disable=as_json or len(files) < 5) as progress:
+            task = progress.add_task("Đang nạp", total=len(files))
+            reports = loader.load_files(files, period, submitted_on, on_file=lambda _: progress.advance(task))
+    finally:
+        con.close()
+    publish_snapshot(db)
+    if as_json:
+        print(json.dumps([r.as_json(lang) for r in reports], ensure_ascii=False, indent=2))
+    else:
+        _print_reports(reports, lang)
+    raise typer.Exit(1 if any(r.status == "rejected" for r in reports) else 0)
+
+
+def _print_reports(reports, lang: str) -> None:
+    out = Console()
+    for report in reports:
+        colour = {"accepted": "green", "rejected": "red", "duplicate": "yellow"}[report.status]
+        status = STATUS_VI[report.status] if lang == "vi" else report.status
+        out.print(f"[bold]{report.file}[/]: [{colour}]{status}[/] — {report.units} đơn vị, {report.values} giá trị")
+        for issue in report.issues:
+            where = "!".join(x for x in (issue.sheet, issue.cell) if x)
+            kind = ("LỖI" if issue.severity == "error" else "Cảnh báo") if lang == "vi" else issue.severity.upper()
+            out.print(f"  {kind}{' ' + where if where else ''}: {issue.message(lang)}", highlight=False)
+    accepted = sum(r.status == "accepted" for r in reports)
+    out.print(f"Tổng: {accepted}/{len(reports)} tệp đã nạp.")
+
+
+@app.command()
+def demo(db: Path = DbOption,
+         serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Mở bảng điều khiển sau khi nạp"),
+         port: int = typer.Option(8050, "--port"),
+         workdir: Path = typer.Option(Path("data/demo"), "--workdir", help="Thư mục ghi các tệp mẫu")) -> None:
+    """Tạo tỉnh mẫu Gia Lai, nạp qua bộ nạp thật và mở bảng điều khiển."""
+    from etl.demo import build_demo_warehouse
+    from etl.warehouse import publish_snapshot
+
+    try:
+        summary = build_demo_warehouse(db, workdir, progress=err)
+    except RuntimeError as error:  # the warehouse is not a demo one: never overwrite real data
+        _usage_error(str(error))
+    publish_snapshot(db)
+    err.print(f"Kho mẫu {db}: {summary}")
+    if serve_after:
+        serve(db=db, port=port)
+
+
+@app.command()
+def serve(db: Path = DbOption, port: int = typer.Option(8050, "--port")) -> None:
+    """Mở bảng điều khiển tại http://127.0.0.1:PORT."""
+    from dashboard.app import serve as serve_app
+    from warehouse.reader import reading_path
+
+    if not db.exists():
+        _usage_error(f"Chưa có kho dữ liệu {db}. Hãy chạy: make demo, hoặc govkpi init rồi govkpi load.")
+    err.print(f"Bảng điều khiển: http://127.0.0.1:{port}")
+    serve_app(str(reading_path(db)), port=port)
+
+
+@app.command()
+def export(kind: str = typer.Argument(..., help="pptx | xlsx | docx | pdf"),
+           period: str = typer.Option(..., "--period"),
+           output: Path = typer.Option(..., "-o", "--output"),
+           lang: str = typer.Option("vi", "--lang"),
+           db: Path = DbOption) -> None:
+    """Xuất bộ trình chiếu, sổ Excel, báo cáo Word/PDF / export deck and reports."""
+    from exports import export as do_export
+    from vocab.periods import parse_code
+    from warehouse.reader import reading_path
+
+    if kind not in ("pptx", "xlsx", "docx", "pdf"):
+        _usage_error("Loại xuất phải là pptx, xlsx, docx hoặc pdf.")
+    try:
+        period = parse_code(period).code
+    except ValueError as error:
+        _usage_error(str(error))
+    if not db.exists():
+        _usage_error(f"Chưa có kho dữ liệu {db}.")
+    try:
+        path = do_export(kind, period, str(reading_path(db)), str(output), lang)
+    except RuntimeError as error:  # e.g. LibreOffice missing for PDF: the message says how to install it
+        _usage_error(str(error))
+    err.print(f"Đã xuất {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""Sentences that state a finding, shared by chart titles, slide titles and the report,
+so the dashboard and the exports say the same thing in the same words."""
+from __future__ import annotations
+
+from vocab.levels import level_name
+from vocab.vnformat import fmt_pct
+
+def level_finding(level: str, value: float | None, target: float | None, lang: str = "vi") -> str:
+    """'Cấp huyện đạt 72,4%, chưa đạt chỉ tiêu 80%' — a level's value against its target."""
+    who = level_name(level, lang, capitalise=True)
+    if value is None:
+        return f"{who}: chưa có số liệu" if lang == "vi" else f"{who}: no data"
+    reached = fmt_pct(value, lang)
+    if target is None:
+        return f"{who} đạt {reached}" if lang == "vi" else f"{who} at {reached}"
+    goal = fmt_pct(target, lang, digits=0 if round(target * 100, 6).is_integer() else 1)
+    if lang == "vi":
+        verdict = "đạt" if value >= target else "chưa đạt"
+        return f"{who} đạt {reached}, {verdict} chỉ tiêu {goal}"
+    verdict = "meets" if value >= target else "below"
+    return f"{who} at {reached}, {verdict} the {goal} target"
+
+
+def indicator_sentence(
+    indicator_name: str,
+    level: str,
+    value: float | None,
+    target: float | None,
+    doc_number: str | None,
+    lang: str = "vi",
+) -> str:
+    """A report sentence: 'Tỷ lệ ... cấp huyện đạt 72,4%, chưa đạt chỉ tiêu 80% của Kế hoạch
+    648/KH-UBND.'"""
+    where = level_name(level, lang)
+    if value is None:
+        if lang == "vi":
+            return f"{indicator_name} {where}: chưa có số liệu."
+        return f"{indicator_name} at {where}: no data."
+    reached = fmt_pct(value, lang)
+    if target is None:
+        return f"{indicator_name} {where} đạt {reached}." if lang == "vi" else f"{indicator_name} at {where}: {reached}."
+    goal = fmt_pct(target, lang, digits=0 if round(target * 100, 6).is_integer() else 1)
+    source = f" của {document_kind(doc_number)} {doc_number}" if doc_number and lang == "vi" else ""
+    if lang == "vi":
+        verdict = "đạt" if value >= target else "chưa đạt"
+        return f"{indicator_name} {where} đạt {reached}, {verdict} chỉ tiêu {goal}{source}."
+    verdict = "meeting" if value >= target else "below"
+    return f"{indicator_name} at {where} is {reached}, {verdict} the {goal} target of {doc_number}."
+
+
+def document_kind(doc_number: str) -> str:
+    """Names the kind of document from its number: 648/KH-UBND is a Kế hoạch."""
+    upper = doc_number.upper()
+    if "/KH" in upper:
+        return "Kế hoạch"
+    if "/NQ" in upper:
+        return "Nghị quyết"
+    if "/QĐ" in upper or "/QD" in upper:
+        return "Quyết định"
+    return "văn bản"

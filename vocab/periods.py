@@ -1,0 +1,171 @@
+"""Reporting periods: '2025Q3' ⇄ 'Quý III/2025', their dates, and how they contain each other."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+_ROMAN_TO_INT = {v: k for k, v in ROMAN.items()}
+REFORM_DATE = date(2025, 7, 1)  # two-tier local government (Resolution 202/2025/QH15)
+# The units of each era are valid between these dates: the district tier and the 63 provinces
+# ended on the day before the reform.
+ERA_VALIDITY: dict[str, tuple[date, date]] = {
+    "old": (date(2000, 1, 1), REFORM_DATE - timedelta(days=1)),
+    "new": (REFORM_DATE, date(9999, 12, 31)),
+}
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A quarter, half-year or year; `code` is the warehouse label (2025Q3, 2025H1, 2025)."""
+
+    year: int
+    period_type: str  # quarter | half | year
+    number: int
+
+    @property
+    def code(self) -> str:
+        if self.period_type == "quarter":
+            return f"{self.year}Q{self.number}"
+        if self.period_type == "half":
+            return f"{self.year}H{self.number}"
+        return str(self.year)
+
+    @property
+    def start(self) -> date:
+        months = {"quarter": 3, "half": 6, "year": 12}[self.period_type]
+        return date(self.year, (self.number - 1) * months + 1, 1)
+
+    @property
+    def end(self) -> date:
+        months = {"quarter": 3, "half": 6, "year": 12}[self.period_type]
+        last_month = self.number * months
+        if last_month == 12:
+            return date(self.year, 12, 31)
+        return date(self.year, last_month + 1, 1) - timedelta(days=1)
+
+    def label(self, lang: str = "vi") -> str:
+        if lang == "vi":
+            if self.period_type == "quarter":
+                return f"Quý {ROMAN[self.number]}/{self.year}"
+            if self.period_type == "half":
+                return f"6 tháng {'đầu' if self.number == 1 else 'cuối'} năm {self.year}"
+            return f"Năm {self.year}"
+        if self.period_type == "quarter":
+            return f"Q{self.number}/{self.year}"
+        if self.period_type == "half":
+            return f"H{self.number}/{self.year}"
+        return str(self.year)
+
+    def previous(self) -> "Period":
+        """Gives the period of the same type just before this one."""
+        if self.period_type == "year":
+            return Period(self.year - 1, "year", 1)
+        per_year = 4 if self.period_type == "quarter" else 2
+        if self.number == 1:
+            return Period(self.year - 1, self.period_type, per_year)
+        return Period(self.year, self.period_type, self.number - 1)
+
+    def year_before(self) -> "Period":
+        return Period(self.year - 1, self.period_type, self.number)
+
+    def quarters(self) -> list["Period"]:
+        """Gives the quarters this period is made of."""
+        if self.period_type == "quarter":
+            return [self]
+        first = 1 if self.period_type == "year" or self.number == 1 else 3
+        count = 4 if self.period_type == "year" else 2
+        return [Period(self.year, "quarter", q) for q in range(first, first + count)]
+
+    def era(self) -> str:
+        """'old' before the 1 July 2025 reform, 'new' from it on ('both' for the year 2025)."""
+        if self.end < REFORM_DATE:
+            return "old"
+        if self.start >= REFORM_DATE:
+            return "new"
+        return "both"
+
+
+@lru_cache(maxsize=4096)
+def parse_code(code: str) -> Period:
+    """Reads a warehouse label or a common written form: 2025Q3, Q3/2025, III/2025, Quý III/2025.
+    Remembered: charts turn the same few hundred labels into periods thousands of times."""
+    period = parse_text(code)
+    if period is None:
+        raise ValueError(f"Kỳ báo cáo không hợp lệ: {code!r} (ví dụ: 2025Q3, 2025H1, 2025)")
+    return period
+
+
+_ROMAN_RE = r"(IV|I{1,3})"
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFD", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return text.replace("đ", "d").replace("Đ", "D").upper()
+
+
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(\d{4})\s*Q([1-4])\b"), "yq"),
+    (re.compile(r"\b(\d{4})\s*H([12])\b"), "yh"),
+    (re.compile(r"\bQUY\s+" + _ROMAN_RE + r"\s*(?:/|NAM|-)\s*(\d{4})"), "rq"),
+    (re.compile(r"\bQUY\s+([1-4])\s*(?:/|NAM|-)\s*(\d{4})"), "nq"),
+    (re.compile(r"\bQ([1-4])\s*[/-]\s*(\d{4})"), "nq"),
+    (re.compile(r"(?:^|\s)" + _ROMAN_RE + r"\s*/\s*(\d{4})"), "rq"),
+    (re.compile(r"\b6\s*THANG\s+(DAU|CUOI)\s+NAM\s+(\d{4})"), "half"),
+    (re.compile(r"\b(?:H|6T)([12])\s*[/-]\s*(\d{4})"), "nh"),
+    (re.compile(r"^\s*(\d{4})\s*$"), "y"),
+    (re.compile(r"\bNAM\s+(\d{4})\b"), "y"),
+]
+
+
+def parse_text(text: str) -> Period | None:
+    """Finds a period stated in free text ('BẢNG TỔNG HỢP ... QUÝ IV/2020', '6 tháng đầu năm
+    2021', 'năm 2020'); None when it states none. The most specific form wins."""
+    folded = _fold(str(text))
+    for pattern, kind in _PATTERNS:
+        found = pattern.search(folded)
+        if not found:
+            continue
+        a, *rest = found.groups()
+        if kind == "yq":
+            return Period(int(a), "quarter", int(rest[0]))
+        if kind == "yh":
+            return Period(int(a), "half", int(rest[0]))
+        if kind == "rq":
+            return Period(int(rest[0]), "quarter", _ROMAN_TO_INT[a])
+        if kind == "nq":
+            return Period(int(rest[0]), "quarter", int(a))
+        if kind == "half":
+            return Period(int(rest[0]), "half", 1 if a == "DAU" else 2)
+        if kind == "nh":
+            return Period(int(rest[0]), "half", int(a))
+        return Period(int(a), "year", 1)
+    return None
+
+
+def quarter_of(day: date) -> Period:
+    return Period(day.year, "quarter", (day.month - 1) // 3 + 1)
+
+
+def quarter_range(first: Period, last: Period) -> list[Period]:
+    """Gives every quarter from first to last, both included."""
+    quarters = []
+    current = first
+    while current <= last:
+        quarters.append(current)
+        current = Period(current.year + current.number // 4, "quarter", current.number % 4 + 1)
+    return quarters
+
+
+def all_periods(first_year: int, last_year: int) -> list[Period]:
+    """Gives every quarter, half-year and year of the years given."""
+    periods = []
+    for year in range(first_year, last_year + 1):
+        periods += [Period(year, "quarter", q) for q in range(1, 5)]
+        periods += [Period(year, "half", h) for h in (1, 2)]
+        periods.append(Period(year, "year", 1))
+    return periods

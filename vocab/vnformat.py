@@ -1,0 +1,164 @@
+"""Vietnamese numbers and text: NFC, "1.937" for 1937, "8,5%" for 8.5%, parse and print."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALES = {"vi": "vi_VN", "en": "en_US"}
+
+
+def nfc(text: str) -> str:
+    """Gives the text in Unicode NFC, the form every output uses."""
+    return unicodedata.normalize("NFC", text)
+
+
+def fmt_int(value: float | int | None, lang: str = "vi") -> str:
+    """Gives a count as Vietnamese write it: 1.937 (English: 1,937); '–' for no value."""
+    if value is None or value != value:
+        return "–"
+    return format_decimal(round(value), format="#,##0", locale=LOCALES[lang])
+
+
+def fmt_pct(fraction: float | None, lang: str = "vi", digits: int = 1) -> str:
+    """Gives a fraction as a percentage: 0.085 → '8,5%' (English '8.5%'); '–' for no value."""
+    if fraction is None or fraction != fraction:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(fraction * 100, format=pattern, locale=LOCALES[lang]) + "%"
+
+
+def fmt_points(delta: float | None, lang: str = "vi", digits: int = 1) -> str:
+    """Gives a change of a rate in percentage points with its sign: '+2,3 điểm %'."""
+    if delta is None or delta != delta:
+        return "–"
+    pattern = "+#,##0.0;-#,##0.0" if digits == 1 else "+#,##0;-#,##0"
+    text = format_decimal(delta * 100, format=pattern, locale=LOCALES[lang])
+    return text + (" điểm %" if lang == "vi" else " pp")
+
+
+def fmt_date(day: date, lang: str = "vi") -> str:
+    """Gives a date as written in reports: 23/11/2026."""
+    return format_date(day, format="dd/MM/yyyy", locale=LOCALES[lang])
+
+
+def fmt_date_long(day: date) -> str:
+    """Gives the administrative date line form: 'ngày 23 tháng 11 năm 2026'."""
+    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+
+
+@dataclass(frozen=True)
+class ParsedCount:
+    """A cell read as a count: value None with problem None means a blank cell."""
+
+    value: int | None
+    problem: str | None = None  # 'text', 'negative', 'fraction'
+
+
+_BLANK = {"", "-", "–", "—"}
+_GROUPED_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
+_GROUPED_COMMA = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$")
+_GROUPED_SPACE = re.compile(r"^[+-]?\d{1,3}( \d{3})+$")
+
+
+def parse_count(raw: object) -> ParsedCount:
+    """Reads a cell as a whole count ≥ 0, accepting Vietnamese digit grouping ("12.500")."""
+    if raw is None or isinstance(raw, bool):
+        return ParsedCount(None, "text" if isinstance(raw, bool) else None)
+    if type(raw) is float and raw.is_integer() and raw >= 0:  # the common case, read without Decimal
+        return ParsedCount(int(raw))
+    if type(raw) is int and raw >= 0:
+        return ParsedCount(raw)
+    if isinstance(raw, (int, float)):
+        number = Decimal(str(raw))
+    else:
+        number = _parse_number_text(str(raw))
+        if number is None:
+            return ParsedCount(None, None if nfc(str(raw)).strip() in _BLANK else "text")
+    if number < 0:
+        return ParsedCount(None, "negative")
+    if number != number.to_integral_value():
+        return ParsedCount(None, "fraction")
+    return ParsedCount(int(number))
+
+
+def parse_rate(raw: object) -> float | None:
+    """Reads '8,5%' or 0.085 as the fraction 0.085; None when it is no rate."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return float(raw)
+    text = nfc(str(raw)).strip().replace("\u00a0", "")
+    if not text.endswith("%"):
+        return None
+    number = _parse_number_text(text[:-1])
+    return None if number is None else float(number) / 100
+
+
+def _parse_number_text(text: str) -> Decimal | None:
+    """Reads '1.937', '12 500', '8,5', '1937.0' as a number; a lone '.' or ',' before three
+    digits is a thousands separator, the Vietnamese way."""
+    text = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
+    if not text:
+        return None
+    if _GROUPED_DOT.match(text):
+        text = text.replace(".", "")
+    elif _GROUPED_SPACE.match(text):
+        text = text.replace(" ", "")
+    elif _GROUPED_COMMA.match(text) and text.count(",") > 1:
+        text = text.replace(",", "")
+    elif "," in text and "." in text:
+        # 1.234,5 (Vietnamese) or 1,234.5 (English): the last separator is the decimal one.
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+    elif "," in text:
+        text = text.replace(",", ".")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+_LETTERS = "a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z".split()
+_LETTER_RANK = {letter: rank for rank, letter in enumerate(_LETTERS)}
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền, hỏi, ngã, sắc, nặng
+
+
+def vn_sort_key(text: str) -> tuple:
+    """Gives a key that sorts names in Vietnamese alphabetical order (a < ă < â < b … d < đ),
+    tones deciding only between otherwise equal names; Python's byte order puts 'Ân' after 'Z'."""
+    letters, tones = [], []
+    for char in unicodedata.normalize("NFD", str(text).lower()):
+        if char in _LETTER_MARKS and letters and isinstance(letters[-1], tuple):
+            base = unicodedata.normalize("NFC", letters[-1][1] + char)
+            letters[-1] = (_LETTER_RANK.get(base, 100), base)
+        elif char in _TONES:
+            tones.append(_TONES[char])
+        elif char == "đ":
+            letters.append((_LETTER_RANK["đ"], "đ"))
+        elif char.isalpha():
+            letters.append((_LETTER_RANK.get(char, 100 + ord(char)), char))
+        else:
+            letters.append((-1, char))
+            tones.append(0)
+    return tuple(rank for rank, _ in letters), tuple(tones)
+
+
+def wrap(text: str, width: int = 22) -> str:
+    """Breaks a chart label into lines of about `width` characters (plotly's <br>), the same
+    on a page and in an exported chart."""
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(lines)

@@ -1,0 +1,144 @@
+"""The one read-only reader of the warehouse, used by the dashboard, the exports, the
+notebooks and the command line: which file to open (the read snapshot when there is one), a
+read-only connection that waits while a writer holds the file, and per-thread connections that
+reopen when the file changes (the loader replaces the snapshot), with query results cached per
+file version."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from warehouse.sqlfiles import query_sql
+
+DEFAULT_DB = "data/warehouse.duckdb"
+log = logging.getLogger(__name__)
+
+
+def snapshot_path(db_path: str | Path) -> Path:
+    """Gives the read snapshot beside a warehouse: data/warehouse.duckdb → data/warehouse.read.duckdb."""
+    path = Path(db_path)
+    return path.with_name(path.stem + ".read" + path.suffix)
+
+
+def reading_path(db_path: str | Path) -> Path:
+    """Gives the file readers should open: the snapshot when there is one."""
+    snapshot = snapshot_path(db_path)
+    return snapshot if snapshot.exists() else Path(db_path)
+
+
+def connect_read_only(db_path: str | Path, attempts: int = 20, wait_s: float = 0.5) -> duckdb.DuckDBPyConnection:
+    """Opens the warehouse read-only, retrying while a writer holds it (a rebuild in progress)."""
+    if not Path(db_path).exists():
+        raise FileNotFoundError(f"Không tìm thấy kho dữ liệu: {db_path}")
+    for attempt in range(attempts):
+        try:
+            return duckdb.connect(str(db_path), read_only=True)
+        except duckdb.IOException:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(wait_s)
+    raise AssertionError("unreachable")
+
+
+def fetch_rows(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[dict]:
+    """Runs warehouse/queries/<name>.sql with named parameters; gives rows as dicts."""
+    cursor = con.execute(query_sql(name), params) if params else con.execute(query_sql(name))
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+class WarehouseUnavailable(RuntimeError):
+    """The warehouse file is missing or held by a writer longer than we wait."""
+
+
+class Warehouse:
+    """Read access to one warehouse file: per-thread connections and cached queries."""
+
+    def __init__(self, path: str | os.PathLike, cache: Any = None, retries: int = 10, wait: float = 0.2):
+        self.path = str(path)
+        self.cache = cache
+        self.retries = retries
+        self.wait = wait
+        self._local = threading.local()
+
+    def version(self) -> str:
+        """Gives the file's mtime and size: a new load changes it."""
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError as error:
+            raise WarehouseUnavailable(self.path) from error
+        return f"{stat.st_mtime_ns}-{stat.st_size}"
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """Gives this thread's read-only connection, reopened when the file changed."""
+        version = self.version()
+        held = getattr(self._local, "held", None)
+        if held and held[0] == version:
+            return held[1]
+        if held:
+            _close(held[1])
+        con = self._open()
+        self._local.held = (version, con)
+        return con
+
+    def query(self, name: str, **params: Any) -> pd.DataFrame:
+        """Gives the rows of warehouse/queries/<name>.sql with the named parameters, cached per file version."""
+        version = self.version()
+        key = _cache_key(self.path, version, name, params)
+        if self.cache is not None:
+            found = self.cache.get(key)
+            if found is not None:
+                return found
+        frame = self._run(name, params)
+        if self.cache is not None:
+            self.cache.set(key, frame)
+        return frame
+
+    def close(self) -> None:
+        held = getattr(self._local, "held", None)
+        if held:
+            _close(held[1])
+            self._local.held = None
+
+    def _run(self, name: str, params: dict[str, Any]) -> pd.DataFrame:
+        sql = query_sql(name)
+        for attempt in range(2):
+            try:
+                return self.connection().execute(sql, params or None).df()
+            except duckdb.IOException:
+                # The file was replaced under an open connection: reopen once.
+                self.close()
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        last: Exception | None = None
+        for attempt in range(self.retries):
+            try:
+                return duckdb.connect(self.path, read_only=True)
+            except (duckdb.IOException, duckdb.Error) as error:  # held by the writer
+                last = error
+                time.sleep(self.wait * (attempt + 1))
+        raise WarehouseUnavailable(f"{self.path}: {last}")
+
+
+def _cache_key(path: str, version: str, name: str, params: dict[str, Any]) -> str:
+    text = json.dumps([path, version, name, params], sort_keys=True, default=str)
+    return "govkpi:" + hashlib.sha1(text.encode()).hexdigest()
+
+
+def _close(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.close()
+    except duckdb.Error:
+        log.warning("closing a stale warehouse connection failed", exc_info=True)

@@ -1,0 +1,243 @@
+-- The public views: the warehouse's API (documented column by column in the README).
+-- The aggregation rule lives here once: a group's rate is sum(numerators) / sum(denominators)
+-- over the units and periods that reported both parts, never a mean of rates.
+
+-- Current accepted values, as reported (current_values is kept by warehouse/sql/derived.sql).
+CREATE OR REPLACE VIEW metric_values AS
+SELECT u.unit_key, u.unit_code, u.unit_name, u.level, u.era, u.province_key,
+       c.period, p.period_type, c.metric_code, c.value, c.submission_id
+FROM current_values c
+JOIN units u USING (unit_key)
+JOIN periods p USING (period);
+
+-- Values of every period: quarters as reported; half-years and years derived from quarters
+-- (flows summed, stocks the last reported quarter) unless reported directly.
+CREATE OR REPLACE VIEW period_metric_values AS
+SELECT unit_key, period, metric_code, value FROM period_values;
+
+-- Each unit's own indicators, where every term of both sides was reported.
+CREATE OR REPLACE VIEW unit_indicator_parts AS
+SELECT unit_key, period, indicator_code, numerator, denominator FROM unit_indicator_values;
+
+CREATE OR REPLACE VIEW indicator_values AS
+WITH own AS (
+    SELECT unit_key, period, indicator_code, numerator, denominator, 1 AS units_reporting, 'unit' AS scope
+    FROM unit_indicator_parts
+),
+area AS (
+    SELECT a.ancestor_key AS unit_key, p.period, p.indicator_code,
+           sum(p.numerator) AS numerator, sum(p.denominator) AS denominator,
+           count(*) AS units_reporting, 'area' AS scope
+    FROM unit_indicator_parts p
+    JOIN unit_ancestors a USING (unit_key)
+    GROUP BY a.ancestor_key, p.period, p.indicator_code
+),
+both_scopes AS (SELECT * FROM own UNION ALL SELECT * FROM area)
+SELECT u.unit_key, u.unit_code, u.unit_name, u.level, u.era, u.province_key,
+       b.scope, b.period, pr.period_type, b.indicator_code, b.numerator, b.denominator,
+       CASE WHEN b.denominator > 0 THEN b.numerator / b.denominator END AS value,
+       b.units_reporting
+FROM both_scopes b
+JOIN units u USING (unit_key)
+JOIN periods pr USING (period);
+
+-- A level's own actuals: its reporting units (never the province root).
+CREATE OR REPLACE VIEW level_actuals AS
+SELECT p.period, u.level, p.indicator_code,
+       sum(p.numerator) AS numerator, sum(p.denominator) AS denominator,
+       CASE WHEN sum(p.denominator) > 0 THEN sum(p.numerator) / sum(p.denominator) END AS value,
+       count(*) AS units_reporting
+FROM unit_indicator_parts p
+JOIN units u USING (unit_key)
+WHERE NOT u.is_root
+GROUP BY p.period, u.level, p.indicator_code;
+
+-- Units of each level active on any day of each period.
+CREATE OR REPLACE VIEW level_units_expected AS
+SELECT p.period, u.level, count(*) AS units_expected
+FROM periods p
+JOIN units u ON u.valid_from <= p.end_date AND u.valid_to >= p.start_date
+WHERE NOT u.is_root
+GROUP BY p.period, u.level;
+
+-- The periods the warehouse has data for (reported or derived).
+CREATE OR REPLACE VIEW data_periods AS
+SELECT DISTINCT period FROM unit_indicator_values;
+
+-- Every plan's target for each period: within a plan, the nearest deadline at or after the
+-- period's end, else the last one.
+CREATE OR REPLACE VIEW plan_period_targets AS
+SELECT p.period, t.plan_code, pl.doc_number, pl.scope, t.level, t.indicator_code,
+       t.target, t.deadline, t.baseline_value, t.baseline_period
+FROM periods p
+CROSS JOIN targets t
+JOIN plans pl USING (plan_code)
+QUALIFY row_number() OVER (
+    PARTITION BY p.period, t.plan_code, t.level, t.indicator_code
+    ORDER BY (t.deadline < p.end_date), CASE WHEN t.deadline >= p.end_date THEN t.deadline END,
+             t.deadline DESC) = 1;
+
+-- The target in force across plans: nearest deadline at or after the period's end (the
+-- province's own plan first on a tie); past the last deadline, the last target.
+CREATE OR REPLACE VIEW targets_in_force AS
+SELECT * FROM plan_period_targets pt
+JOIN periods p USING (period)
+QUALIFY row_number() OVER (
+    PARTITION BY pt.period, pt.level, pt.indicator_code
+    ORDER BY (pt.deadline < p.end_date), CASE WHEN pt.deadline >= p.end_date THEN pt.deadline END,
+             pt.deadline DESC, (pt.scope <> 'province'), pt.plan_code) = 1;
+
+CREATE OR REPLACE MACRO target_status(value, target) AS
+    CASE WHEN value IS NULL OR target IS NULL THEN 'no_data'
+         WHEN value >= target - 1e-9 THEN 'met'
+         WHEN value >= target - (SELECT CAST(s.value AS DOUBLE) FROM settings s WHERE s.key = 'status_margin') THEN 'near'
+         ELSE 'behind' END;
+
+-- The plan's trajectory (lộ trình): linear from the baseline to the target at the deadline.
+CREATE OR REPLACE MACRO trajectory(baseline, baseline_end, target, deadline, period_end) AS
+    CASE WHEN baseline IS NULL OR period_end < baseline_end THEN NULL
+         WHEN period_end >= deadline THEN target
+         ELSE baseline + (target - baseline)
+              * date_diff('day', baseline_end, period_end) / greatest(date_diff('day', baseline_end, deadline), 1) END;
+
+-- The periods an indicator applies in: every metric of its formula is valid on some day of
+-- the period (levels 2/3/4 until 14 August 2022, toàn trình / một phần from 15 August 2022).
+CREATE OR REPLACE VIEW indicator_periods AS
+SELECT t.indicator_code, p.period
+FROM indicator_terms t
+JOIN metrics m USING (metric_code)
+JOIN periods p ON m.valid_from <= p.end_date AND m.valid_to >= p.start_date
+GROUP BY t.indicator_code, p.period
+HAVING count(*) = (SELECT count(*) FROM indicator_terms x WHERE x.indicator_code = t.indicator_code);
+
+CREATE OR REPLACE VIEW level_progress AS
+WITH grid AS (
+    SELECT e.period, e.level, ip.indicator_code, e.units_expected
+    FROM level_units_expected e
+    JOIN data_periods USING (period)
+    JOIN indicator_periods ip USING (period)
+)
+SELECT g.period, pr.period_type, g.level, g.indicator_code,
+       a.numerator, a.denominator, a.value,
+       t.target, t.deadline, t.plan_code, t.doc_number,
+       trajectory(coalesce(t.baseline_value, b.value), bp.end_date, t.target, t.deadline, pr.end_date) AS expected,
+       target_status(a.value, t.target) AS status,
+       coalesce(a.units_reporting, 0) AS units_reporting, g.units_expected
+FROM grid g
+JOIN periods pr USING (period)
+LEFT JOIN level_actuals a USING (period, level, indicator_code)
+LEFT JOIN targets_in_force t USING (period, level, indicator_code)
+LEFT JOIN periods bp ON bp.period = t.baseline_period
+LEFT JOIN level_actuals b ON b.period = t.baseline_period AND b.level = g.level AND b.indicator_code = g.indicator_code;
+
+CREATE OR REPLACE VIEW plan_progress AS
+SELECT t.plan_code, t.doc_number, a.period, pr.period_type, a.level, a.indicator_code, a.value,
+       t.target, t.deadline, target_status(a.value, t.target) AS status
+FROM level_actuals a
+JOIN periods pr USING (period)
+JOIN plan_period_targets t USING (period, level, indicator_code);
+
+CREATE OR REPLACE VIEW target_progress AS
+SELECT v.unit_key, v.unit_code, v.unit_name, v.level, v.era, v.period, v.period_type, v.indicator_code,
+       v.value, t.target, t.deadline, t.plan_code, target_status(v.value, t.target) AS status
+FROM indicator_values v
+JOIN units u ON u.unit_key = v.unit_key
+LEFT JOIN targets_in_force t ON t.period = v.period AND t.level = v.level AND t.indicator_code = v.indicator_code
+WHERE v.scope = 'unit' AND NOT u.is_root;
+
+-- Who was expected to report each period, and who did (quarters and directly reported periods).
+CREATE OR REPLACE VIEW expected_reports AS
+WITH reported_periods AS (
+    SELECT DISTINCT period FROM unit_reports
+),
+quarter_span AS (
+    SELECT p.period FROM periods p
+    WHERE p.period_type = 'quarter'
+      AND p.start_date >= (SELECT min(rp.start_date) FROM periods rp JOIN reported_periods USING (period))
+      AND p.end_date <= (SELECT max(rp.end_date) FROM periods rp JOIN reported_periods USING (period))
+),
+report_periods AS (
+    SELECT period FROM quarter_span UNION SELECT period FROM reported_periods
+),
+first_reports AS (
+    SELECT r.unit_key, r.period, min(r.submitted_at) AS first_submitted_at
+    FROM unit_reports r JOIN submissions s USING (submission_id)
+    WHERE s.status IN ('accepted', 'superseded')
+    GROUP BY r.unit_key, r.period
+)
+SELECT p.period, p.due_date, u.unit_key, u.unit_code, u.unit_name, u.level, u.parent_key,
+       f.first_submitted_at,
+       f.first_submitted_at IS NOT NULL AS reported,
+       f.first_submitted_at IS NOT NULL AND CAST(f.first_submitted_at AS DATE) <= p.due_date AS on_time
+FROM report_periods rp
+JOIN periods p USING (period)
+JOIN units u ON u.valid_from <= p.end_date AND u.valid_to >= p.start_date AND NOT u.is_root
+LEFT JOIN first_reports f ON f.unit_key = u.unit_key AND f.period = p.period;
+
+CREATE OR REPLACE VIEW reporting_completeness AS
+SELECT period, level, count(*) AS units_expected,
+       count(*) FILTER (WHERE reported) AS units_reported,
+       count(*) FILTER (WHERE on_time) AS units_on_time,
+       count(*) FILTER (WHERE reported) / count(*) AS rate,
+       count(*) FILTER (WHERE on_time) / count(*) AS on_time_rate
+FROM expected_reports
+GROUP BY period, level;
+
+CREATE OR REPLACE VIEW missing_reports AS
+SELECT e.period, e.level, e.unit_key, e.unit_code, e.unit_name, parent.unit_name AS parent_name, e.due_date
+FROM expected_reports e
+LEFT JOIN units parent ON parent.unit_key = e.parent_key
+WHERE NOT e.reported;
+
+-- Catalog and reference views --------------------------------------------------------
+
+CREATE OR REPLACE VIEW catalog_metrics AS
+SELECT metric_code, name_vi, name_en, unit_vi, unit_en, kind, valid_from, valid_to, group_vi
+FROM metrics ORDER BY sort_order;
+
+-- The online-service metrics of the two eras, read from the catalog's validity: levels 2/3/4
+-- valid only until Decree 42/2022/NĐ-CP (era 'old'), toàn trình / một phần only from it ('new').
+CREATE OR REPLACE VIEW service_metrics AS
+SELECT metric_code, name_vi, name_en,
+       CASE WHEN valid_to < DATE '9999-12-31' THEN 'old' ELSE 'new' END AS era,
+       valid_from, valid_to, sort_order
+FROM metrics
+WHERE kind = 'stock' AND (valid_from > DATE '2000-01-01' OR valid_to < DATE '9999-12-31')
+ORDER BY sort_order;
+
+CREATE OR REPLACE VIEW catalog_indicators AS
+SELECT indicator_code, name_vi, name_en, numerator, denominator, group_vi, group_en
+FROM indicators ORDER BY sort_order;
+
+CREATE OR REPLACE VIEW plan_targets AS
+SELECT p.plan_code, p.doc_number, p.title_vi, p.title_en, p.issuer, p.issued_on, p.scope,
+       t.indicator_code, t.level, t.target, t.deadline, t.baseline_value, t.baseline_period, p.source
+FROM targets t JOIN plans p USING (plan_code)
+ORDER BY t.deadline, p.plan_code, t.indicator_code, t.level;
+
+CREATE OR REPLACE VIEW unit_directory AS
+SELECT u.unit_key, u.unit_code, u.unit_name, u.short_name, u.unit_type, u.level, u.is_root,
+       u.parent_key, parent.unit_name AS parent_name, u.province_key, u.era, u.valid_from, u.valid_to
+FROM units u LEFT JOIN units parent ON parent.unit_key = u.parent_key;
+
+CREATE OR REPLACE VIEW period_calendar AS
+SELECT period, period_type, year, number, start_date, end_date, due_date, label_vi, label_en FROM periods;
+
+CREATE OR REPLACE VIEW submission_log AS
+SELECT submission_id, file_name, file_sha256, layout, submitted_by, submitted_at, loaded_at, status,
+       superseded_by, periods, units_count, values_count, errors_count, warnings_count
+FROM submissions;
+
+CREATE OR REPLACE VIEW load_issues AS
+SELECT i.submission_id, s.file_name, s.loaded_at, s.status, i.severity, i.sheet, i.cell, i.code,
+       i.message_vi, i.message_en
+FROM submission_issues i JOIN submissions s USING (submission_id);
+
+CREATE OR REPLACE VIEW unit_submissions AS
+SELECT r.unit_key, r.period, r.submission_id, s.file_name, r.submitted_at, s.status
+FROM unit_reports r JOIN submissions s USING (submission_id);
+
+-- Where each unit lies (the centre of a GSO unit; agencies have no place of their own).
+CREATE OR REPLACE VIEW unit_map AS
+SELECT u.unit_key, u.unit_code, u.unit_name, u.level, u.era, p.lat, p.lon, p.area_km2
+FROM unit_points p JOIN units u USING (unit_key);
