@@ -2,7 +2,7 @@
 so the dashboard and the exports say the same thing in the same words."""
 from __future__ import annotations
 
-from etl.vnformat import fmt_pct
+from etl.vnformat import fmt_pct, fmt_rate
 
 LEVEL_NAMES = {
     "vi": {"province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã"},
@@ -10,12 +10,15 @@ LEVEL_NAMES = {
 }
 
 STATUS_NAMES = {
-    "vi": {"met": "Đạt", "near": "Gần đạt", "behind": "Chưa đạt", "no_data": "Chưa có số liệu"},
-    "en": {"met": "Met", "near": "Near", "behind": "Behind", "no_data": "No data"},
+    "vi": {"met": "Đạt", "near": "Gần đạt", "behind": "Chưa đạt", "no_data": "Chưa có số liệu",
+           "expired": "Hết hạn"},
+    "en": {"met": "Met", "near": "Near", "behind": "Behind", "no_data": "No data", "expired": "Expired"},
 }
 
 # Colours that read on a projector and for colour-blind viewers (Okabe-Ito based).
-STATUS_COLOURS = {"met": "#009E73", "near": "#E69F00", "behind": "#D55E00", "no_data": "#9E9E9E"}
+# Expired (the deadline passed, no later plan): a darker grey than no data, never a traffic-light colour.
+STATUS_COLOURS = {"met": "#009E73", "near": "#E69F00", "behind": "#D55E00", "no_data": "#9E9E9E",
+                  "expired": "#616161"}
 
 
 def level_name(level: str, lang: str = "vi", capitalise: bool = False) -> str:
@@ -28,7 +31,7 @@ def level_finding(level: str, value: float | None, target: float | None, lang: s
     who = level_name(level, lang, capitalise=True)
     if value is None:
         return f"{who}: chưa có số liệu" if lang == "vi" else f"{who}: no data"
-    reached = fmt_pct(value, lang)
+    reached = fmt_rate(value, target, lang)
     if target is None:
         return f"{who} đạt {reached}" if lang == "vi" else f"{who} at {reached}"
     goal = fmt_pct(target, lang, digits=0 if round(target * 100, 6).is_integer() else 1)
@@ -54,7 +57,7 @@ def indicator_sentence(
         if lang == "vi":
             return f"{indicator_name} {where}: chưa có số liệu."
         return f"{indicator_name} at {where}: no data."
-    reached = fmt_pct(value, lang)
+    reached = fmt_rate(value, target, lang)
     if target is None:
         return f"{indicator_name} {where} đạt {reached}." if lang == "vi" else f"{indicator_name} at {where}: {reached}."
     goal = fmt_pct(target, lang, digits=0 if round(target * 100, 6).is_integer() else 1)

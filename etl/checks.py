@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from etl.catalog import Catalog
-from etl.periods import Period, parse_code
+from etl.layouts.common import parse_date_text
+from etl.periods import Period, cutoff_date, parse_code
 from etl.read import SheetGrid
-from etl.records import Issue, RawRow, RecognisedSheet
+from etl.records import Issue, RawRow, RecognisedSheet, a1
 from etl.unitnames import UnitMatcher
 from etl.vnformat import fmt_int, fmt_pct, nfc, parse_count, parse_rate
 
@@ -40,13 +41,19 @@ class CheckedSheet:
 
 def check_sheet(
     recognised: RecognisedSheet, grid: SheetGrid, catalog: Catalog, matchers: "MatcherCache",
-    period_arg: str | None,
+    period_arg: str | None, today: date | None = None,
 ) -> CheckedSheet:
-    """Checks one recognised sheet; values are only meaningful when no error was found."""
+    """Checks one recognised sheet; values are only meaningful when no error was found.
+    `today` (default: etl.periods.today()) judges report dates and data cut-offs."""
+    from etl.periods import today as current_day
+
+    today = today or current_day()
     result = CheckedSheet(period=None, issues=list(recognised.issues))
+    _check_report_date(recognised, grid, today, result.issues)
     period = _decide_period(recognised, period_arg, result.issues)
     if period is None:
         return result
+    _check_cutoff(recognised, period, catalog, today, result.issues)
     result.period = period.code
     matcher = matchers.for_period(period)
     valid_metrics = {m.code for m in catalog.metrics_valid_between(period.start, period.end)}
@@ -91,6 +98,37 @@ class MatcherCache:
         if "*" not in self._cache:
             self._cache["*"] = UnitMatcher(self._con, date(1900, 1, 1), date(9999, 12, 31))
         return self._cache["*"]
+
+
+def _check_report_date(recognised: RecognisedSheet, grid: SheetGrid, today: date, issues: list[Issue]) -> None:
+    """A report cannot be dated after today (a typo in the year, or a date typed ahead)."""
+    stated = recognised.report_date
+    if stated is None or stated <= today:
+        return
+    cell = _date_cell(grid, stated)
+    issues.append(Issue("error", "report_date_future", recognised.sheet, cell,
+                        f"Ngày báo cáo {stated:%d/%m/%Y}{f' (ô {cell})' if cell else ''} ở sau ngày hôm nay ({today:%d/%m/%Y}). Hãy sửa ngày báo cáo.",
+                        f"The report date {stated:%d/%m/%Y}{f' (cell {cell})' if cell else ''} is after today ({today:%d/%m/%Y}). Correct the report date."))
+
+
+def _date_cell(grid: SheetGrid, stated: date) -> str | None:
+    """Gives the cell whose 'ngày … tháng … năm …' line states the date."""
+    for r, row in enumerate(grid.rows):
+        for c, value in enumerate(row):
+            if isinstance(value, str) and "tháng" in value.lower() and parse_date_text(value) == stated:
+                return a1(r, c)
+    return None
+
+
+def _check_cutoff(recognised: RecognisedSheet, period: Period, catalog: Catalog, today: date, issues: list[Issue]) -> None:
+    """A quarter's report may come before the quarter ends, but only once its data cut-off has
+    passed is it complete: earlier, it is loaded with a warning."""
+    cutoff = cutoff_date(period, catalog.settings.get("cutoff_day_of_last_month", 14))
+    if today > cutoff:
+        return
+    issues.append(Issue("warning", "before_cutoff", recognised.sheet, recognised.period_cell,
+                        f"Kỳ {period.label('vi')} chưa hết thời gian chốt số liệu (đến {cutoff:%d/%m/%Y}, Nghị định 09/2019/NĐ-CP); số liệu đã nạp nhưng có thể chưa đầy đủ.",
+                        f"The data cut-off of {period.label('en')} has not passed ({cutoff:%d/%m/%Y}, Decree 09/2019/NĐ-CP); the figures are loaded but may be incomplete."))
 
 
 def _decide_period(recognised: RecognisedSheet, period_arg: str | None, issues: list[Issue]) -> Period | None:

@@ -20,6 +20,7 @@ from etl.batch_write import BATCH_FILES, BATCH_VALUES, Batch, FileReport, Prepar
 from etl.derived import refresh_pending
 from etl.layouts import recognise_workbook
 from etl.read import read_workbook
+from etl.periods import today as current_day
 from etl.records import Issue
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
@@ -45,8 +46,10 @@ class Loader:
     of a transaction is shared by many small files. `batch_files` = 1 gives a transaction per file."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, catalog: Catalog | None = None,
-                 submitted_by: str | None = None, batch_files: int | None = None) -> None:
+                 submitted_by: str | None = None, batch_files: int | None = None,
+                 today: date | None = None) -> None:
         self.con = con
+        self.today = today or current_day()
         self.catalog = catalog or load_catalog()
         self.matchers = MatcherCache(con)
         self.submitted_by = submitted_by or _user()
@@ -102,6 +105,11 @@ class Loader:
             issue = Issue("warning", "duplicate", None, None, said_vi, said_en)
             return PreparedFile(FileReport(name, "duplicate", issues=[issue]), digest, duplicate_of=earlier,
                                 duplicate_in_batch=None if earlier else digest)
+        if submitted and submitted > self.today:
+            return PreparedFile(FileReport(name, "rejected", issues=[Issue(
+                "error", "submitted_future", None, None,
+                f"Ngày nộp --submitted {submitted:%d/%m/%Y} ở sau ngày hôm nay ({self.today:%d/%m/%Y}).",
+                f"The --submitted date {submitted:%d/%m/%Y} is after today ({self.today:%d/%m/%Y}).")]), digest)
         checked = self._check(path, period)
         if isinstance(checked, FileReport):
             return PreparedFile(checked, digest)
@@ -125,7 +133,7 @@ class Loader:
         issues: list[Issue] = []
         report_date = None
         for sheet in recognised:
-            result = check_sheet(sheet, grids[sheet.sheet], self.catalog, self.matchers, period)
+            result = check_sheet(sheet, grids[sheet.sheet], self.catalog, self.matchers, period, self.today)
             issues += result.issues
             report_date = report_date or sheet.report_date
             for value in result.values:

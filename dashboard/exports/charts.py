@@ -11,7 +11,7 @@ from dashboard.chart_style import wrap
 from dashboard.findings import STATUS_COLOURS
 from dashboard.exports.model import IndicatorReport
 from dashboard.exports.text import TARGET_COLOUR, level_label, status_name, words
-from etl.vnformat import fmt_pct
+from etl.vnformat import fmt_pct, fmt_rate
 
 FONT = "Liberation Serif, Times New Roman, DejaVu Serif, serif"
 WIDTH, HEIGHT, SCALE = 900, 420, 2
@@ -33,7 +33,7 @@ def group_figure(indicators: list[IndicatorReport], lang: str = "vi") -> go.Figu
             values.append(row.value)
             targets.append(row.target)
             colours.append(STATUS_COLOURS[row.status])
-            labels.append(fmt_pct(row.value, lang))
+            labels.append(fmt_rate(row.value, row.target, lang))
             target_labels.append(fmt_pct(row.target, lang, digits=0))
     figure = go.Figure()
     figure.add_bar(x=categories, y=values, name=w["value"], marker_color=colours, text=labels,

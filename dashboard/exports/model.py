@@ -14,7 +14,7 @@ from etl.periods import Period, parse_code, quarter_range
 
 SQL_DIR = Path(__file__).parent / "sql"
 LEVEL_ORDER = ("province", "district", "commune")
-STATUS_ORDER = ("met", "near", "behind", "no_data")
+STATUS_ORDER = ("met", "near", "behind", "no_data", "expired")
 TREND_QUARTERS = 8
 
 # The agency that owns the data and writes the report: the Department of Information and
@@ -179,6 +179,17 @@ class ReportModel:
 
     def count(self, status: str) -> int:
         return dict(self.status_counts).get(status, 0)
+
+    def met_by_level(self) -> list[tuple[str, int, int]]:
+        """Gives (level, indicators met, indicators with a target) per level, in level order:
+        '2/5 chỉ tiêu cấp tỉnh đạt' counts indicators, not indicator × level pairs."""
+        counts: dict[str, list[int]] = {}
+        for indicator in self.indicators:
+            for row in indicator.levels:
+                pair = counts.setdefault(row.level, [0, 0])
+                pair[0] += row.status == "met"
+                pair[1] += 1
+        return [(level, *counts[level]) for level in LEVEL_ORDER if level in counts]
 
     @property
     def targets_total(self) -> int:
