@@ -7,7 +7,7 @@ formula cells carry a value; a total row agrees with the sum of the rows."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from etl.catalog import Catalog
 from etl.layouts.common import parse_date_text
@@ -112,10 +112,12 @@ def _check_report_date(recognised: RecognisedSheet, grid: SheetGrid, today: date
 
 
 def _date_cell(grid: SheetGrid, stated: date) -> str | None:
-    """Gives the cell whose 'ngày … tháng … năm …' line states the date."""
+    """Gives the cell that states the date: a date cell, or a 'ngày … tháng … năm …' line."""
     for r, row in enumerate(grid.rows):
         for c, value in enumerate(row):
-            if isinstance(value, str) and "tháng" in value.lower() and parse_date_text(value) == stated:
+            if isinstance(value, datetime):
+                value = value.date()
+            if value == stated or isinstance(value, str) and "tháng" in value.lower() and parse_date_text(value) == stated:
                 return a1(r, c)
     return None
 

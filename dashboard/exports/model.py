@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from dashboard.findings import indicator_sentence, level_finding
-from etl.periods import Period, parse_code, quarter_range
+from etl.periods import Period, parse_code, quarter_range, today
 
 SQL_DIR = Path(__file__).parent / "sql"
 LEVEL_ORDER = ("province", "district", "commune")
@@ -206,11 +206,31 @@ class ReportModel:
         return list(grouped.items())
 
 
+class NoData(LookupError):
+    """The warehouse has no figures for the period asked: nothing to export (message in Vietnamese
+    first, then English, naming the period and the latest period that has data)."""
+
+
 def build_model(db_path: str | Path, period: str, lang: str = "vi", made_on: date | None = None) -> ReportModel:
-    """Gives the report model of a period, read from the warehouse's public views (read-only)."""
+    """Gives the report model of a period, read from the warehouse's public views (read-only).
+    Raises NoData when the warehouse has no figures for the period."""
     the_period = parse_code(period)
     with connect_read_only(db_path) as con:
-        return _build(con, the_period, lang, made_on or date.today())
+        if not query(con, "has_data", period=the_period.code)[0]["has_data"]:
+            opening = query(con, "opening_period", today=today())
+            hint_vi = f" Kỳ có số liệu gần nhất: {parse_code(opening[0]['period']).label('vi')} ({opening[0]['period']})." if opening else ""
+            hint_en = f" Latest period with data: {opening[0]['period']}." if opening else ""
+            raise NoData(f"Kỳ {the_period.label('vi')} chưa có số liệu trong kho; không có gì để xuất.{hint_vi}"
+                         f" / {the_period.label('en')} has no data in the warehouse; nothing to export.{hint_en}")
+        return _build(con, the_period, lang, made_on or today())
+
+
+def opening_period(db_path: str | Path, on: date | None = None) -> str | None:
+    """Gives the period an export is for when none is asked: the latest quarter with data whose
+    due date has passed (views.sql opening_period), None for an empty warehouse."""
+    with connect_read_only(db_path) as con:
+        rows = query(con, "opening_period", today=on or today())
+    return rows[0]["period"] if rows else None
 
 
 def connect_read_only(db_path: str | Path, attempts: int = 20, wait_s: float = 0.5) -> duckdb.DuckDBPyConnection:
