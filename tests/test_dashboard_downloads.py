@@ -45,3 +45,15 @@ def test_the_overview_links_to_every_download_for_its_period(demo_db):
         page = str(overview.layout(period="2025Q3"))
     for kind in ("pptx", "xlsx", "docx", "pdf"):
         assert f"/tai-ve/{kind}?period=2025Q3&lang=vi" in page
+
+
+def test_downloading_a_period_with_no_data_gives_a_readable_vietnamese_page(demo_db):
+    client = create_app(str(demo_db)).server.test_client()
+    for kind in ("pptx", "xlsx", "docx"):
+        response = client.get(f"/tai-ve/{kind}?period=2026Q4")
+        text = response.get_data(as_text=True)
+        assert response.status_code == 404 and response.mimetype == "text/html"
+        assert "Kỳ này chưa có số liệu" in text and "Quý IV/2026 chưa có số liệu" in text
+        assert "Traceback" not in text and "Internal Server Error" not in text
+    english = client.get("/tai-ve/pptx?period=2026Q4&lang=en").get_data(as_text=True)
+    assert "No data for this period" in english

@@ -138,3 +138,16 @@ def test_no_file_to_load_is_a_usage_error(db, tmp_path):
 def test_missing_file_argument_is_rejected_not_a_crash(db, tmp_path):
     code, report, _ = load_json(db, str(tmp_path / "khong_co.xlsx"))
     assert code == 1 and report[0]["status"] == "rejected"
+
+
+def test_load_in_english_prints_english_totals(db):
+    done = govkpi("load", str(SAMPLE), "--lang", "en", "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert "Total: 1/1 files loaded." in done.stdout
+    assert " units, " in done.stdout and " values" in done.stdout
+    assert "Tổng" not in done.stdout and "đơn vị" not in done.stdout
+
+
+def test_load_in_vietnamese_prints_vietnamese_totals(db):
+    done = govkpi("load", str(SAMPLE), "--db", str(db))
+    assert "Tổng: 1/1 tệp đã nạp." in done.stdout and " đơn vị, " in done.stdout

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from dashboard.exports.model import IndicatorReport, ReportModel
-from dashboard.exports.text import level_label, status_name, words
+from dashboard.exports.text import level_label, partial_line, status_name, words
 from etl.periods import parse_code
 from etl.vnformat import fmt_date, fmt_date_long, fmt_int, fmt_pct, fmt_rate
 
@@ -130,6 +130,11 @@ def _overall(doc, model: ReportModel, number: str, charts: bool) -> None:
                if model.count("expired") else "") + ".")
     else:
         doc.add_paragraph(f"Trong {period}, chưa có chỉ tiêu nào có số liệu để đánh giá.")
+    if partial_line(model):
+        doc.add_paragraph(partial_line(model))
+    empty = [i.name for i in model.indicators if not i.has_data]
+    if empty:
+        doc.add_paragraph(words(lang)["no_data_list"] + "; ".join(empty) + ".")
     total = model.completeness_total()
     if total is not None:
         parts = [f"{level_label(r.level, lang).lower()} {fmt_int(r.units_reported)}/{fmt_int(r.units_expected)} "

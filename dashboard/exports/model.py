@@ -42,6 +42,7 @@ class LevelResult:
     deadline: date | None = None
     units_reporting: int | None = None
     units_expected: int | None = None
+    partial: bool = False  # fewer units reported than settings.coverage_threshold asks
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,16 @@ class ReportModel:
                 pair[1] += 1
         return [(level, *counts[level]) for level in LEVEL_ORDER if level in counts]
 
+    def partial_levels(self) -> list[tuple[str, int, int]]:
+        """Gives (level, units reporting, units expected) for each level whose figures stand for
+        too few of its units (level_progress.partial), the best-covered indicator's count."""
+        found: dict[str, tuple[int, int]] = {}
+        for indicator in self.indicators:
+            for row in indicator.levels:
+                if row.partial and (row.units_reporting or 0) >= found.get(row.level, (-1, 0))[0]:
+                    found[row.level] = (row.units_reporting or 0, row.units_expected or 0)
+        return [(level, *found[level]) for level in LEVEL_ORDER if level in found]
+
     @property
     def targets_total(self) -> int:
         return sum(n for _, n in self.status_counts)
@@ -275,6 +286,7 @@ def _build(con: duckdb.DuckDBPyConnection, the_period: Period, lang: str, made_o
                 numerator=_num(r["numerator"]), denominator=_num(r["denominator"]),
                 expected=_num(r["expected"]), plan_code=r["plan_code"], doc_number=r["doc_number"],
                 deadline=r["deadline"], units_reporting=r["units_reporting"], units_expected=r["units_expected"],
+                partial=bool(r["partial"]),
             )
         )
     targeted = [c for c in names if c in level_rows] + sorted(c for c in level_rows if c not in names)

@@ -17,7 +17,7 @@ from pptx.util import Emu, Inches, Pt
 
 from dashboard.findings import STATUS_COLOURS
 from dashboard.exports.model import STATUS_ORDER, IndicatorReport, ReportModel
-from dashboard.exports.text import (LEVEL_COLOURS, TARGET_COLOUR, level_label, short_period,
+from dashboard.exports.text import (LEVEL_COLOURS, TARGET_COLOUR, level_label, partial_line, short_period,
                                     status_name, words)
 from etl.vnformat import fmt_date_long, fmt_int, fmt_pct, fmt_rate
 
@@ -99,7 +99,7 @@ def _summary_slide(prs, model: ReportModel) -> None:
                 r.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
     caption = slide.shapes.add_textbox(left, top + (len(shown) + 1) // 2 * (tile_h + gap), 2 * tile_w + gap, Inches(2.0))
     caption.text_frame.word_wrap = True
-    lines = [w["counted_as"].format(total=model.targets_total), _status_caption(model)]
+    lines = [w["counted_as"].format(total=model.targets_total), _status_caption(model), partial_line(model)]
     empty = [i for i in model.indicators if not i.has_data]
     if empty:
         docs = lambda i: ", ".join(sorted({r.doc_number for r in i.levels if r.doc_number}))

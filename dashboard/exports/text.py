@@ -3,6 +3,7 @@ dashboard.findings so every output says what the dashboard says."""
 from __future__ import annotations
 
 from dashboard.findings import STATUS_NAMES, level_name
+from etl.vnformat import fmt_int
 
 WORDS = {
     "vi": {
@@ -13,6 +14,9 @@ WORDS = {
         "summary_no_targets": "Chưa có chỉ tiêu nào có số liệu – {period}",
         "completeness": "Tình hình gửi báo cáo",
         "no_data_list": "Chưa có số liệu: ",
+        "partial_line": "Số liệu một phần (chưa đủ đơn vị báo cáo): {parts}.",
+        "units_of": "{reporting}/{expected} đơn vị",
+        "no_data_levels": "Chưa đơn vị nào báo cáo: {levels}.",
         "completeness_line": "Đã báo cáo {reported}/{expected} đơn vị ({rate}), đúng hạn {on_time}",
         "level": "Cấp",
         "unit": "Đơn vị",
@@ -67,6 +71,9 @@ WORDS = {
         "summary_no_targets": "No target has data yet – {period}",
         "completeness": "Reporting",
         "no_data_list": "No data: ",
+        "partial_line": "Partial data (too few units reported): {parts}.",
+        "units_of": "{reporting}/{expected} units",
+        "no_data_levels": "No unit reported: {levels}.",
         "completeness_line": "{reported}/{expected} units reported ({rate}), on time {on_time}",
         "level": "Level",
         "unit": "Unit",
@@ -132,6 +139,20 @@ def level_label(level: str, lang: str) -> str:
     if level == "total":
         return words(lang)["total"]
     return level_name(level, lang, capitalise=True)
+
+
+def partial_line(model) -> str:
+    """'Số liệu một phần (…): cấp xã 1/149 đơn vị. Chưa đơn vị nào báo cáo: cấp tỉnh.', or ''
+    when every level is covered."""
+    w = words(model.lang)
+    levels = model.partial_levels()
+    parts = [f"{level_label(level, model.lang).lower()} " + w["units_of"].format(
+                 reporting=fmt_int(reporting, model.lang), expected=fmt_int(expected, model.lang))
+             for level, reporting, expected in levels if reporting]
+    silent = [level_label(level, model.lang).lower() for level, reporting, _ in levels if not reporting]
+    lines = [w["partial_line"].format(parts="; ".join(parts))] if parts else []
+    lines += [w["no_data_levels"].format(levels=", ".join(silent))] if silent else []
+    return " ".join(lines)
 
 
 def short_period(code: str, lang: str) -> str:
