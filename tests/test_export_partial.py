@@ -48,3 +48,16 @@ def test_the_report_of_a_partial_period_says_so_too(one_commune, tmp_path):
     report = docx.Document(export("docx", "2026Q3", str(db), str(tmp_path / "r.docx"), made_on=date(2026, 12, 3)))
     text = "\n".join(p.text for p in report.paragraphs)
     assert f"cấp xã 1/{fmt_int(expected)} đơn vị" in text and "Chưa có số liệu: " in text
+
+
+def test_expired_targets_are_counted_under_their_own_name_in_every_export(one_commune, tmp_path):
+    # Past 31/12/2025 most targets of the catalog have no later plan: they are expired, not met.
+    import openpyxl
+
+    db, _ = one_commune
+    book = openpyxl.load_workbook(export("xlsx", "2026Q3", str(db), str(tmp_path / "b.xlsx"), made_on=date(2026, 12, 3)))
+    summary = {row[0]: row[1] for row in book["Tổng hợp"].iter_rows(min_row=5, max_row=9, max_col=2, values_only=True)}
+    assert summary["Hết hạn"] > 0 and summary["Đạt"] == 0
+    deck = Presentation(export("pptx", "2026Q3", str(db), str(tmp_path / "d.pptx"), made_on=date(2026, 12, 3)))
+    tiles = [shape.text_frame.text for shape in deck.slides[1].shapes if shape.has_text_frame]
+    assert f"{summary['Hết hạn']}\nHết hạn" in tiles
