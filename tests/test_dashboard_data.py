@@ -17,7 +17,7 @@ from dashboard.app import clicked_unit, create_app, unit_href, with_filters
 from etl.warehouse import init_warehouse
 
 SQL_PARAMS = {"periods": ["2025Q3"], "plan": "KH648", "period": "2025Q3", "level": "commune",
-              "parent": None, "unit": "new:52", "limit": 20}
+              "parent": None, "unit": "new:52", "limit": 20, "today": "2026-12-03"}
 
 
 def _params(name: str) -> dict:

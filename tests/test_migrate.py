@@ -33,3 +33,20 @@ def test_an_older_warehouse_gains_matching_keys_map_points_and_derived_values(de
     report = Loader(con).load_file(SAMPLE)
     con.close()
     assert (report.status, report.units, report.values) == ("accepted", 11, 44)
+
+
+def test_an_older_warehouse_gains_data_cutoffs_and_the_coverage_threshold(demo_db, tmp_path):
+    old = tmp_path / "cu.duckdb"
+    shutil.copy(demo_db, old)
+    con = duckdb.connect(str(old))
+    for view in ("period_calendar", "level_progress"):  # views that read what the old file lacks
+        con.execute(f"DROP VIEW {view}")
+    con.execute("ALTER TABLE periods DROP COLUMN cutoff_date")
+    con.execute("DELETE FROM settings WHERE key = 'coverage_threshold'")
+    con.close()
+
+    con = connect(old)
+    cutoff = con.execute("SELECT cutoff_date FROM period_calendar WHERE period = '2024Q2'").fetchone()[0]
+    partial = con.execute("SELECT count(*) FROM level_progress WHERE partial IS NULL").fetchone()[0]
+    con.close()
+    assert str(cutoff) == "2024-06-14" and partial == 0
