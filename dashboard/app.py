@@ -46,9 +46,9 @@ def create_app(db_path: str) -> dash.Dash:
     return app
 
 
-def serve(db_path: str, port: int = 8050, debug: bool = False) -> None:
-    """Serves the dashboard on 127.0.0.1:port."""
-    create_app(db_path).run(host="127.0.0.1", port=port, debug=debug)
+def serve(db_path: str, port: int = 8050, debug: bool = False, host: str = "127.0.0.1") -> None:
+    """Serves the dashboard on host:port (this PC only by default; 0.0.0.0 for the office network)."""
+    create_app(db_path).run(host=host, port=port, debug=debug)
 
 
 def shell() -> html.Div:

@@ -13,7 +13,7 @@ from vocab.levels import LEVEL_COLOURS, LEVELS, STATUS_COLOURS, STATUS_NAMES  # 
 from vocab.i18n import t
 from vocab.periods import REFORM_DATE, parse_code
 from vocab.vnformat import fmt_int as _fmt_int
-from vocab.vnformat import fmt_pct as _fmt_pct
+from vocab.vnformat import fmt_pct as _fmt_pct, fmt_rate as _fmt_rate
 from vocab.vnformat import vn_sort_key
 from vocab.vnformat import wrap  # noqa: F401 (figures wrap labels from here)
 
@@ -25,7 +25,7 @@ SERIES_COLOURS = {
     "services_partial_online": "#F0E442",
 }
 
-STATUS_ORDER = {"no_data": 0, "behind": 1, "near": 2, "met": 3}
+STATUS_ORDER = {"no_data": 0, "behind": 1, "near": 2, "met": 3, "expired": 4}
 
 HEATMAP_ORDER = {"no_data": 0, "behind": 2, "near": 3, "met": 4}  # 1: a value with no target
 
@@ -78,6 +78,11 @@ def add_status_legend(fig: go.Figure, lang: str, statuses: list[str]) -> None:
         if status in statuses:
             fig.add_scatter(x=[None], y=[None], mode="markers", name=STATUS_NAMES[lang][status],
                             marker={"size": 14, "color": STATUS_COLOURS[status], "symbol": "square"})
+
+@lru_cache(maxsize=65536)
+def fmt_rate(fraction: float | None, target: float | None, lang: str = "vi", digits: int = 1) -> str:
+    """vocab.vnformat.fmt_rate, remembered (a value beside its target: rounding never flips it)."""
+    return _fmt_rate(fraction, target, lang, digits)
 
 @lru_cache(maxsize=65536)
 def fmt_pct(fraction: float | None, lang: str = "vi", digits: int = 1) -> str:

@@ -144,12 +144,19 @@ class Filters:
 
 
 def resolve_filters(wh: Warehouse, query: dict[str, Any], default_level: str | None = None) -> Filters:
-    """Gives the filters from URL values, falling back to the latest period with data and the
-    level that exists in it; unknown values are dropped, never an error."""
+    """Gives the filters from URL values, falling back to the opening period (the latest quarter
+    with data whose due date has passed: never an early trickle) and the level that exists in
+    it; unknown values are dropped, never an error."""
+    from vocab.i18n import norm_lang  # local: i18n is tiny, keeps this module's header short
+    from vocab.periods import parse_code, today
+
     lang = norm_lang(query.get("lang"))
     available = periods(wh)
     codes = list(available["period"])
     period = query.get("period") if query.get("period") in codes else None
+    if period is None and codes:
+        opening = wh.query("opening_period", today=today().isoformat())
+        period = opening["period"].iloc[0] if not opening.empty else None
     if period is None and codes:
         quarters = available[available["period_type"] == "quarter"]
         period = (quarters if not quarters.empty else available)["period"].iloc[0]

@@ -26,7 +26,7 @@ def register_downloads(server: Flask, db_path: str) -> None:
 
     @server.route("/tai-ve/<kind>")
     def download(kind: str) -> Response:
-        from exports import export
+        from exports import NoData, export
 
         lang = norm_lang(request.args.get("lang"))
         if kind not in KINDS:
@@ -39,10 +39,23 @@ def register_downloads(server: Flask, db_path: str) -> None:
             name = f"govkpi_{period}.{kind}"
             try:
                 path = export(kind, period, db_path, str(Path(folder) / name), lang)
+            except NoData as error:  # an empty period: a page that says so, not a raw 500
+                return _page(t("download_no_data_title", lang), str(error), lang, 404)
             except RuntimeError as error:  # LibreOffice (ToolMissing) or Chromium missing: the message says how to install
                 return Response(str(error), status=503, mimetype="text/plain; charset=utf-8")
             content = io.BytesIO(Path(path).read_bytes())
         return send_file(content, mimetype=KINDS[kind], as_attachment=True, download_name=name)
+
+
+def _page(title: str, message: str, lang: str, status: int) -> Response:
+    """A short readable page in the user's language, with a way back."""
+    from html import escape
+
+    body = (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title></head>'
+            f'<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto">'
+            f'<h1>{escape(title)}</h1><p>{escape(message)}</p>'
+            f'<p><a href="javascript:history.back()">{escape(t("download_back", lang))}</a></p></body></html>')
+    return Response(body, status=status, mimetype="text/html; charset=utf-8")
 
 
 def download_links(period: str, lang: str) -> html.Div:

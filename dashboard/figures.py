@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from dashboard.chart_style import (
     dated,
     BASE_FONT, HEATMAP_ORDER, LEVEL_COLOURS, LEVELS, NO_TARGET_COLOUR, STATUS_ORDER, TITLE_FONT, add_status_legend,
-    empty_figure, finish, fmt_int, fmt_pct, levels_sorted, mark_reform, none_if_nan, nones_if_nan,
+    empty_figure, finish, fmt_int, fmt_pct, fmt_rate, levels_sorted, mark_reform, none_if_nan, nones_if_nan,
     vietnamese_order, wrap,
 )
 from vocab.findings import level_finding
@@ -35,7 +35,7 @@ def level_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> go
         y=rows["value"],
         name=t("actual", lang),
         marker_color=[STATUS_COLOURS[s] for s in statuses],
-        text=[fmt_pct(v, lang) for v in nones_if_nan(rows["value"])],
+        text=[fmt_rate(v, g, lang) for v, g in zip(nones_if_nan(rows["value"]), nones_if_nan(rows["target"]))],
         textposition="inside",
         insidetextanchor="middle",
         textfont={"size": TITLE_FONT, "color": "#ffffff"},
@@ -141,7 +141,7 @@ def ranking_chart(
         orientation="h",
         marker_color=[STATUS_COLOURS[s] for s in statuses],
         customdata=list(zip(rows["unit_key"], [fmt_pct(v, lang) for v in rows["value"]])),
-        text=[fmt_pct(v, lang) for v in rows["value"]],
+        text=[fmt_rate(v, g, lang) for v, g in zip(nones_if_nan(rows["value"]), nones_if_nan(rows["target"]))],
         textposition="inside",
         insidetextanchor="end",
         textfont={"color": "#ffffff"},
@@ -183,7 +183,10 @@ def heatmap_chart(rows: pd.DataFrame, indicator_names: dict[str, str], lang: str
     # A value held against no target is not "no data": it gets a paler grey of its own.
     no_target = value.notna() & status.eq("no_data")
     z = status.map(lambda s: HEATMAP_ORDER.get(s, 0) if isinstance(s, str) else 0).mask(no_target, 1).to_numpy()
-    text = value.map(lambda v: fmt_pct(v, lang, 0) if pd.notna(v) else "–").to_numpy()
+    target = rows.pivot_table(index="unit_key", columns="indicator_code", values="target", aggfunc="first")
+    target = target.reindex(index=units["unit_key"], columns=codes)
+    text = [[fmt_rate(none_if_nan(v), none_if_nan(g), lang, 0) if pd.notna(v) else "–" for v, g in zip(vs, gs)]
+            for vs, gs in zip(value.to_numpy(), target.to_numpy())]
     colours = [STATUS_COLOURS["no_data"], NO_TARGET_COLOUR, STATUS_COLOURS["behind"], STATUS_COLOURS["near"],
                STATUS_COLOURS["met"]]
     scale = [[edge, colour] for band, colour in enumerate(colours) for edge in (band / 5, (band + 1) / 5)]

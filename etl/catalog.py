@@ -81,6 +81,12 @@ def load_catalog(folder: Path = CATALOG_DIR) -> Catalog:
     margin = settings.get("status_margin", 0.1)
     if not isinstance(margin, (int, float)) or not 0 <= margin < 1:
         raise CatalogError(f"settings.yaml: status_margin phải là phân số từ 0 đến 1, không phải {margin!r}")
+    cutoff = settings.setdefault("cutoff_day_of_last_month", 14)
+    if not isinstance(cutoff, int) or not 1 <= cutoff <= 28:
+        raise CatalogError(f"settings.yaml: cutoff_day_of_last_month phải là ngày từ 1 đến 28, không phải {cutoff!r}")
+    coverage = settings.setdefault("coverage_threshold", 0.8)
+    if not isinstance(coverage, (int, float)) or not 0 <= coverage <= 1:
+        raise CatalogError(f"settings.yaml: coverage_threshold phải là phân số từ 0 đến 1, không phải {coverage!r}")
     return Catalog(metrics, indicators, plans, settings)
 
 

@@ -8,12 +8,13 @@ formula cells carry a value; a total row agrees with the sum of the rows."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from etl.catalog import Catalog
-from vocab.periods import Period, parse_code
+from etl.layouts.common import parse_date_text
+from vocab.periods import Period, cutoff_date, parse_code
 from etl.read import SheetGrid
-from etl.records import Issue, RawRow, RecognisedSheet
+from etl.records import Issue, RawRow, RecognisedSheet, a1
 from etl.unitnames import ProvinceScope, UnitIndex, UnitMatcher
 from etl.units import province_scope, search_label
 from vocab.vnformat import fmt_int, fmt_pct, nfc, parse_count, parse_rate
@@ -42,14 +43,20 @@ class CheckedSheet:
 
 def check_sheet(
     recognised: RecognisedSheet, grid: SheetGrid, catalog: Catalog, matchers: "MatcherCache",
-    period_arg: str | None, province_arg: ProvinceScope | None = None,
+    period_arg: str | None, province_arg: ProvinceScope | None = None, today: date | None = None,
 ) -> CheckedSheet:
     """Checks one recognised sheet; values are only meaningful when no error was found.
-    `province_arg` is the province `--province` names, when given."""
+    `province_arg` is the province `--province` names, when given; `today` (default:
+    vocab.periods.today()) judges report dates and data cut-offs."""
+    from vocab.periods import today as current_day
+
+    today = today or current_day()
     result = CheckedSheet(period=None, issues=list(recognised.issues))
+    _check_report_date(recognised, grid, today, result.issues)
     period = _decide_period(recognised, period_arg, result.issues)
     if period is None:
         return result
+    _check_cutoff(recognised, period, catalog, today, result.issues)
     result.period = period.code
     scope = _decide_province(recognised, province_arg, result.issues)
     if scope is False:
@@ -125,6 +132,39 @@ def _decide_province(recognised: RecognisedSheet, given: ProvinceScope | None,
                             f"Cell {cell} names {stated.label('en')}, which differs from --province {given.name}."))
         return False
     return stated or given
+
+
+def _check_report_date(recognised: RecognisedSheet, grid: SheetGrid, today: date, issues: list[Issue]) -> None:
+    """A report cannot be dated after today (a typo in the year, or a date typed ahead)."""
+    stated = recognised.report_date
+    if stated is None or stated <= today:
+        return
+    cell = _date_cell(grid, stated)
+    issues.append(Issue("error", "report_date_future", recognised.sheet, cell,
+                        f"Ngày báo cáo {stated:%d/%m/%Y}{f' (ô {cell})' if cell else ''} ở sau ngày hôm nay ({today:%d/%m/%Y}). Hãy sửa ngày báo cáo.",
+                        f"The report date {stated:%d/%m/%Y}{f' (cell {cell})' if cell else ''} is after today ({today:%d/%m/%Y}). Correct the report date."))
+
+
+def _date_cell(grid: SheetGrid, stated: date) -> str | None:
+    """Gives the cell that states the date: a date cell, or a 'ngày … tháng … năm …' line."""
+    for r, row in enumerate(grid.rows):
+        for c, value in enumerate(row):
+            if isinstance(value, datetime):
+                value = value.date()
+            if value == stated or isinstance(value, str) and "tháng" in value.lower() and parse_date_text(value) == stated:
+                return a1(r, c)
+    return None
+
+
+def _check_cutoff(recognised: RecognisedSheet, period: Period, catalog: Catalog, today: date, issues: list[Issue]) -> None:
+    """A quarter's report may come before the quarter ends, but only once its data cut-off has
+    passed is it complete: earlier, it is loaded with a warning."""
+    cutoff = cutoff_date(period, catalog.settings.get("cutoff_day_of_last_month", 14))
+    if today > cutoff:
+        return
+    issues.append(Issue("warning", "before_cutoff", recognised.sheet, recognised.period_cell,
+                        f"Kỳ {period.label('vi')} chưa hết thời gian chốt số liệu (đến {cutoff:%d/%m/%Y}, Nghị định 09/2019/NĐ-CP); số liệu đã nạp nhưng có thể chưa đầy đủ.",
+                        f"The data cut-off of {period.label('en')} has not passed ({cutoff:%d/%m/%Y}, Decree 09/2019/NĐ-CP); the figures are loaded but may be incomplete."))
 
 
 def _decide_period(recognised: RecognisedSheet, period_arg: str | None, issues: list[Issue]) -> Period | None:

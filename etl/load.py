@@ -19,6 +19,7 @@ from etl.checks import CheckedValue, MatcherCache, check_sheet
 from etl.batch_write import BATCH_FILES, BATCH_VALUES, Batch, FileReport, PreparedFile, write_batch
 from etl.layouts import recognise_workbook
 from etl.read import read_workbook
+from vocab.periods import today as current_day
 from etl.records import Issue
 from etl.units import UnitError, province_scope
 
@@ -46,10 +47,12 @@ class Loader:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, catalog: Catalog | None = None,
                  submitted_by: str | None = None, batch_files: int | None = None,
-                 province: str | None = None) -> None:
+                 province: str | None = None, today: date | None = None) -> None:
         """`province` (as `govkpi load --province` takes it) is where units are looked for when a
-        table's header names no province; raises UnitError when it names none."""
+        table's header names no province; raises UnitError when it names none. `today` judges
+        report dates and data cut-offs."""
         self.con = con
+        self.today = today or current_day()
         self.province = province_scope(province) if province else None
         if province and self.province is None:
             raise UnitError(f"Không có tỉnh/thành phố nào tên hoặc mã «{province}» (no province named {province!r}).")
@@ -107,6 +110,11 @@ class Loader:
             issue = Issue("warning", "duplicate", None, None, said_vi, said_en)
             return PreparedFile(FileReport(name, "duplicate", issues=[issue]), digest, duplicate_of=earlier,
                                 duplicate_in_batch=None if earlier else digest)
+        if submitted and submitted > self.today:
+            return PreparedFile(FileReport(name, "rejected", issues=[Issue(
+                "error", "submitted_future", None, None,
+                f"Ngày nộp --submitted {submitted:%d/%m/%Y} ở sau ngày hôm nay ({self.today:%d/%m/%Y}).",
+                f"The --submitted date {submitted:%d/%m/%Y} is after today ({self.today:%d/%m/%Y}).")]), digest)
         checked = self._check(path, period)
         if isinstance(checked, FileReport):
             return PreparedFile(checked, digest)
@@ -130,7 +138,8 @@ class Loader:
         issues: list[Issue] = []
         report_date = None
         for sheet in recognised:
-            result = check_sheet(sheet, grids[sheet.sheet], self.catalog, self.matchers, period, self.province)
+            result = check_sheet(sheet, grids[sheet.sheet], self.catalog, self.matchers, period, self.province,
+                                 self.today)
             issues += result.issues
             report_date = report_date or sheet.report_date
             for value in result.values:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import duckdb
 
+from etl.catalog import load_catalog
 from etl.derived import rebuild_all, refresh_pending
 from etl.unit_points import install_points
 from etl.unitnames import fold_name, normalise_name
+from vocab.periods import cutoff_date, parse_code
 from warehouse.sqlfiles import contract_sql
 
-_COLUMNS = [("units", "name_key", "TEXT"), ("units", "fold_key", "TEXT")]
+_COLUMNS = [("units", "name_key", "TEXT"), ("units", "fold_key", "TEXT"), ("periods", "cutoff_date", "DATE")]
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
@@ -20,6 +22,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     if missing:
         con.executemany("UPDATE units SET name_key = ?, fold_key = ? WHERE unit_key = ?",
                         [(normalise_name(short), fold_name(short).replace(" ", ""), key) for key, short in missing])
+    _fill_period_settings(con)
     if _empty(con, "unit_points") and not _empty(con, "units"):
         install_points(con)
     if _empty(con, "current_values") and not _empty(con, "reported_values"):
@@ -28,6 +31,21 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         refresh_pending(con)
     if not _empty(con, "periods"):  # a warehouse being created gets its views at the end of init
         con.execute(contract_sql("views.sql"))
+
+
+def _fill_period_settings(con: duckdb.DuckDBPyConnection) -> None:
+    """Gives an older warehouse the data cut-offs and the coverage threshold of settings.yaml."""
+    missing = con.execute("SELECT period FROM periods WHERE cutoff_date IS NULL").fetchall()
+    has_threshold = con.execute("SELECT 1 FROM settings WHERE key = 'coverage_threshold'").fetchall()
+    if not missing and (has_threshold or _empty(con, "settings")):
+        return
+    settings = load_catalog().settings
+    if missing:
+        day = settings["cutoff_day_of_last_month"]
+        con.executemany("UPDATE periods SET cutoff_date = ? WHERE period = ?",
+                        [(cutoff_date(parse_code(code), day), code) for (code,) in missing])
+    if not has_threshold and not _empty(con, "settings"):
+        con.execute("INSERT INTO settings VALUES ('coverage_threshold', ?)", [str(settings["coverage_threshold"])])
 
 
 def _empty(con: duckdb.DuckDBPyConnection, table: str) -> bool:

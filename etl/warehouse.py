@@ -10,7 +10,7 @@ import pandas as pd
 
 from etl.catalog import Catalog, catalog_frames, load_catalog
 from etl.migrate import migrate
-from vocab.periods import all_periods
+from vocab.periods import all_periods, cutoff_date
 from warehouse.reader import connect_read_only, snapshot_path
 from warehouse.sqlfiles import contract_sql
 
@@ -66,20 +66,23 @@ def install_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog, root_keys:
             con.unregister("catalog_frame")
     con.execute("DELETE FROM settings")
     con.execute("INSERT INTO settings VALUES ('status_margin', ?)", [str(catalog.settings.get("status_margin", 0.1))])
+    con.execute("INSERT INTO settings VALUES ('coverage_threshold', ?)", [str(catalog.settings.get("coverage_threshold", 0.8))])
 
 
 def install_periods(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     """Writes every period of the configured years with its due date."""
     due_days = catalog.settings.get("due_days", {"quarter": 15, "half": 20, "year": 30})
+    cutoff_day = catalog.settings.get("cutoff_day_of_last_month", 14)
     first, last = catalog.settings.get("first_year", 2015), catalog.settings.get("last_year", 2035)
     periods = all_periods(first, last)
     frame = pd.DataFrame(  # DuckDB reads the data frames below by their variable names
         [
             (p.code, p.period_type, p.year, p.number, p.start, p.end, p.end + timedelta(days=due_days[p.period_type]),
-             p.label("vi"), p.label("en"))
+             p.label("vi"), p.label("en"), cutoff_date(p, cutoff_day))
             for p in periods
         ],
-        columns=["period", "period_type", "year", "number", "start_date", "end_date", "due_date", "label_vi", "label_en"],
+        columns=["period", "period_type", "year", "number", "start_date", "end_date", "due_date", "label_vi", "label_en",
+                 "cutoff_date"],
     )
     parts = pd.DataFrame(
         [(p.code, q.code) for p in periods if p.period_type != "quarter" for q in p.quarters()],

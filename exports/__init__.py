@@ -9,18 +9,20 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from exports.model import NoData, opening_period
 from exports.tool_missing import ToolMissing
 
 KINDS = ("pptx", "xlsx", "docx", "pdf")
 
-__all__ = ["KINDS", "ToolMissing", "export"]
+__all__ = ["KINDS", "NoData", "ToolMissing", "export", "opening_period"]
 
 
 def export(kind: str, period: str, db_path: str, out_path: str, lang: str = "vi",
            made_on: date | None = None) -> Path:
     """Writes the export of `kind` for `period` from the warehouse at `db_path`; gives its path.
     Raises ToolMissing (message in Vietnamese, with the install command) when a PDF is asked for
-    and LibreOffice, or a font with Times New Roman's metrics, is not installed, and ValueError for an unknown kind or period."""
+    and LibreOffice, or a font with Times New Roman's metrics, is not installed, NoData when the
+    warehouse has no figures for the period, and ValueError for an unknown kind or period."""
     from exports.model import build_model
 
     if kind not in KINDS:

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from vocab.levels import STATUS_COLOURS
 from exports.model import IndicatorReport
 from exports.text import TARGET_COLOUR, level_label, status_name, words
-from vocab.vnformat import fmt_pct, wrap
+from vocab.vnformat import fmt_pct, fmt_rate, wrap
 
 FONT = "Liberation Serif, Times New Roman, DejaVu Serif, serif"
 WIDTH, HEIGHT, SCALE = 900, 420, 2
@@ -32,7 +32,7 @@ def group_figure(indicators: list[IndicatorReport], lang: str = "vi") -> go.Figu
             values.append(row.value)
             targets.append(row.target)
             colours.append(STATUS_COLOURS[row.status])
-            labels.append(fmt_pct(row.value, lang))
+            labels.append(fmt_rate(row.value, row.target, lang))
             target_labels.append(fmt_pct(row.target, lang, digits=0))
     figure = go.Figure()
     figure.add_bar(x=categories, y=values, name=w["value"], marker_color=colours, text=labels,

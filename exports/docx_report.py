@@ -15,9 +15,9 @@ from docx.shared import Cm, Pt
 
 from exports.fonts import REPORT_FONT
 from exports.model import IndicatorReport, ReportModel
-from exports.text import level_label, status_name, words
+from exports.text import level_label, partial_line, status_name, words
 from vocab.periods import parse_code
-from vocab.vnformat import fmt_date, fmt_date_long, fmt_int, fmt_pct
+from vocab.vnformat import fmt_date, fmt_date_long, fmt_int, fmt_pct, fmt_rate
 
 FONT = REPORT_FONT
 BODY_PT = 14
@@ -126,9 +126,16 @@ def _overall(doc, model: ReportModel, number: str, charts: bool) -> None:
             f"{model.targets_total} chỉ tiêu (tính theo từng cấp) được giao theo các văn bản của Trung ương "
             f"và của tỉnh; trong đó {model.count('met')} chỉ tiêu đạt, {model.count('near')} chỉ tiêu gần đạt "
             f"(thấp hơn chỉ tiêu dưới 10 điểm phần trăm), {model.count('behind')} chỉ tiêu chưa đạt"
-            + (f" và {model.count('no_data')} chỉ tiêu chưa có số liệu." if model.count("no_data") else "."))
+            + (f", {model.count('no_data')} chỉ tiêu chưa có số liệu" if model.count("no_data") else "")
+            + (f", {model.count('expired')} chỉ tiêu đã hết hạn (quá thời hạn, chưa có kế hoạch mới)"
+               if model.count("expired") else "") + ".")
     else:
         doc.add_paragraph(f"Trong {period}, chưa có chỉ tiêu nào có số liệu để đánh giá.")
+    if partial_line(model):
+        doc.add_paragraph(partial_line(model))
+    empty = [i.name for i in model.indicators if not i.has_data]
+    if empty:
+        doc.add_paragraph(words(lang)["no_data_list"] + "; ".join(empty) + ".")
     total = model.completeness_total()
     if total is not None:
         parts = [f"{level_label(r.level, lang).lower()} {fmt_int(r.units_reported)}/{fmt_int(r.units_expected)} "
@@ -173,7 +180,7 @@ def _lagging(doc, model: ReportModel, number: str, charts: bool) -> None:
         rows = [["TT", "Đơn vị", "Cấp", "Số chỉ tiêu chưa đạt", "Chỉ tiêu cách xa nhất", "Thực hiện", "Chỉ tiêu"]]
         for i, u in enumerate(model.lagging[:LAGGING_ROWS], start=1):
             rows.append([str(i), u.unit_name, level_label(u.level, lang), str(u.indicators_behind),
-                         u.worst_indicator_name, fmt_pct(u.worst_value), fmt_pct(u.worst_target, digits=0)])
+                         u.worst_indicator_name, fmt_rate(u.worst_value, u.worst_target), fmt_pct(u.worst_target, digits=0)])
         _table(doc, rows, [1.0, 3.7, 1.9, 1.9, 4.5, 1.8, 1.7], left_cols=(1, 4))
         if len(model.lagging) > LAGGING_ROWS:
             doc.add_paragraph(f"(Danh sách đầy đủ {len(model.lagging)} đơn vị tại bảng tính kèm theo.)")
@@ -201,7 +208,7 @@ def _proposals(doc, model: ReportModel, number: str, charts: bool) -> None:
             deadline = f" (thời hạn {fmt_date(r.deadline)} đã qua)"
         doc.add_paragraph(
             f"- Đề nghị các đơn vị {level_label(r.level, lang).lower()} tập trung nâng "
-            f"{indicator.name[0].lower()}{indicator.name[1:]} (hiện đạt {fmt_pct(r.value)}) để đạt chỉ tiêu "
+            f"{indicator.name[0].lower()}{indicator.name[1:]} (hiện đạt {fmt_rate(r.value, r.target)}) để đạt chỉ tiêu "
             f"{fmt_pct(r.target, digits=0)}{deadline}.")
     if model.missing:
         doc.add_paragraph(f"- Đề nghị {len(model.missing)} đơn vị chưa gửi báo cáo {model.period_label} "
@@ -264,7 +271,7 @@ def _results_table(doc, indicators: list[IndicatorReport], lang: str) -> None:
     for indicator in indicators:
         for r in indicator.levels:
             n += 1
-            rows.append([str(n), indicator.name, level_label(r.level, lang), fmt_pct(r.value, lang),
+            rows.append([str(n), indicator.name, level_label(r.level, lang), fmt_rate(r.value, r.target, lang),
                          fmt_pct(r.target, lang, digits=0), status_name(r.status, lang), r.doc_number or ""])
     _table(doc, rows, [1.0, 4.9, 1.9, 1.9, 1.8, 2.0, 3.0])
 

@@ -10,7 +10,7 @@ import duckdb
 
 from vocab.findings import indicator_sentence, level_finding
 from vocab.levels import LEVELS, STATUSES
-from vocab.periods import Period, parse_code, quarter_range
+from vocab.periods import Period, parse_code, quarter_range, today
 from warehouse.reader import connect_read_only, fetch_rows
 from warehouse.sqlfiles import query_sql
 
@@ -43,6 +43,7 @@ class LevelResult:
     deadline: date | None = None
     units_reporting: int | None = None
     units_expected: int | None = None
+    partial: bool = False  # fewer units reported than settings.coverage_threshold asks
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,27 @@ class ReportModel:
     def count(self, status: str) -> int:
         return dict(self.status_counts).get(status, 0)
 
+    def met_by_level(self) -> list[tuple[str, int, int]]:
+        """Gives (level, indicators met, indicators with a target) per level, in level order:
+        '2/5 chỉ tiêu cấp tỉnh đạt' counts indicators, not indicator × level pairs."""
+        counts: dict[str, list[int]] = {}
+        for indicator in self.indicators:
+            for row in indicator.levels:
+                pair = counts.setdefault(row.level, [0, 0])
+                pair[0] += row.status == "met"
+                pair[1] += 1
+        return [(level, *counts[level]) for level in LEVEL_ORDER if level in counts]
+
+    def partial_levels(self) -> list[tuple[str, int, int]]:
+        """Gives (level, units reporting, units expected) for each level whose figures stand for
+        too few of its units (level_progress.partial), the best-covered indicator's count."""
+        found: dict[str, tuple[int, int]] = {}
+        for indicator in self.indicators:
+            for row in indicator.levels:
+                if row.partial and (row.units_reporting or 0) >= found.get(row.level, (-1, 0))[0]:
+                    found[row.level] = (row.units_reporting or 0, row.units_expected or 0)
+        return [(level, *found[level]) for level in LEVEL_ORDER if level in found]
+
     @property
     def targets_total(self) -> int:
         return sum(n for _, n in self.status_counts)
@@ -196,11 +218,31 @@ class ReportModel:
         return list(grouped.items())
 
 
+class NoData(LookupError):
+    """The warehouse has no figures for the period asked: nothing to export (message in Vietnamese
+    first, then English, naming the period and the latest period that has data)."""
+
+
 def build_model(db_path: str | Path, period: str, lang: str = "vi", made_on: date | None = None) -> ReportModel:
-    """Gives the report model of a period, read from the warehouse's public views (read-only)."""
+    """Gives the report model of a period, read from the warehouse's public views (read-only).
+    Raises NoData when the warehouse has no figures for the period."""
     the_period = parse_code(period)
     with connect_read_only(db_path) as con:
-        return _build(con, the_period, lang, made_on or date.today())
+        if not fetch_rows(con, "has_data", period=the_period.code)[0]["has_data"]:
+            opening = fetch_rows(con, "opening_period", today=today())
+            hint_vi = f" Kỳ có số liệu gần nhất: {parse_code(opening[0]['period']).label('vi')} ({opening[0]['period']})." if opening else ""
+            hint_en = f" Latest period with data: {opening[0]['period']}." if opening else ""
+            raise NoData(f"Kỳ {the_period.label('vi')} chưa có số liệu trong kho; không có gì để xuất.{hint_vi}"
+                         f" / {the_period.label('en')} has no data in the warehouse; nothing to export.{hint_en}")
+        return _build(con, the_period, lang, made_on or today())
+
+
+def opening_period(db_path: str | Path, on: date | None = None) -> str | None:
+    """Gives the period an export is for when none is asked: the latest quarter with data whose
+    due date has passed (views.sql opening_period), None for an empty warehouse."""
+    with connect_read_only(db_path) as con:
+        rows = fetch_rows(con, "opening_period", today=on or today())
+    return rows[0]["period"] if rows else None
 
 
 def _build(con: duckdb.DuckDBPyConnection, the_period: Period, lang: str, made_on: date) -> ReportModel:
@@ -223,6 +265,7 @@ def _build(con: duckdb.DuckDBPyConnection, the_period: Period, lang: str, made_o
                 numerator=_num(r["numerator"]), denominator=_num(r["denominator"]),
                 expected=_num(r["expected"]), plan_code=r["plan_code"], doc_number=r["doc_number"],
                 deadline=r["deadline"], units_reporting=r["units_reporting"], units_expected=r["units_expected"],
+                partial=bool(r["partial"]),
             )
         )
     targeted = [c for c in names if c in level_rows] + sorted(c for c in level_rows if c not in names)

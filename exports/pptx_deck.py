@@ -17,10 +17,10 @@ from pptx.enum.text import PP_ALIGN, MSO_ANCHOR
 from pptx.util import Emu, Inches, Pt
 
 from vocab.levels import STATUS_COLOURS
-from exports.model import IndicatorReport, ReportModel
-from exports.text import (LEVEL_COLOURS, TARGET_COLOUR, level_label, short_period,
-                                    status_name, words)
-from vocab.vnformat import fmt_date_long, fmt_int, fmt_pct
+from exports.model import STATUS_ORDER, IndicatorReport, ReportModel
+from exports.text import (LEVEL_COLOURS, TARGET_COLOUR, level_label, partial_line, short_period,
+                          status_name, words)
+from vocab.vnformat import fmt_date_long, fmt_int, fmt_pct, fmt_rate
 
 TEMPLATE = files("exports").joinpath("templates", "govkpi.pptx")
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
@@ -68,15 +68,19 @@ def _title_slide(prs, model: ReportModel) -> None:
 def _summary_slide(prs, model: ReportModel) -> None:
     w = words(model.lang)
     slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
-    counts = {s: model.count(s) for s in ("met", "near", "behind", "no_data")}
+    counts = {s: model.count(s) for s in STATUS_ORDER}
     if model.targets_total:
-        title = w["summary_title"].format(total=model.targets_total, period=model.period_label, **counts)
+        by_level = ", ".join(f"{level_label(level, model.lang).lower()} {met}/{total}"
+                             for level, met, total in model.met_by_level())
+        title = w["summary_title"].format(by_level=by_level, period=model.period_label)
     else:
         title = w["summary_no_targets"].format(period=model.period_label)
     _set_title(slide, title)
     left, top = Inches(0.67), Inches(1.7)
-    tile_w, tile_h, gap = Inches(2.6), Inches(1.35), Inches(0.2)
-    for i, status in enumerate(("met", "near", "behind", "no_data")):
+    # An expired target gets a tile only when there is one: five tiles take a third, lower row.
+    shown = [s for s in STATUS_ORDER if s != "expired" or counts[s]]
+    tile_w, tile_h, gap = Inches(2.6), Inches(1.35 if len(shown) <= 4 else 0.85), Inches(0.2)
+    for i, status in enumerate(shown):
         x = left + (i % 2) * (tile_w + gap)
         y = top + (i // 2) * (tile_h + gap)
         tile = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, x, y, tile_w, tile_h)
@@ -85,7 +89,7 @@ def _summary_slide(prs, model: ReportModel) -> None:
         tile.line.fill.background()
         frame = tile.text_frame
         frame.text = str(counts[status])
-        frame.paragraphs[0].runs[0].font.size = Pt(40)
+        frame.paragraphs[0].runs[0].font.size = Pt(40 if len(shown) <= 4 else 26)
         frame.paragraphs[0].runs[0].font.bold = True
         para = frame.add_paragraph()
         para.text = status_name(status, model.lang)
@@ -94,13 +98,14 @@ def _summary_slide(prs, model: ReportModel) -> None:
             p.alignment = PP_ALIGN.CENTER
             for r in p.runs:
                 r.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
-    caption = slide.shapes.add_textbox(left, top + 2 * (tile_h + gap), 2 * tile_w + gap, Inches(2.0))
+    caption = slide.shapes.add_textbox(left, top + (len(shown) + 1) // 2 * (tile_h + gap), 2 * tile_w + gap, Inches(2.0))
     caption.text_frame.word_wrap = True
-    lines = [_status_caption(model)]
+    lines = [w["counted_as"].format(total=model.targets_total), _status_caption(model), partial_line(model)]
     empty = [i for i in model.indicators if not i.has_data]
     if empty:
         docs = lambda i: ", ".join(sorted({r.doc_number for r in i.levels if r.doc_number}))
         lines.append(w["no_data_list"] + "; ".join(f"{i.name} ({docs(i)})" for i in empty))
+    lines = [line for line in lines if line]  # no reporting row in a period nobody reported for
     for i, line in enumerate(lines):
         para = caption.text_frame.paragraphs[0] if i == 0 else caption.text_frame.add_paragraph()
         para.text = line
@@ -165,7 +170,7 @@ def _lagging_slide(prs, model: ReportModel) -> None:
     rows = [[w["unit"], w["level"], w["indicators_behind"], w["worst"], w["value"], w["target"]]]
     for unit in lagging[:LAGGING_ROWS]:
         rows.append([unit.unit_name, level_label(unit.level, lang), str(unit.indicators_behind),
-                     unit.worst_indicator_name, fmt_pct(unit.worst_value, lang),
+                     unit.worst_indicator_name, fmt_rate(unit.worst_value, unit.worst_target, lang),
                      fmt_pct(unit.worst_target, lang, digits=0)])
     if len(lagging) > LAGGING_ROWS:
         rows.append([w["and_more"].format(count=len(lagging) - LAGGING_ROWS), "", "", "", "", ""])
@@ -174,7 +179,7 @@ def _lagging_slide(prs, model: ReportModel) -> None:
         last = len(rows) - 1
         shape.table.cell(last, 0).merge(shape.table.cell(last, len(rows[0]) - 1))
     notes = [f"{u.unit_name} ({level_label(u.level, lang)}): {u.indicators_behind} – {u.worst_indicator_name} "
-             f"{fmt_pct(u.worst_value, lang)} / {fmt_pct(u.worst_target, lang)}" for u in lagging]
+             f"{fmt_rate(u.worst_value, u.worst_target, lang)} / {fmt_pct(u.worst_target, lang)}" for u in lagging]
     slide.notes_slide.notes_text_frame.text = "\n".join(notes)
 
 
@@ -314,7 +319,7 @@ def _indicator_notes(indicator: IndicatorReport, lang: str) -> str:
     lines = [indicator.name]
     for r in indicator.levels:
         lines.append(w["notes_level"].format(
-            level=level_label(r.level, lang), value=fmt_pct(r.value, lang),
+            level=level_label(r.level, lang), value=fmt_rate(r.value, r.target, lang),
             numerator=fmt_int(r.numerator, lang), denominator=fmt_int(r.denominator, lang),
             target=fmt_pct(r.target, lang, digits=0), doc=r.doc_number or "–",
             status=status_name(r.status, lang),
@@ -327,7 +332,7 @@ def _indicator_notes(indicator: IndicatorReport, lang: str) -> str:
             for level in indicator.trend_levels():
                 point = by_key.get((period, level))
                 if point is not None:
-                    cells.append(f"{level_label(level, lang)} {fmt_pct(point.value, lang)}"
+                    cells.append(f"{level_label(level, lang)} {fmt_rate(point.value, point.target, lang)}"
                                  f" / {fmt_pct(point.target, lang, digits=0)}")
             lines.append(f"{short_period(period, lang)}: " + "; ".join(cells))
     return "\n".join(lines)

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from vocab.levels import LEVEL_COLOURS, STATUS_NAMES, level_name  # noqa: F401 (the deck draws levels in the dashboard's colours)
 from vocab.periods import parse_code
+from vocab.vnformat import fmt_int
 
 WORDS = {
     "vi": {
         "deck_title": "Kết quả thực hiện các chỉ tiêu\nChính quyền điện tử, chuyển đổi số",
         "report_subject": "Kết quả thực hiện các chỉ tiêu Chính quyền điện tử, chuyển đổi số",
-        "summary_title": "{met}/{total} chỉ tiêu đạt, {near} gần đạt, {behind} chưa đạt – {period}",
+        "summary_title": "Chỉ tiêu đạt: {by_level} – {period}",
+        "counted_as": "Đếm theo từng chỉ tiêu ở từng cấp: {total} lượt chỉ tiêu × cấp.",
         "summary_no_targets": "Chưa có chỉ tiêu nào có số liệu – {period}",
         "completeness": "Tình hình gửi báo cáo",
         "no_data_list": "Chưa có số liệu: ",
+        "partial_line": "Số liệu một phần (chưa đủ đơn vị báo cáo): {parts}.",
+        "units_of": "{reporting}/{expected} đơn vị",
+        "no_data_levels": "Chưa đơn vị nào báo cáo: {levels}.",
         "completeness_line": "Đã báo cáo {reported}/{expected} đơn vị ({rate}), đúng hạn {on_time}",
         "level": "Cấp",
         "unit": "Đơn vị",
@@ -56,16 +61,20 @@ WORDS = {
         "era_note": "Các kỳ trước và sau ngày 01/7/2025 thuộc hai hệ thống đơn vị hành chính khác nhau, nên không ghép chung.",
         "notes_level": "{level}: {value} ({numerator}/{denominator}); chỉ tiêu {target} ({doc}); {status}; {reporting}/{expected} đơn vị có số liệu.",
         "notes_trend": "Diễn biến theo quý:",
-        "notes_summary": "Số chỉ tiêu theo cấp: đạt {met}, gần đạt {near}, chưa đạt {behind}, chưa có số liệu {no_data} (tổng {total}).",
+        "notes_summary": "Số chỉ tiêu theo cấp: đạt {met}, gần đạt {near}, chưa đạt {behind}, chưa có số liệu {no_data}, hết hạn {expired} (tổng {total}).",
         "status_names": STATUS_NAMES["vi"],
     },
     "en": {
         "deck_title": "E-government and digital transformation\ntargets: results",
         "report_subject": "Results against the e-government and digital transformation targets",
-        "summary_title": "{met}/{total} targets met, {near} near, {behind} behind – {period}",
+        "summary_title": "Targets met: {by_level} – {period}",
+        "counted_as": "Counted per indicator and level: {total} indicator × level pairs.",
         "summary_no_targets": "No target has data yet – {period}",
         "completeness": "Reporting",
         "no_data_list": "No data: ",
+        "partial_line": "Partial data (too few units reported): {parts}.",
+        "units_of": "{reporting}/{expected} units",
+        "no_data_levels": "No unit reported: {levels}.",
         "completeness_line": "{reported}/{expected} units reported ({rate}), on time {on_time}",
         "level": "Level",
         "unit": "Unit",
@@ -109,7 +118,7 @@ WORDS = {
         "era_note": "Periods before and after 1 July 2025 belong to two different sets of administrative units and are not joined.",
         "notes_level": "{level}: {value} ({numerator}/{denominator}); target {target} ({doc}); {status}; {reporting}/{expected} units with data.",
         "notes_trend": "Quarterly trend:",
-        "notes_summary": "Targets by level: met {met}, near {near}, behind {behind}, no data {no_data} (total {total}).",
+        "notes_summary": "Targets by level: met {met}, near {near}, behind {behind}, no data {no_data}, expired {expired} (total {total}).",
         "status_names": STATUS_NAMES["en"],
     },
 }
@@ -130,6 +139,20 @@ def level_label(level: str, lang: str) -> str:
     if level == "total":
         return words(lang)["total"]
     return level_name(level, lang, capitalise=True)
+
+
+def partial_line(model) -> str:
+    """'Số liệu một phần (…): cấp xã 1/149 đơn vị. Chưa đơn vị nào báo cáo: cấp tỉnh.', or ''
+    when every level is covered."""
+    w = words(model.lang)
+    levels = model.partial_levels()
+    parts = [f"{level_label(level, model.lang).lower()} " + w["units_of"].format(
+                 reporting=fmt_int(reporting, model.lang), expected=fmt_int(expected, model.lang))
+             for level, reporting, expected in levels if reporting]
+    silent = [level_label(level, model.lang).lower() for level, reporting, _ in levels if not reporting]
+    lines = [w["partial_line"].format(parts="; ".join(parts))] if parts else []
+    lines += [w["no_data_levels"].format(levels=", ".join(silent))] if silent else []
+    return " ".join(lines)
 
 
 def short_period(code: str, lang: str) -> str:

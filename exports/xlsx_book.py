@@ -15,7 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from vocab.levels import STATUS_COLOURS
 from exports.fonts import DECK_FONT
-from exports.model import IndicatorReport, ReportModel
+from exports.model import STATUS_ORDER, IndicatorReport, ReportModel
 from exports.text import level_label, status_name, words
 
 # LCID 0x042A (Vietnamese): "1.937" and "8,5%" wherever the viewer honours the format's locale.
@@ -38,8 +38,9 @@ def write_workbook(model: ReportModel, out_path: str | Path) -> Path:
     """Writes the workbook and gives its path."""
     book = Workbook()
     _summary(book.active, model)
+    names = sheet_names(model)
     for indicator in model.indicators:
-        _indicator_sheet(book.create_sheet(_sheet_name(indicator.code)), model, indicator)
+        _indicator_sheet(book.create_sheet(names[indicator.code]), model, indicator)
     _completeness(book.create_sheet(words(model.lang)["completeness_sheet"]), model)
     _missing(book.create_sheet(words(model.lang)["missing_sheet"]), model)
     _lagging(book.create_sheet(words(model.lang)["lagging_sheet"]), model)
@@ -82,7 +83,7 @@ def _summary(sheet: Worksheet, model: ReportModel) -> None:
     put(sheet, 3, 1, w["made_on"])
     put(sheet, 3, 2, model.made_on)
     row = 5
-    for status in ("met", "near", "behind", "no_data"):
+    for status in STATUS_ORDER:
         put(sheet, row, 1, status_name(status, lang)).fill = _fill(status)
         put(sheet, row, 2, model.count(status), "0")
         row += 1
@@ -232,7 +233,7 @@ def _header(sheet: Worksheet, row: int, labels: list[str]) -> None:
 
 def _status_colours(sheet: Worksheet, ref: str, status_col: str, first_row: int, lang: str) -> None:
     """Colours cells by the status written in the row (the view's status, not a recomputation)."""
-    for status in ("met", "near", "behind", "no_data"):
+    for status in STATUS_ORDER:
         formula = f'${status_col}{first_row}="{status_name(status, lang)}"'
         sheet.conditional_formatting.add(ref, FormulaRule(formula=[formula], fill=_fill(status, light=True)))
 
@@ -254,9 +255,30 @@ def _widths(sheet: Worksheet, widths: list[float]) -> None:
         sheet.column_dimensions[get_column_letter(j)].width = width
 
 
-def _sheet_name(code: str) -> str:
-    bad = '[]:*?/\\'
-    return "".join("_" if c in bad else c for c in code)[:31]
+FORBIDDEN_IN_TAB = '[]:*?/\\'
+
+
+def sheet_names(model: ReportModel) -> dict[str, str]:
+    """Gives each indicator's tab name: its name in the model's language without "Tỷ lệ" /
+    "Share of", at most 31 characters (Excel's limit) cut at a word, none of []:*?/\\, unique
+    among the workbook's tabs."""
+    w = words(model.lang)
+    taken = {w[key].casefold() for key in ("summary_sheet", "completeness_sheet", "missing_sheet", "lagging_sheet")}
+    names: dict[str, str] = {}
+    for indicator in model.indicators:
+        text = "".join(" " if c in FORBIDDEN_IN_TAB else c for c in indicator.name)
+        for prefix in ("Tỷ lệ ", "Share of "):
+            text = text.removeprefix(prefix)
+        text = " ".join(text.split()).strip("'") or indicator.code
+        text = text[0].upper() + text[1:]
+        base = text if len(text) <= 31 else text[:30].rsplit(" ", 1)[0].rstrip(",") + "…"
+        name, n = base, 2
+        while name.casefold() in taken:
+            name = f"{base[:31 - len(str(n)) - 3]} ({n})"
+            n += 1
+        taken.add(name.casefold())
+        names[indicator.code] = name
+    return names
 
 
 def _period_label(code: str, lang: str) -> str:

@@ -128,17 +128,24 @@ def load(paths: list[Path] = typer.Argument(..., help="Tệp hoặc thư mục .
 
 
 def _print_reports(reports, lang: str) -> None:
+    from vocab.vnformat import fmt_int
+
     out = Console()
     for report in reports:
         colour = {"accepted": "green", "rejected": "red", "duplicate": "yellow"}[report.status]
         status = STATUS_VI[report.status] if lang == "vi" else report.status
-        out.print(f"[bold]{report.file}[/]: [{colour}]{status}[/] — {report.units} đơn vị, {report.values} giá trị")
+        counted = (f"{fmt_int(report.units)} đơn vị, {fmt_int(report.values)} giá trị" if lang == "vi"
+                   else f"{fmt_int(report.units, 'en')} units, {fmt_int(report.values, 'en')} values")
+        out.print(f"[bold]{report.file}[/]: [{colour}]{status}[/] — {counted}")
         for issue in report.issues:
             where = "!".join(x for x in (issue.sheet, issue.cell) if x)
             kind = ("LỖI" if issue.severity == "error" else "Cảnh báo") if lang == "vi" else issue.severity.upper()
             out.print(f"  {kind}{' ' + where if where else ''}: {issue.message(lang)}", highlight=False)
     accepted = sum(r.status == "accepted" for r in reports)
-    out.print(f"Tổng: {accepted}/{len(reports)} tệp đã nạp.")
+    if lang == "vi":
+        out.print(f"Tổng: {accepted}/{len(reports)} tệp đã nạp.")
+    else:
+        out.print(f"Total: {accepted}/{len(reports)} files loaded.")
 
 
 @app.command()
@@ -157,42 +164,52 @@ def demo(db: Path = DbOption,
     publish_snapshot(db)
     err.print(f"Kho mẫu {db}: {summary}")
     if serve_after:
-        serve(db=db, port=port)
+        serve(db=db, port=port, host="127.0.0.1")
 
 
 @app.command()
-def serve(db: Path = DbOption, port: int = typer.Option(8050, "--port")) -> None:
-    """Mở bảng điều khiển tại http://127.0.0.1:PORT."""
+def serve(db: Path = DbOption, port: int = typer.Option(8050, "--port"),
+          host: str = typer.Option("127.0.0.1", "--host",
+                                   help="Địa chỉ lắng nghe; 0.0.0.0 để máy khác trong mạng nội bộ mở được")) -> None:
+    """Mở bảng điều khiển tại http://HOST:PORT (mặc định chỉ máy này: 127.0.0.1)."""
     from dashboard.app import serve as serve_app
     from warehouse.reader import reading_path
 
     if not db.exists():
         _usage_error(f"Chưa có kho dữ liệu {db}. Hãy chạy: make demo, hoặc govkpi init rồi govkpi load.")
-    err.print(f"Bảng điều khiển: http://127.0.0.1:{port}")
-    serve_app(str(reading_path(db)), port=port)
+    err.print(f"Bảng điều khiển: http://{host}:{port}")
+    serve_app(str(reading_path(db)), port=port, host=host)
 
 
 @app.command()
 def export(kind: str = typer.Argument(..., help="pptx | xlsx | docx | pdf"),
-           period: str = typer.Option(..., "--period"),
+           period: Optional[str] = typer.Option(None, "--period",
+                                                help="Kỳ, ví dụ 2026Q3; mặc định kỳ gần nhất đã quá hạn báo cáo và có số liệu"),
            output: Path = typer.Option(..., "-o", "--output"),
            lang: str = typer.Option("vi", "--lang"),
            db: Path = DbOption) -> None:
     """Xuất bộ trình chiếu, sổ Excel, báo cáo Word/PDF / export deck and reports."""
-    from exports import export as do_export
+    from exports import NoData, export as do_export, opening_period
     from vocab.periods import parse_code
     from warehouse.reader import reading_path
 
     if kind not in ("pptx", "xlsx", "docx", "pdf"):
         _usage_error("Loại xuất phải là pptx, xlsx, docx hoặc pdf.")
     try:
-        period = parse_code(period).code
+        period = parse_code(period).code if period else None
     except ValueError as error:
         _usage_error(str(error))
     if not db.exists():
         _usage_error(f"Chưa có kho dữ liệu {db}.")
+    if period is None:
+        period = opening_period(str(reading_path(db)))
+        if period is None:
+            _usage_error("Kho chưa có số liệu nào; hãy nạp báo cáo trước (govkpi load). / The warehouse has no data yet.")
+        err.print(f"Kỳ báo cáo: {parse_code(period).label('vi')} ({period})")
     try:
         path = do_export(kind, period, str(reading_path(db)), str(output), lang)
+    except NoData as error:
+        _usage_error(str(error))
     except RuntimeError as error:  # e.g. LibreOffice missing for PDF: the message says how to install it
         _usage_error(str(error))
     err.print(f"Đã xuất {path}")

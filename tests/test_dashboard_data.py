@@ -19,7 +19,7 @@ from warehouse.sqlfiles import query_names, query_sql
 
 SQL_PARAMS = {"periods": ["2025Q3"], "plan": "KH648", "period": "2025Q3", "level": "commune",
               "parent": None, "unit": "new:52", "limit": 20, "first": "2024Q4", "last": "2025Q3",
-              "indicators": ["work_records_online_rate"]}
+              "indicators": ["work_records_online_rate"], "today": "2026-12-03"}
 
 
 def _params(name: str) -> dict:
@@ -44,7 +44,7 @@ def test_every_query_runs_on_the_demo_and_on_an_empty_warehouse(name, wh, empty_
     assert wh.query(name, **_params(name)) is not None
     assert data.Warehouse(empty_db).query(name, **_params(name)).empty or name in (
         "indicators", "catalog_metrics", "plan_targets", "plans", "root", "unit", "units", "unit_children",
-        "unit_points", "province")  # reference data: there before any load
+        "unit_points", "province", "has_data")  # reference data, or a yes/no: there before any load
 
 
 def test_filters_default_to_the_latest_quarter_and_the_level_that_exists_then(wh):

@@ -38,6 +38,22 @@ def test_a_bad_kind_or_period_is_a_clear_message(demo_db):
     assert bad.status_code == 400 and "Kỳ báo cáo không hợp lệ" in bad.get_data(as_text=True)
 
 
+def test_downloading_a_period_with_no_data_gives_a_readable_vietnamese_page(demo_db):
+    server = create_app(str(demo_db)).server
+    server.testing = True  # an unexpected error surfaces here rather than as a 500
+    # (kept above the test that imports dashboard.pages.overview: a Dash app created after that
+    # import finds the page registered twice)
+    client = server.test_client()
+    for kind in ("pptx", "xlsx", "docx"):
+        response = client.get(f"/tai-ve/{kind}?period=2026Q4")
+        text = response.get_data(as_text=True)
+        assert response.status_code == 404 and response.mimetype == "text/html"
+        assert "Kỳ này chưa có số liệu" in text and "Quý IV/2026 chưa có số liệu" in text
+        assert "Traceback" not in text and "Internal Server Error" not in text
+    english = client.get("/tai-ve/pptx?period=2026Q4&lang=en").get_data(as_text=True)
+    assert "No data for this period" in english
+
+
 def test_the_overview_links_to_every_download_for_its_period(demo_db):
     client = create_app(str(demo_db)).server.test_client()
     from dashboard.pages import overview
@@ -45,3 +61,4 @@ def test_the_overview_links_to_every_download_for_its_period(demo_db):
         page = str(overview.layout(period="2025Q3"))
     for kind in ("pptx", "xlsx", "docx", "pdf"):
         assert f"/tai-ve/{kind}?period=2025Q3&lang=vi" in page
+

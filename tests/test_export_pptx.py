@@ -134,11 +134,19 @@ def test_speaker_notes_carry_the_numbers(deck, views):
             assert fmt_pct(value) in notes
 
 
-def test_summary_slide_counts_equal_the_views(deck, views):
-    statuses = [r[3] for rows in views["levels"].values() for r in rows]
+def test_summary_slide_counts_indicators_met_per_level_as_the_views_do(deck, views):
+    # "cấp xã 2/5": of the 5 indicators with a commune target, 2 are met (never indicator × level).
+    by_level: dict[str, list[str]] = {}
+    for rows in views["levels"].values():
+        for level, _, _, status in rows:
+            by_level.setdefault(level, []).append(status)
     title = deck.slides[1].shapes.title.text
-    assert title.startswith(f"{statuses.count('met')}/{len(statuses)} chỉ tiêu đạt")
-    assert f"{statuses.count('behind')} chưa đạt" in title
+    assert title.startswith("Chỉ tiêu đạt: ")
+    for level, statuses in by_level.items():
+        assert f"{LEVEL_VI[level].lower()} {statuses.count('met')}/{len(statuses)}" in title
+    text = "\n".join(s.text_frame.text for s in deck.slides[1].shapes if s.has_text_frame)
+    total = sum(len(s) for s in by_level.values())
+    assert f"Đếm theo từng chỉ tiêu ở từng cấp: {total} lượt chỉ tiêu × cấp." in text
 
 
 def test_lagging_slide_counts_units_behind(deck, warehouse):

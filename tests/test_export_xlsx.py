@@ -13,7 +13,7 @@ import pytest
 
 from exports import export
 from exports.model import build_model
-from exports.xlsx_book import write_workbook
+from exports.xlsx_book import FORBIDDEN_IN_TAB, sheet_names, write_workbook
 
 PERIOD = "2025Q3"
 LEVEL_VI = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
@@ -35,6 +35,12 @@ def book_path(warehouse, tmp_path_factory):
 @pytest.fixture(scope="module")
 def book(book_path):
     return openpyxl.load_workbook(book_path)
+
+
+@pytest.fixture(scope="module")
+def tabs(warehouse):
+    """Each indicator's tab name, as the workbook names it."""
+    return sheet_names(build_model(str(warehouse), PERIOD))
 
 
 @pytest.fixture(scope="module")
@@ -65,14 +71,14 @@ def test_summary_sheet_numbers_equal_level_progress(book, con):
         assert "%" in cells[5].number_format and "#,##0" in cells[3].number_format
 
 
-def test_indicator_sheets_hold_target_progress(book, con):
+def test_indicator_sheets_hold_target_progress(book, con, tabs):
     rows = con.execute("SELECT indicator_code, unit_code, unit_name, value, target FROM target_progress "
                        "WHERE period = ? AND indicator_code IN "
                        "(SELECT indicator_code FROM level_progress WHERE period = ? AND target IS NOT NULL)",
                        [PERIOD, PERIOD]).fetchall()
     assert rows
     for code, unit_code, unit_name, value, target in rows:
-        sheet = book[code[:31]]
+        sheet = book[tabs[code]]
         header = [c.value for c in sheet[4]]
         column = header.index("Quý III/2025") + 1
         match = [r for r in sheet.iter_rows(min_row=6) if r[0].value == unit_code and r[1].value == unit_name]
@@ -82,11 +88,11 @@ def test_indicator_sheets_hold_target_progress(book, con):
         assert match[0][column].value == pytest.approx(target)
 
 
-def test_indicator_sheets_colour_by_status(book, con):
+def test_indicator_sheets_colour_by_status(book, con, tabs):
     codes = [r[0] for r in con.execute("SELECT DISTINCT indicator_code FROM target_progress "
                                        "WHERE period = ? AND value IS NOT NULL AND target IS NOT NULL", [PERIOD]).fetchall()]
     for code in codes:
-        rules = list(book[code[:31]].conditional_formatting)
+        rules = list(book[tabs[code]].conditional_formatting)
         assert rules, code
 
 
@@ -134,3 +140,26 @@ def test_text_that_looks_like_a_formula_stays_text(warehouse, tmp_path):
         for name in archive.namelist():
             if name.startswith("xl/worksheets/sheet"):
                 assert b"<f>" not in archive.read(name) and b"<f " not in archive.read(name), name
+
+
+def test_tabs_are_named_in_vietnamese_within_excels_limits(book, tabs, con):
+    names = dict(con.execute("SELECT indicator_code, name_vi FROM catalog_indicators").fetchall())
+    assert set(tabs.values()) <= set(book.sheetnames)
+    for code, tab in tabs.items():
+        assert len(tab) <= 31 and not set(tab) & set(FORBIDDEN_IN_TAB) and not tab.startswith("'")
+        assert code not in tab  # a name, not an internal code
+        assert tab.rstrip("…").split()[0].lower() in names[code].lower()
+    assert len({t.casefold() for t in book.sheetnames}) == len(book.sheetnames)
+    assert {"Tổng hợp", "Gửi báo cáo", "Chưa báo cáo"} <= set(book.sheetnames)
+
+
+def test_long_or_clashing_indicator_names_still_give_valid_tabs(warehouse):
+    model = build_model(str(warehouse), PERIOD)
+    first = model.indicators[0]
+    twins = [dataclasses.replace(first, code=f"x{i}", name="Tỷ lệ cơ quan/đơn vị [cấp xã]: có cán bộ chuyên trách CNTT?")
+             for i in range(3)] + [dataclasses.replace(first, code="sum", name="Tổng hợp")]
+    tabs = sheet_names(dataclasses.replace(model, indicators=tuple(twins)))
+    assert len(set(tabs.values())) == 4
+    for tab in tabs.values():
+        assert len(tab) <= 31 and not set(tab) & set(FORBIDDEN_IN_TAB)
+    assert tabs["sum"] != "Tổng hợp"

@@ -150,3 +150,16 @@ def test_province_option_other_than_the_title_province_is_an_error_naming_the_ce
 def test_province_option_naming_no_province_is_a_usage_error(db):
     done = govkpi("load", str(SAMPLE), "--province", "Tỉnh Không Có", "--db", str(db))
     assert done.returncode == 2 and "Tỉnh Không Có" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_load_in_english_prints_english_totals(db):
+    done = govkpi("load", str(SAMPLE), "--lang", "en", "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert "Total: 1/1 files loaded." in done.stdout
+    assert " units, " in done.stdout and " values" in done.stdout
+    assert "Tổng" not in done.stdout and "đơn vị" not in done.stdout
+
+
+def test_load_in_vietnamese_prints_vietnamese_totals(db):
+    done = govkpi("load", str(SAMPLE), "--db", str(db))
+    assert "Tổng: 1/1 tệp đã nạp." in done.stdout and " đơn vị, " in done.stdout

@@ -55,3 +55,20 @@ def test_a_recomputation_an_earlier_version_left_pending_is_finished_when_a_writ
     assert sorted(con.execute("SELECT * FROM metric_values").fetchall(), key=repr) == before
     assert con.execute("SELECT count(*) FROM pending_refresh").fetchall()[0][0] == 0
     con.close()
+
+
+def test_an_older_warehouse_gains_data_cutoffs_and_the_coverage_threshold(demo_db, tmp_path):
+    old = tmp_path / "cu.duckdb"
+    shutil.copy(demo_db, old)
+    con = duckdb.connect(str(old))
+    for view in ("period_calendar", "level_progress"):  # views that read what the old file lacks
+        con.execute(f"DROP VIEW {view}")
+    con.execute("ALTER TABLE periods DROP COLUMN cutoff_date")
+    con.execute("DELETE FROM settings WHERE key = 'coverage_threshold'")
+    con.close()
+
+    con = connect(old)
+    cutoff = con.execute("SELECT cutoff_date FROM period_calendar WHERE period = '2024Q2'").fetchone()[0]
+    partial = con.execute("SELECT count(*) FROM level_progress WHERE partial IS NULL").fetchone()[0]
+    con.close()
+    assert str(cutoff) == "2024-06-14" and partial == 0

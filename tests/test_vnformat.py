@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from vocab.vnformat import fmt_date, fmt_date_long, fmt_int, fmt_pct, fmt_points, nfc, parse_count, parse_rate
+from vocab.vnformat import fmt_date, fmt_date_long, fmt_int, fmt_pct, fmt_points, fmt_rate, nfc, parse_count, parse_rate
 
 
 @pytest.mark.parametrize("raw,value", [
@@ -63,3 +63,22 @@ def test_names_sort_in_vietnamese_alphabetical_order():
     names = ["Xã Ya Hội", "Xã Ân Tường", "Xã An Hòa", "Xã Đak Pơ", "Xã Dak Rong", "Xã Ăn", "Phường Ơ", "Phường O"]
     assert sorted(names, key=vn_sort_key) == [
         "Phường O", "Phường Ơ", "Xã An Hòa", "Xã Ăn", "Xã Ân Tường", "Xã Dak Rong", "Xã Đak Pơ", "Xã Ya Hội"]
+
+
+@pytest.mark.parametrize("value,target,digits,shown", [
+    (0.5996, 0.6, 1, "59,9%"),   # below its target: never printed as 60,0%
+    (0.6, 0.6, 1, "60,0%"),      # met exactly
+    (0.59999, 0.6, 1, "59,9%"),
+    (0.6004, 0.6, 1, "60,0%"),   # above: ordinary rounding
+    (0.4567, 0.6, 1, "45,7%"),   # far below: ordinary rounding
+    (0.596, 0.6, 0, "59%"),      # whole percentages (the heatmap)
+    (0.8995, 0.9, 1, "89,9%"),
+    (0.8995, None, 1, "90,0%"),  # no target: nothing to flip
+    (None, 0.6, 1, "–"),
+])
+def test_a_rate_below_its_target_never_prints_equal_to_or_above_it(value, target, digits, shown):
+    assert fmt_rate(value, target, digits=digits) == shown
+
+
+def test_rates_beside_targets_keep_the_comparison_in_english_too():
+    assert fmt_rate(0.5996, 0.6, "en") == "59.9%"

@@ -3,14 +3,14 @@ so the dashboard and the exports say the same thing in the same words."""
 from __future__ import annotations
 
 from vocab.levels import level_name
-from vocab.vnformat import fmt_pct
+from vocab.vnformat import fmt_pct, fmt_rate
 
 def level_finding(level: str, value: float | None, target: float | None, lang: str = "vi") -> str:
     """'Cấp huyện đạt 72,4%, chưa đạt chỉ tiêu 80%' — a level's value against its target."""
     who = level_name(level, lang, capitalise=True)
     if value is None:
         return f"{who}: chưa có số liệu" if lang == "vi" else f"{who}: no data"
-    reached = fmt_pct(value, lang)
+    reached = fmt_rate(value, target, lang)
     if target is None:
         return f"{who} đạt {reached}" if lang == "vi" else f"{who} at {reached}"
     goal = fmt_pct(target, lang, digits=0 if round(target * 100, 6).is_integer() else 1)
@@ -36,7 +36,7 @@ def indicator_sentence(
         if lang == "vi":
             return f"{indicator_name} {where}: chưa có số liệu."
         return f"{indicator_name} at {where}: no data."
-    reached = fmt_pct(value, lang)
+    reached = fmt_rate(value, target, lang)
     if target is None:
         return f"{indicator_name} {where} đạt {reached}." if lang == "vi" else f"{indicator_name} at {where}: {reached}."
     goal = fmt_pct(target, lang, digits=0 if round(target * 100, 6).is_integer() else 1)

@@ -19,6 +19,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "no_target": {"vi": "Không giao chỉ tiêu", "en": "No target"},
     # Downloads of the exports
     "download_title": {"vi": "Tải về:", "en": "Download:"},
+    "download_no_data_title": {"vi": "Kỳ này chưa có số liệu", "en": "No data for this period"},
+    "download_back": {"vi": "Quay lại bảng điều khiển", "en": "Back to the dashboard"},
     "download_pptx": {"vi": "Bộ trình chiếu (PPTX)", "en": "Slide deck (PPTX)"},
     "download_xlsx": {"vi": "Sổ số liệu (XLSX)", "en": "Workbook (XLSX)"},
     "download_docx": {"vi": "Báo cáo (DOCX)", "en": "Report (DOCX)"},

@@ -13,15 +13,18 @@ LEVEL_NAMES = {
 # One palette (Okabe-Ito based): province dark blue, district pink, commune light blue.
 LEVEL_COLOURS = {"province": "#0072B2", "district": "#CC79A7", "commune": "#56B4E9"}
 
-STATUSES = ("met", "near", "behind", "no_data")  # best first
+STATUSES = ("met", "near", "behind", "no_data", "expired")  # best first; expired: the deadline passed, no later plan
 
 STATUS_NAMES = {
-    "vi": {"met": "Đạt", "near": "Gần đạt", "behind": "Chưa đạt", "no_data": "Chưa có số liệu"},
-    "en": {"met": "Met", "near": "Near", "behind": "Behind", "no_data": "No data"},
+    "vi": {"met": "Đạt", "near": "Gần đạt", "behind": "Chưa đạt", "no_data": "Chưa có số liệu",
+           "expired": "Hết hạn"},
+    "en": {"met": "Met", "near": "Near", "behind": "Behind", "no_data": "No data", "expired": "Expired"},
 }
 
 # Colours that read on a projector and for colour-blind viewers (Okabe-Ito based).
-STATUS_COLOURS = {"met": "#009E73", "near": "#E69F00", "behind": "#D55E00", "no_data": "#9E9E9E"}
+# Expired: a darker grey than no data, never a traffic-light colour.
+STATUS_COLOURS = {"met": "#009E73", "near": "#E69F00", "behind": "#D55E00", "no_data": "#9E9E9E",
+                  "expired": "#616161"}
 
 
 def level_name(level: str, lang: str = "vi", capitalise: bool = False) -> str:

@@ -1,6 +1,7 @@
 """Reporting periods: '2025Q3' ⇄ 'Quý III/2025', their dates, and how they contain each other."""
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from functools import lru_cache
@@ -87,6 +88,19 @@ class Period:
         if self.start >= REFORM_DATE:
             return "new"
         return "both"
+
+
+def today() -> date:
+    """Gives today, or the day GOVKPI_TODAY states (YYYY-MM-DD): tests and demos name the day
+    they stand on instead of depending on the clock."""
+    stated = os.environ.get("GOVKPI_TODAY")
+    return date.fromisoformat(stated) if stated else date.today()
+
+
+def cutoff_date(period: Period, day_of_last_month: int) -> date:
+    """Gives the day a period's data run to (Decree 09/2019/NĐ-CP: a quarter to the 14th of its
+    last month, a half-year to 14 June / 14 December, a year to 14 December)."""
+    return date(period.end.year, period.end.month, day_of_last_month)
 
 
 @lru_cache(maxsize=4096)

@@ -1,6 +1,7 @@
 """Vietnamese numbers and text: NFC, "1.937" for 1937, "8,5%" for 8.5%, parse and print."""
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -31,6 +32,19 @@ def fmt_pct(fraction: float | None, lang: str = "vi", digits: int = 1) -> str:
         return "–"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(fraction * 100, format=pattern, locale=LOCALES[lang]) + "%"
+
+
+def fmt_rate(fraction: float | None, target: float | None, lang: str = "vi", digits: int = 1) -> str:
+    """Gives a rate printed beside its target so that rounding never flips the comparison: a
+    rate below its target never prints equal to or above it (0.5996 against 0.6 is '59,9%',
+    not '60,0%'); otherwise as fmt_pct."""
+    shown = fmt_pct(fraction, lang, digits)
+    if fraction is None or fraction != fraction or target is None or target != target:
+        return shown
+    scale = 100 * 10 ** digits
+    if fraction < target - 1e-9 and round(fraction * scale) >= round(target * scale):
+        return fmt_pct(math.floor(fraction * scale + 1e-7) / scale, lang, digits)
+    return shown
 
 
 def fmt_points(delta: float | None, lang: str = "vi", digits: int = 1) -> str:

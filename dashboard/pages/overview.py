@@ -14,7 +14,7 @@ from vocab.levels import STATUS_COLOURS, STATUS_NAMES, level_name
 from vocab.i18n import t
 from dashboard.tables import display
 from vocab.periods import parse_code
-from vocab.vnformat import fmt_date, fmt_int, fmt_pct, fmt_points
+from vocab.vnformat import fmt_date, fmt_int, fmt_pct, fmt_points, fmt_rate
 
 dash.register_page(__name__, path="/", name="Tổng quan", title="Tổng quan", order=0)
 
@@ -96,7 +96,7 @@ def indicator_card(code: str, name: str, part: pd.DataFrame, lang: str) -> html.
         lines.append(html.Div([
             html.Div([
                 html.Span(level_name(row.level, lang, capitalise=True), className="card-level"),
-                html.Span(fmt_pct(_f(row.value), lang), className="card-value"),
+                html.Span(fmt_rate(_f(row.value), _f(row.target), lang), className="card-value"),
                 html.Span(STATUS_NAMES[lang][row.status], className="badge",
                           style={"backgroundColor": STATUS_COLOURS[row.status]}),
             ], className="card-line-head"),

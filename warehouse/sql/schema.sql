@@ -88,7 +88,8 @@ CREATE TABLE IF NOT EXISTS periods (
     end_date    DATE NOT NULL,
     due_date    DATE NOT NULL,
     label_vi    TEXT NOT NULL,          -- Quý III/2025, 6 tháng đầu năm 2025, Năm 2025
-    label_en    TEXT NOT NULL
+    label_en    TEXT NOT NULL,
+    cutoff_date DATE                    -- the data run to this day (settings.cutoff_day_of_last_month)
 );
 
 -- Which quarters make up each half-year and year.

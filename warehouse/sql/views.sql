@@ -93,6 +93,11 @@ CREATE OR REPLACE MACRO target_status(value, target) AS
          WHEN value >= target - (SELECT CAST(s.value AS DOUBLE) FROM settings s WHERE s.key = 'status_margin') THEN 'near'
          ELSE 'behind' END;
 
+-- A target whose deadline passed before the period began is expired: never 'met' for a later
+-- period (targets_in_force only keeps it when no plan sets a later deadline).
+CREATE OR REPLACE MACRO target_status_on(value, target, deadline, period_start) AS
+    CASE WHEN deadline < period_start THEN 'expired' ELSE target_status(value, target) END;
+
 -- The plan's trajectory (lộ trình): linear from the baseline to the target at the deadline.
 CREATE OR REPLACE MACRO trajectory(baseline, baseline_end, target, deadline, period_end) AS
     CASE WHEN baseline IS NULL OR period_end < baseline_end THEN NULL
@@ -121,29 +126,54 @@ SELECT g.period, pr.period_type, g.level, g.indicator_code,
        a.numerator, a.denominator, a.value,
        t.target, t.deadline, t.plan_code, t.doc_number,
        trajectory(coalesce(t.baseline_value, b.value), bp.end_date, t.target, t.deadline, pr.end_date) AS expected,
-       target_status(a.value, t.target) AS status,
-       coalesce(a.units_reporting, 0) AS units_reporting, g.units_expected
+       target_status_on(a.value, t.target, t.deadline, pr.start_date) AS status,
+       CASE WHEN t.deadline < pr.start_date THEN target_status(d.value, t.target) END AS status_at_deadline,
+       coalesce(a.units_reporting, 0) AS units_reporting, g.units_expected,
+       coalesce(a.units_reporting, 0) / g.units_expected AS coverage,
+       coalesce(a.units_reporting, 0) / g.units_expected
+           < (SELECT CAST(s.value AS DOUBLE) FROM settings s WHERE s.key = 'coverage_threshold') AS partial
 FROM grid g
 JOIN periods pr USING (period)
 LEFT JOIN level_actuals a USING (period, level, indicator_code)
 LEFT JOIN targets_in_force t USING (period, level, indicator_code)
 LEFT JOIN periods bp ON bp.period = t.baseline_period
-LEFT JOIN level_actuals b ON b.period = t.baseline_period AND b.level = g.level AND b.indicator_code = g.indicator_code;
+LEFT JOIN level_actuals b ON b.period = t.baseline_period AND b.level = g.level AND b.indicator_code = g.indicator_code
+LEFT JOIN periods dp ON dp.period_type = pr.period_type AND t.deadline BETWEEN dp.start_date AND dp.end_date
+LEFT JOIN level_actuals d ON d.period = dp.period AND d.level = g.level AND d.indicator_code = g.indicator_code;
 
 CREATE OR REPLACE VIEW plan_progress AS
 SELECT t.plan_code, t.doc_number, a.period, pr.period_type, a.level, a.indicator_code, a.value,
-       t.target, t.deadline, target_status(a.value, t.target) AS status
+       t.target, t.deadline, target_status_on(a.value, t.target, t.deadline, pr.start_date) AS status,
+       CASE WHEN t.deadline < pr.start_date THEN target_status(d.value, t.target) END AS status_at_deadline
 FROM level_actuals a
 JOIN periods pr USING (period)
-JOIN plan_period_targets t USING (period, level, indicator_code);
+JOIN plan_period_targets t USING (period, level, indicator_code)
+LEFT JOIN periods dp ON dp.period_type = pr.period_type AND t.deadline BETWEEN dp.start_date AND dp.end_date
+LEFT JOIN level_actuals d ON d.period = dp.period AND d.level = a.level AND d.indicator_code = a.indicator_code;
 
 CREATE OR REPLACE VIEW target_progress AS
 SELECT v.unit_key, v.unit_code, v.unit_name, v.level, v.era, v.period, v.period_type, v.indicator_code,
-       v.value, t.target, t.deadline, t.plan_code, target_status(v.value, t.target) AS status
+       v.value, t.target, t.deadline, t.plan_code,
+       target_status_on(v.value, t.target, t.deadline, pr.start_date) AS status,
+       CASE WHEN t.deadline < pr.start_date THEN target_status(d.numerator / d.denominator, t.target) END AS status_at_deadline
 FROM indicator_values v
 JOIN units u ON u.unit_key = v.unit_key
+JOIN periods pr ON pr.period = v.period
 LEFT JOIN targets_in_force t ON t.period = v.period AND t.level = v.level AND t.indicator_code = v.indicator_code
+LEFT JOIN periods dp ON dp.period_type = pr.period_type AND t.deadline BETWEEN dp.start_date AND dp.end_date
+LEFT JOIN unit_indicator_values d ON d.unit_key = v.unit_key AND d.period = dp.period AND d.indicator_code = v.indicator_code
+    AND d.denominator > 0
 WHERE v.scope = 'unit' AND NOT u.is_root;
+
+-- The period the dashboard and the exports open on, as of `today`: the latest quarter with data
+-- whose due date has passed (an early trickle for a running quarter never takes over); only
+-- when no quarter with data is due yet, the latest quarter with data.
+CREATE OR REPLACE MACRO opening_period(today) AS TABLE
+SELECT p.period
+FROM periods p JOIN data_periods USING (period)
+WHERE p.period_type = 'quarter'
+ORDER BY (p.due_date < today) DESC, p.end_date DESC
+LIMIT 1;
 
 -- Who was expected to report each period, and who did (quarters and directly reported periods).
 CREATE OR REPLACE VIEW expected_reports AS
@@ -221,7 +251,7 @@ SELECT u.unit_key, u.unit_code, u.unit_name, u.short_name, u.unit_type, u.level,
 FROM units u LEFT JOIN units parent ON parent.unit_key = u.parent_key;
 
 CREATE OR REPLACE VIEW period_calendar AS
-SELECT period, period_type, year, number, start_date, end_date, due_date, label_vi, label_en FROM periods;
+SELECT period, period_type, year, number, start_date, end_date, due_date, cutoff_date, label_vi, label_en FROM periods;
 
 CREATE OR REPLACE VIEW submission_log AS
 SELECT submission_id, file_name, file_sha256, layout, submitted_by, submitted_at, loaded_at, status,
