@@ -15,7 +15,7 @@ from etl.layouts.common import parse_date_text
 from vocab.periods import Period, cutoff_date, parse_code
 from etl.read import SheetGrid
 from etl.records import Issue, RawRow, RecognisedSheet, a1
-from etl.unitnames import ProvinceScope, UnitIndex, UnitMatcher
+from etl.unitnames import ProvinceScope, UnitIndex, UnitMatcher, split_prefix
 from etl.units import province_scope, search_label
 from vocab.vnformat import fmt_int, fmt_pct, nfc, parse_count, parse_rate
 
@@ -122,7 +122,8 @@ def _decide_province(recognised: RecognisedSheet, given: ProvinceScope | None,
     --province, else None (the whole warehouse); False when the two disagree (an issue)."""
     stated, cell = None, None
     for text, where in zip(recognised.scope, recognised.scope_cells):
-        stated = province_scope(text)
+        # "UBND HUYỆN …" names a district even where a province shares the short name.
+        stated = province_scope(text) if split_prefix(text)[0] in ("tinh", "thanh_pho") else None
         if stated is not None:
             cell = where
             break
