@@ -7,7 +7,6 @@ differences — but keeps the prefix apart, because the prefix is part of a unit
 """
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import unicodedata
@@ -16,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+from rapidfuzz import fuzz, process
 
 __all__ = ["normalise_name", "fold_name", "split_prefix", "Match", "UnitMatcher", "UnitIndex", "ProvinceScope", "PREFIX_TYPES", "TYPE_PREFIX"]
 
@@ -348,8 +349,9 @@ class UnitMatcher:
 
 
 def _close_keys(norm: str, keys: list[str], n: int = 12) -> list[str]:
-    """Gives the n keys most like `norm` (difflib's ratio), best first."""
-    return difflib.get_close_matches(norm, keys, n=n, cutoff=0)
+    """Gives the n keys most like `norm` (the Indel ratio, as difflib's but in C: the whole
+    country's ~11,000 names in milliseconds), best first."""
+    return [key for key, _score, _i in process.extract(norm, keys, scorer=fuzz.ratio, limit=n)]
 
 
 def _narrow(units: list[_Unit], within: tuple[str, ...]) -> list[_Unit]:
