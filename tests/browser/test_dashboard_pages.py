@@ -2,10 +2,12 @@
 and no browser errors. Screenshots (1600×900) go to test-artifacts/screenshots/."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 from dash.testing.wait import until
@@ -31,8 +33,17 @@ def _shot(dash_duo, name: str) -> None:
 
 
 def _choose(dash_duo, name: str, label: str) -> None:
-    """Picks the option labelled `label` in the filter dropdown `name`; the URL then carries it."""
-    dash_duo.select_dcc_dropdown(f"#filter-wrap-{name} .dash-dropdown", value=label)
+    """Picks the option labelled `label` in the filter dropdown `name`; the URL then carries it.
+    A page still re-rendering replaces the dropdown under the driver's hand: try again then."""
+    for attempt in range(5):
+        try:
+            dash_duo.wait_for_no_elements("._dash-loading", timeout=20)
+            dash_duo.select_dcc_dropdown(f"#filter-wrap-{name} .dash-dropdown", value=label)
+            return
+        except StaleElementReferenceException:
+            if attempt == 4:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture
