@@ -14,7 +14,8 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+
+from warehouse.sqlfiles import read_sql
 
 from rapidfuzz import fuzz, process
 
@@ -193,7 +194,6 @@ class _Unit:
     valid_to: date = date.max
 
 
-_SQL = Path(__file__).resolve().parent / "sql"
 _INDEX_CACHE_SIZE = 4
 
 
@@ -210,10 +210,10 @@ class UnitIndex:
     @classmethod
     def of(cls, con) -> "UnitIndex":
         """Gives the index of this warehouse's units, reused while the units are unchanged."""
-        version = tuple(con.execute((_SQL / "unit_index_version.sql").read_text(encoding="utf-8")).fetchone())
+        version = tuple(con.execute(read_sql("etl/sql/unit_index_version.sql")).fetchone())
         index = cls._cache.get(version)
         if index is None:
-            index = cls(con.execute((_SQL / "unit_index.sql").read_text(encoding="utf-8")).fetchall())
+            index = cls(con.execute(read_sql("etl/sql/unit_index.sql")).fetchall())
             cls._cache[version] = index
             while len(cls._cache) > _INDEX_CACHE_SIZE:
                 cls._cache.popitem(last=False)
