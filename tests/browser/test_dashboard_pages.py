@@ -93,8 +93,8 @@ def test_units_level_filter_and_drill_down_to_a_unit(app_duo):
     assert "/don-vi/" in app_duo.driver.current_url
     _shot(app_duo, "unit")
     _choose(app_duo, "indicator", "Tỷ lệ hồ sơ tiếp nhận trực tuyến")
+    until(lambda: "indicator=dossiers_online_rate" in app_duo.driver.current_url, timeout=20)
     app_duo.wait_for_element(".unit-header", timeout=20)
-    assert "indicator=dossiers_online_rate" in app_duo.driver.current_url
     assert app_duo.get_logs() == []
 
 
