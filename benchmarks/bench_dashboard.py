@@ -123,6 +123,7 @@ def combinations(db_path: str) -> dict[str, list[str]]:
         for i in range(COMBINATIONS):
             period = PERIODS[i % len(PERIODS)]
             era = parse_code(period).era()
+            era = era if era in ("old", "new") else "new"  # a year across the reform: the new units
             levels = [lv for lv in LEVELS if units.get((era, lv))]
             level = levels[(i + i // len(PERIODS)) % len(levels)]
             query = {"period": period, "level": level, "indicator": indicators[(i * 7) % len(indicators)]}
