@@ -25,7 +25,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     _fill_period_settings(con)
     if _empty(con, "unit_points") and not _empty(con, "units"):
         install_points(con)
-    if _empty(con, "current_values") and not _empty(con, "reported_values"):
+    if (_empty(con, "current_values") or _empty(con, "level_indicator_values")) and not _empty(con, "reported_values"):
         rebuild_all(con)
     elif not _empty(con, "pending_refresh"):  # left by an earlier govkpi's load killed before its refresh
         refresh_pending(con)

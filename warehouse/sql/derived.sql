@@ -37,7 +37,9 @@ derived AS (
 )
 SELECT unit_key, period, metric_code, value FROM direct
 UNION ALL
-SELECT d.unit_key, d.period, d.metric_code, d.value FROM derived d ANTI JOIN direct x USING (unit_key, period, metric_code);
+SELECT d.unit_key, d.period, d.metric_code, d.value FROM derived d ANTI JOIN direct x USING (unit_key, period, metric_code)
+-- stored by period, so a one-period filter skips the other periods' row groups
+ORDER BY period, unit_key;
 
 DELETE FROM unit_indicator_values v USING touched t WHERE v.unit_key = t.unit_key AND v.period = t.period;
 
@@ -62,4 +64,22 @@ sums AS (
 )
 SELECT s.unit_key, s.period, s.indicator_code, CAST(s.numerator AS DOUBLE), CAST(s.denominator AS DOUBLE)
 FROM sums s JOIN term_counts c USING (indicator_code)
-WHERE s.numerator_terms = c.numerator_terms AND s.denominator_terms = c.denominator_terms;
+WHERE s.numerator_terms = c.numerator_terms AND s.denominator_terms = c.denominator_terms
+-- stored by period, so a page's one-period filter skips the other periods' row groups
+ORDER BY s.period, s.unit_key;
+
+-- Each level's sums for the (period, level) pairs the touched units belong to, over every
+-- reporting unit of that level (a level's rate is sum(numerators) / sum(denominators)).
+CREATE OR REPLACE TEMP TABLE touched_levels AS
+SELECT DISTINCT t.period, u.level FROM touched t JOIN units u USING (unit_key);
+
+DELETE FROM level_indicator_values l USING touched_levels t WHERE l.period = t.period AND l.level = t.level;
+
+INSERT INTO level_indicator_values
+SELECT v.period, u.level, u.is_root, v.indicator_code, sum(v.numerator), sum(v.denominator), count(*)
+FROM unit_indicator_values v
+JOIN units u USING (unit_key)
+JOIN touched_levels t ON t.period = v.period AND t.level = u.level
+GROUP BY v.period, u.level, u.is_root, v.indicator_code;
+
+DROP TABLE touched_levels;

@@ -209,6 +209,20 @@ CREATE TABLE IF NOT EXISTS unit_indicator_values (
     denominator    DOUBLE NOT NULL
 );
 
+-- Each level's sums over its reporting units per period and indicator (the province root's
+-- own rows apart, is_root): what level_actuals and data_periods show, kept per (period, level)
+-- touched, so a page's first look at a period reads a few thousand rows instead of
+-- aggregating every unit of the country.
+CREATE TABLE IF NOT EXISTS level_indicator_values (
+    period          TEXT NOT NULL,
+    level           TEXT NOT NULL,
+    is_root         BOOLEAN NOT NULL,
+    indicator_code  TEXT NOT NULL,
+    numerator       DOUBLE NOT NULL,
+    denominator     DOUBLE NOT NULL,
+    units_reporting BIGINT NOT NULL
+);
+
 -- (unit, period) pairs whose derived rows await recomputation: written and consumed inside
 -- each load group's transaction, so a load never leaves it committed; rows left by an earlier
 -- govkpi (which refreshed once at the end of a load) are finished when a writer opens the file.

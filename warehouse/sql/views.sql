@@ -41,28 +41,33 @@ FROM both_scopes b
 JOIN units u USING (unit_key)
 JOIN periods pr USING (period);
 
--- A level's own actuals: its reporting units (never the province root).
+-- A level's own actuals: its reporting units (never the province root); the sums are kept per
+-- (period, level) by the loader (level_indicator_values, warehouse/sql/derived.sql).
 CREATE OR REPLACE VIEW level_actuals AS
-SELECT p.period, u.level, p.indicator_code,
-       sum(p.numerator) AS numerator, sum(p.denominator) AS denominator,
-       CASE WHEN sum(p.denominator) > 0 THEN sum(p.numerator) / sum(p.denominator) END AS value,
-       count(*) AS units_reporting
-FROM unit_indicator_parts p
-JOIN units u USING (unit_key)
-WHERE NOT u.is_root
-GROUP BY p.period, u.level, p.indicator_code;
+SELECT period, level, indicator_code, numerator, denominator,
+       CASE WHEN denominator > 0 THEN numerator / denominator END AS value,
+       units_reporting
+FROM level_indicator_values
+WHERE NOT is_root;
 
--- Units of each level active on any day of each period.
+-- Units of each level active on any day of each period: counted per validity span first (a
+-- country has a few spans, not tens of thousands of units to pair with every period).
 CREATE OR REPLACE VIEW level_units_expected AS
-SELECT p.period, u.level, count(*) AS units_expected
+WITH spans AS (
+    SELECT level, valid_from, valid_to, count(*) AS units
+    FROM units
+    WHERE NOT is_root
+    GROUP BY level, valid_from, valid_to
+)
+SELECT p.period, s.level, CAST(sum(s.units) AS BIGINT) AS units_expected
 FROM periods p
-JOIN units u ON u.valid_from <= p.end_date AND u.valid_to >= p.start_date
-WHERE NOT u.is_root
-GROUP BY p.period, u.level;
+JOIN spans s ON s.valid_from <= p.end_date AND s.valid_to >= p.start_date
+GROUP BY p.period, s.level;
 
--- The periods the warehouse has data for (reported or derived).
+-- The periods the warehouse has data for (reported or derived): those of unit_indicator_values,
+-- read from its per-level sums.
 CREATE OR REPLACE VIEW data_periods AS
-SELECT DISTINCT period FROM unit_indicator_values;
+SELECT DISTINCT period FROM level_indicator_values;
 
 -- Every plan's target for each period: within a plan, the nearest deadline at or after the
 -- period's end, else the last one.
@@ -156,14 +161,27 @@ SELECT v.unit_key, v.unit_code, v.unit_name, v.level, v.era, v.period, v.period_
        v.value, t.target, t.deadline, t.plan_code,
        target_status_on(v.value, t.target, t.deadline, pr.start_date) AS status,
        CASE WHEN t.deadline < pr.start_date THEN target_status(d.numerator / d.denominator, t.target) END AS status_at_deadline
-FROM indicator_values v
-JOIN units u ON u.unit_key = v.unit_key
+FROM (
+    -- the units' own rows of indicator_values, read straight from their parts: the view's
+    -- 'area' half aggregates the whole country and is never wanted here
+    SELECT u.unit_key, u.unit_code, u.unit_name, u.level, u.era, p.period, pr.period_type, p.indicator_code,
+           CASE WHEN p.denominator > 0 THEN p.numerator / p.denominator END AS value
+    FROM unit_indicator_parts p
+    JOIN units u USING (unit_key)
+    JOIN periods pr USING (period)
+    WHERE NOT u.is_root
+) v
 JOIN periods pr ON pr.period = v.period
 LEFT JOIN targets_in_force t ON t.period = v.period AND t.level = v.level AND t.indicator_code = v.indicator_code
-LEFT JOIN periods dp ON dp.period_type = pr.period_type AND t.deadline BETWEEN dp.start_date AND dp.end_date
-LEFT JOIN unit_indicator_values d ON d.unit_key = v.unit_key AND d.period = dp.period AND d.indicator_code = v.indicator_code
-    AND d.denominator > 0
-WHERE v.scope = 'unit' AND NOT u.is_root;
+-- the deadline's period only where the target expired (the only rows that use it), so the
+-- lookup below reads that period's rows, not every unit's every period
+LEFT JOIN periods dp ON t.deadline < pr.start_date
+    AND dp.period_type = pr.period_type AND t.deadline BETWEEN dp.start_date AND dp.end_date
+LEFT JOIN (
+    SELECT * FROM unit_indicator_values
+    WHERE period IN (SELECT p.period FROM periods p JOIN targets x ON x.deadline BETWEEN p.start_date AND p.end_date)
+) d ON d.unit_key = v.unit_key AND d.period = dp.period AND d.indicator_code = v.indicator_code
+    AND d.denominator > 0;
 
 -- The period the dashboard and the exports open on, as of `today`: the latest quarter with data
 -- whose due date has passed (an early trickle for a running quarter never takes over); only
