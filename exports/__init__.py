@@ -18,12 +18,14 @@ __all__ = ["KINDS", "NoData", "ToolMissing", "export", "opening_period"]
 
 
 def export(kind: str, period: str, db_path: str, out_path: str, lang: str = "vi",
-           made_on: date | None = None) -> Path:
+           made_on: date | None = None, cache: bool = True) -> Path:
     """Writes the export of `kind` for `period` from the warehouse at `db_path`; gives its path.
     Raises ToolMissing (message in Vietnamese, with the install command) when a PDF is asked for
     and LibreOffice, or a font with Times New Roman's metrics, is not installed, NoData when the
-    warehouse has no figures for the period, and ValueError for an unknown kind or period."""
-    from exports.model import build_model
+    warehouse has no figures for the period, and ValueError for an unknown kind or period.
+    With `cache`, a document already written from this warehouse version is copied from the
+    folder beside the warehouse (exports/cache.py), and a new one is kept there."""
+    from vocab.periods import today
 
     if kind not in KINDS:
         raise ValueError(f"Loại tệp không hỗ trợ: {kind!r} (chọn một trong: {', '.join(KINDS)})")
@@ -33,8 +35,24 @@ def export(kind: str, period: str, db_path: str, out_path: str, lang: str = "vi"
 
         require_soffice()  # fail before the work, with the install command
         require_fonts(REPORT_FONT)  # another font's widths would wrap the header lines
-    model = build_model(db_path, period, lang, made_on)
     out = Path(out_path)
+    made_on = made_on or today()
+    if cache:
+        from exports import cache as kept
+
+        found = kept.fetch(kind, period, db_path, lang, made_on, out)
+        if found is not None:
+            return found
+        written = _write(kind, period, db_path, out, lang, made_on)
+        kept.keep(kind, period, db_path, lang, made_on, written)
+        return written
+    return _write(kind, period, db_path, out, lang, made_on)
+
+
+def _write(kind: str, period: str, db_path: str, out: Path, lang: str, made_on: date) -> Path:
+    from exports.model import build_model
+
+    model = build_model(db_path, period, lang, made_on)
     out.parent.mkdir(parents=True, exist_ok=True)
     if kind == "pptx":
         from exports.pptx_deck import write_deck
