@@ -6,6 +6,7 @@ deck (pptx), the quarterly workbook (xlsx), the report (docx) and its PDF.
 from __future__ import annotations
 
 import tempfile
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +15,27 @@ from exports.tool_missing import ToolMissing
 
 KINDS = ("pptx", "xlsx", "docx", "pdf")
 
-__all__ = ["KINDS", "NoData", "ToolMissing", "export", "opening_period"]
+__all__ = ["KINDS", "NoData", "ToolMissing", "export", "opening_period", "warm_up"]
+
+
+def warm_up() -> threading.Thread:
+    """Readies a long-lived process (`govkpi serve`) for its first download, in the background:
+    starts the warm LibreOffice and imports the writers and matplotlib (≈1 s of a cold export)."""
+
+    from exports.pdf import start_warm_converter
+
+    # Started from this thread: the converter is told to end with the thread that started it.
+    start_warm_converter()
+
+    def work() -> None:
+        from exports import charts, docx_report, pptx_deck, xlsx_book  # noqa: F401
+        from matplotlib.figure import Figure  # noqa: F401
+
+        charts._font_family()
+
+    thread = threading.Thread(target=work, name="govkpi-exports-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def export(kind: str, period: str, db_path: str, out_path: str, lang: str = "vi",

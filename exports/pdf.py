@@ -177,7 +177,8 @@ def _free_port() -> int:
 
 
 def _die_with_parent() -> None:
-    """The converter ends with the process that started it, even when that one is killed."""
+    """The converter ends with the process that started it, even when that one is killed (Linux
+    signals it when the starting *thread* ends: start it from a thread that lives as long)."""
     try:
         import ctypes
         import signal
