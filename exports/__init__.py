@@ -6,6 +6,7 @@ deck (pptx), the quarterly workbook (xlsx), the report (docx) and its PDF.
 from __future__ import annotations
 
 import tempfile
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -14,16 +15,38 @@ from exports.tool_missing import ToolMissing
 
 KINDS = ("pptx", "xlsx", "docx", "pdf")
 
-__all__ = ["KINDS", "NoData", "ToolMissing", "export", "opening_period"]
+__all__ = ["KINDS", "NoData", "ToolMissing", "export", "opening_period", "warm_up"]
+
+
+def warm_up() -> threading.Thread:
+    """Readies a long-lived process (`govkpi serve`) for its first download, in the background:
+    starts the warm LibreOffice and imports the writers and matplotlib (≈1 s of a cold export)."""
+
+    from exports.pdf import start_warm_converter
+
+    # Started from this thread: the converter is told to end with the thread that started it.
+    start_warm_converter()
+
+    def work() -> None:
+        from exports import charts, docx_report, pptx_deck, xlsx_book  # noqa: F401
+        from matplotlib.figure import Figure  # noqa: F401
+
+        charts._font_family()
+
+    thread = threading.Thread(target=work, name="govkpi-exports-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def export(kind: str, period: str, db_path: str, out_path: str, lang: str = "vi",
-           made_on: date | None = None) -> Path:
+           made_on: date | None = None, cache: bool = True) -> Path:
     """Writes the export of `kind` for `period` from the warehouse at `db_path`; gives its path.
     Raises ToolMissing (message in Vietnamese, with the install command) when a PDF is asked for
     and LibreOffice, or a font with Times New Roman's metrics, is not installed, NoData when the
-    warehouse has no figures for the period, and ValueError for an unknown kind or period."""
-    from exports.model import build_model
+    warehouse has no figures for the period, and ValueError for an unknown kind or period.
+    With `cache`, a document already written from this warehouse version is copied from the
+    folder beside the warehouse (exports/cache.py), and a new one is kept there."""
+    from vocab.periods import today
 
     if kind not in KINDS:
         raise ValueError(f"Loại tệp không hỗ trợ: {kind!r} (chọn một trong: {', '.join(KINDS)})")
@@ -33,8 +56,24 @@ def export(kind: str, period: str, db_path: str, out_path: str, lang: str = "vi"
 
         require_soffice()  # fail before the work, with the install command
         require_fonts(REPORT_FONT)  # another font's widths would wrap the header lines
-    model = build_model(db_path, period, lang, made_on)
     out = Path(out_path)
+    made_on = made_on or today()
+    if cache:
+        from exports import cache as kept
+
+        found = kept.fetch(kind, period, db_path, lang, made_on, out)
+        if found is not None:
+            return found
+        written = _write(kind, period, db_path, out, lang, made_on)
+        kept.keep(kind, period, db_path, lang, made_on, written)
+        return written
+    return _write(kind, period, db_path, out, lang, made_on)
+
+
+def _write(kind: str, period: str, db_path: str, out: Path, lang: str, made_on: date) -> Path:
+    from exports.model import build_model
+
+    model = build_model(db_path, period, lang, made_on)
     out.parent.mkdir(parents=True, exist_ok=True)
     if kind == "pptx":
         from exports.pptx_deck import write_deck

@@ -28,7 +28,7 @@ ROMAN = ["I", "II", "III", "IV", "V", "VI"]
 
 
 def write_report(model: ReportModel, out_path: str | Path, charts: bool = True) -> Path:
-    """Writes the report and gives its path; charts=False leaves the pictures out (no Chromium)."""
+    """Writes the report and gives its path; charts=False leaves the pictures out."""
     doc = Document()
     _page_setup(doc)
     _styles(doc)
@@ -152,10 +152,9 @@ def _results(doc, model: ReportModel, number: str, charts: bool) -> None:
     drawn = [g for g, (_, indicators) in enumerate(groups, start=1) if any(i.has_data for i in indicators)]
     pictures: dict[int, bytes] = {}
     if charts and drawn:
-        from exports.charts import group_figure, to_png
+        from exports.charts import group_png
 
-        figures = [group_figure(groups[g - 1][1], model.lang) for g in drawn]
-        pictures = dict(zip(drawn, to_png(figures)))
+        pictures = {g: group_png(groups[g - 1][1], model.lang) for g in drawn}
     for g, (group, indicators) in enumerate(groups, start=1):
         _heading(doc, f"{g}. {group}", upper=False)
         for indicator in indicators:
@@ -167,7 +166,10 @@ def _results(doc, model: ReportModel, number: str, charts: bool) -> None:
             para = doc.add_paragraph()
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             para.paragraph_format.first_line_indent = Cm(0)
-            para.add_run().add_picture(BytesIO(pictures[g]), width=Cm(16))
+            picture = para.add_run().add_picture(BytesIO(pictures[g]), width=Cm(16))
+            from exports.charts import description
+
+            picture._inline.docPr.set("descr", description(pictures[g]))  # alt text: the values drawn
             _caption(doc, f"Biểu đồ {drawn.index(g) + 1}. Thực hiện so với chỉ tiêu, nhóm {group.lower()}, {model.period_label}")
 
 

@@ -1,17 +1,33 @@
-"""PDF through LibreOffice (headless soffice), and page pictures through pdftoppm; when a tool
-is missing the error says, in Vietnamese, how to install it."""
+"""PDF through LibreOffice, and page pictures through pdftoppm; when a tool is missing the error
+says, in Vietnamese, how to install it.
+
+Starting LibreOffice is most of a PDF's time (2–5 s), so a long-lived process (`govkpi serve`)
+keeps one warm: `start_warm_converter()` runs unoserver (LibreOffice behind a local XML-RPC port,
+its own profile) in the background, and `to_pdf` hands it the document. Until it is up, when it
+failed, or in a one-off process (the CLI), `to_pdf` runs a one-shot headless soffice as before."""
 from __future__ import annotations
 
+import atexit
+import logging
 import os
 import shutil
+import socket
 import subprocess
+import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 from exports.fonts import FONTS_BY_SUFFIX, require_fonts
 from exports.tool_missing import ToolMissing
 
 SOFFICE_TIMEOUT_S = 180
+WARM_CONVERSION_TIMEOUT_S = 120
+# Where Debian's python3-uno (a dependency of unoserver's server side) puts uno.py, when the
+# project's own Python cannot import it.
+UNO_PATHS = ("/usr/lib/python3/dist-packages", "/usr/lib/libreoffice/program")
+log = logging.getLogger(__name__)
 
 
 def soffice_path() -> str | None:
@@ -36,6 +52,14 @@ def to_pdf(source: str | Path, out_pdf: str | Path) -> Path:
     soffice = require_soffice()
     source, out_pdf = Path(source), Path(out_pdf)
     require_fonts(*FONTS_BY_SUFFIX.get(source.suffix.lower(), ()))
+    warm = _warm
+    if warm is not None and warm.convert(source, out_pdf):
+        return out_pdf
+    return convert_one_shot(soffice, source, out_pdf)
+
+
+def convert_one_shot(soffice: str, source: Path, out_pdf: Path) -> Path:
+    """Converts with a soffice started for this document alone (2–5 s of start-up)."""
     # A profile per process: two soffice runs sharing one profile block each other.
     profile = Path(tempfile.gettempdir()) / f"govkpi-lo-{os.getuid()}-{os.getpid()}"
     with tempfile.TemporaryDirectory(prefix="govkpi-pdf-") as work:
@@ -49,6 +73,119 @@ def to_pdf(source: str | Path, out_pdf: str | Path) -> Path:
         out_pdf.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(produced), out_pdf)
     return out_pdf
+
+
+class WarmConverter:
+    """LibreOffice kept running behind unoserver on local ports, with its own profile; one
+    conversion at a time (LibreOffice's UNO API is not reentrant)."""
+
+    def __init__(self, profile: Path | None = None):
+        self.port, self.uno_port = _free_port(), _free_port()
+        self.profile = profile or Path(tempfile.gettempdir()) / f"govkpi-unoserver-{os.getuid()}-{os.getpid()}"
+        self.process: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> "WarmConverter":
+        """Starts the server in the background and returns at once; it is ready some seconds later."""
+        soffice = require_soffice()
+        code = ("import sys; sys.path.extend(%r); from unoserver.server import main; sys.exit(main())"
+                % (list(UNO_PATHS),))
+        command = [sys.executable, "-c", code, "--interface", "127.0.0.1", "--uno-interface", "127.0.0.1",
+                   "--port", str(self.port), "--uno-port", str(self.uno_port), "--executable", soffice,
+                   "--user-installation", str(self.profile), "--conversion-timeout",
+                   str(WARM_CONVERSION_TIMEOUT_S), "--quiet"]
+        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+        atexit.register(self.stop)
+        return self
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def wait_ready(self, timeout_s: float = 60) -> bool:
+        """Waits until the server answers (LibreOffice up); False when it died or took too long."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline and self.alive():
+            if self._answers():
+                return True
+            time.sleep(0.2)
+        return False
+
+    def convert(self, source: Path, out_pdf: Path, wait_s: float = 30) -> bool:
+        """Converts `source` to `out_pdf` through the warm LibreOffice; False (nothing written)
+        when the server is not up within `wait_s` or the conversion failed, so the caller falls
+        back to a one-shot soffice."""
+        if not self.wait_ready(wait_s):
+            return False
+        from unoserver.client import UnoClient
+
+        out_pdf.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            try:
+                UnoClient("127.0.0.1", str(self.port)).convert(inpath=str(source), outpath=str(out_pdf),
+                                                               convert_to="pdf")
+            except Exception as error:  # a dead or stuck LibreOffice: the one-shot path still works
+                log.warning("warm converter failed on %s: %s", source.name, error)
+                out_pdf.unlink(missing_ok=True)
+                return False
+        return out_pdf.exists() and out_pdf.stat().st_size > 0
+
+    def stop(self) -> None:
+        if self.alive():
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+    def _answers(self) -> bool:
+        from xmlrpc.client import ServerProxy
+
+        try:
+            ServerProxy(f"http://127.0.0.1:{self.port}").info()
+            return True
+        except OSError:
+            return False
+
+
+_warm: WarmConverter | None = None
+
+
+def start_warm_converter() -> WarmConverter | None:
+    """Starts this process's warm converter (`govkpi serve` at start-up), used by every later
+    to_pdf; None when LibreOffice is not installed (a PDF export then says how to install it)."""
+    global _warm
+    if soffice_path() is None:
+        return None
+    if _warm is None or not _warm.alive():
+        _warm = WarmConverter().start()
+    return _warm
+
+
+def stop_warm_converter() -> None:
+    global _warm
+    if _warm is not None:
+        _warm.stop()
+        _warm = None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """The converter ends with the process that started it, even when that one is killed (Linux
+    signals it when the starting *thread* ends: start it from a thread that lives as long)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 def pdf_to_pngs(pdf: str | Path, out_dir: str | Path, prefix: str, dpi: int = 60) -> list[Path]:

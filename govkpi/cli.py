@@ -173,10 +173,12 @@ def serve(db: Path = DbOption, port: int = typer.Option(8050, "--port"),
                                    help="Địa chỉ lắng nghe; 0.0.0.0 để máy khác trong mạng nội bộ mở được")) -> None:
     """Mở bảng điều khiển tại http://HOST:PORT (mặc định chỉ máy này: 127.0.0.1)."""
     from dashboard.app import serve as serve_app
+    from exports import warm_up
     from warehouse.reader import reading_path
 
     if not db.exists():
         _usage_error(f"Chưa có kho dữ liệu {db}. Hãy chạy: make demo, hoặc govkpi init rồi govkpi load.")
+    warm_up()  # LibreOffice and the writers start in the background: no download waits for them
     err.print(f"Bảng điều khiển: http://{host}:{port}")
     serve_app(str(reading_path(db)), port=port, host=host)
 

@@ -2,16 +2,20 @@
 (indicator_sentence) over the numbers of level_progress; tables and chart pictures per group."""
 from __future__ import annotations
 
-import shutil
+import io
 from datetime import date
 
 import duckdb
 import pytest
 from docx import Document
+from PIL import Image, ImageColor
 
 from exports import export
+from exports.charts import description
+from exports.text import level_label
+from vocab.levels import STATUS_COLOURS
 from vocab.findings import indicator_sentence
-from vocab.vnformat import fmt_date_long, fmt_pct
+from vocab.vnformat import fmt_date_long, fmt_pct, fmt_rate
 
 PERIOD, OLD_PERIOD = "2025Q3", "2024Q4"
 MADE_ON = date(2026, 11, 23)
@@ -99,7 +103,15 @@ def test_sections_in_order(report):
     assert [h.split(".")[0] for h in heads] == ["I", "II", "III", "IV"]
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="kaleido needs the system Chromium")
+def _pictures(doc) -> list[tuple[str, bytes]]:
+    """Each chart picture of the report: its alt text and its PNG bytes, read back from the file."""
+    out = []
+    for shape in doc.inline_shapes:
+        blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+        out.append((shape._inline.docPr.get("descr"), doc.part.related_parts[blip.embed].blob))
+    return out
+
+
 def test_one_chart_picture_per_group_with_data(report, warehouse):
     con = duckdb.connect(str(warehouse), read_only=True)
     groups = con.execute("SELECT count(DISTINCT i.group_vi) FROM level_progress l "
@@ -107,4 +119,23 @@ def test_one_chart_picture_per_group_with_data(report, warehouse):
                          "WHERE l.period = ? AND l.target IS NOT NULL AND l.value IS NOT NULL",
                          [PERIOD]).fetchone()[0]
     con.close()
-    assert len(report.inline_shapes) == groups
+    assert groups and len(report.inline_shapes) == groups
+
+
+def test_the_charts_draw_each_levels_value_against_its_target_in_its_status_colour(report, warehouse):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    rows = con.execute("SELECT level, value, target, status FROM level_progress "
+                       "WHERE period = ? AND target IS NOT NULL AND value IS NOT NULL", [PERIOD]).fetchall()
+    con.close()
+    pictures = _pictures(report)
+    drawn = " ".join(description(png) for _, png in pictures)
+    assert [alt for alt, _ in pictures] == [description(png) for _, png in pictures]  # alt text: what is drawn
+    for level, value, target, status in rows:  # "Cấp xã: 48,0% (chỉ tiêu 60%)", as the page writes it
+        assert f"{level_label(level, 'vi')}: {fmt_rate(value, target)} (chỉ tiêu {fmt_pct(target, digits=0)})" in drawn
+    colours = set()
+    for _, png in pictures:
+        image = Image.open(io.BytesIO(png)).convert("RGB")
+        assert image.size == (1800, 840)
+        colours |= {colour for _, colour in image.getcolors(maxcolors=1 << 20)}
+    for status in {status for *_, status in rows}:  # every status shown is painted in its colour
+        assert ImageColor.getrgb(STATUS_COLOURS[status]) in colours, status
