@@ -47,12 +47,15 @@ class DashboardServer(BaseApplication):
         self.prefix = prefix
         self.options = {"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread",
                         "threads": THREADS_PER_WORKER, "timeout": TIMEOUT_S, "graceful_timeout": 10,
-                        "accesslog": "-", "errorlog": "-", "preload_app": False, **(options or {})}
+                        "accesslog": "-", "errorlog": "-", "preload_app": False,
+                        # several servers on one machine (tests, a staging copy) must not share ~/.gunicorn's socket
+                        "control_socket_disable": True, **(options or {})}
         super().__init__()
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # e.g. control_socket_disable exists from gunicorn 27 on
+                self.cfg.set(key, value)
 
     def load(self) -> Any:
         return production_app(self.db_path, self.prefix)

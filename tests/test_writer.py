@@ -210,3 +210,31 @@ def hashlib_sha256(path: Path) -> str:
     import hashlib
 
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_thread_sees_a_new_publish_while_another_thread_still_holds_the_old_snapshot(db, tmp_path):
+    # A gunicorn worker has several threads, each with its own read connection; DuckDB shares one
+    # database per path within a process, so a new connection must still open the new file.
+    from warehouse.reader import Warehouse
+
+    publish_snapshot(db)
+    wh = Warehouse(snapshot_path(db))
+    opened, done = threading.Event(), threading.Event()
+
+    def hold_old_snapshot() -> None:  # a thread alive with its connection open on the old file
+        wh.query("root")
+        opened.set()
+        done.wait(60)
+
+    holder = threading.Thread(target=hold_old_snapshot)
+    holder.start()
+    try:
+        opened.wait(60)
+        queue = UploadQueue(db)
+        queue.enqueue(workbooks(tmp_path / "in", 1)[0], "x")
+        Writer(db).run(until_idle=True)
+        count = wh.connection().execute("SELECT count(*) FROM metric_values WHERE unit_code = '622'").fetchone()[0]
+    finally:
+        done.set()
+        holder.join()
+    assert count == 2
