@@ -4,6 +4,7 @@ benchmarks/results.json and benchmarks/RESULTS.md (committed, so a change shows 
     .venv/bin/python -m benchmarks.run [--skip-dashboard] [--skip-exports]
     .venv/bin/python -m benchmarks.run --markdown-only   # RESULTS.md again from results.json
     .venv/bin/python -m benchmarks.run --only national-names  # one case, into the kept figures
+    .venv/bin/python -m benchmarks.run --only publish         # snapshot publishing (issue 11)
 
 Order: the loader (benchmarks.bench_load), national district tables by name
 (benchmarks.bench_names), the dashboard (benchmarks.bench_dashboard.run()
@@ -49,6 +50,8 @@ def main(argv: list[str]) -> int:
     _print_memory(results["memory"])
     if "--skip-names" not in argv:
         results["national_names"] = run_names()
+    if "--skip-publish" not in argv:
+        results["publish"] = run_publish()
     if "--skip-dashboard" not in argv:
         results["dashboard"] = run_dashboard()
     if "--skip-exports" not in argv:
@@ -87,10 +90,18 @@ def run_exports() -> dict:
     return section
 
 
+def run_publish() -> dict:
+    """Runs the publishing case (a province and the national warehouse, a burst of 100 uploads)."""
+    print("\n== publishing the read snapshot: province and national warehouses, a burst of 100 uploads ==", flush=True)
+    section = _optional("benchmarks.bench_publish", lambda module: module.run())
+    _print_section("benchmarks.bench_publish", section)
+    return section
+
+
 def only(case: str) -> int:
     """Runs one case and writes it into the kept results.json and RESULTS.md (the rest kept)."""
     runners = {"national-names": ("national_names", run_names), "dashboard": ("dashboard", run_dashboard),
-               "exports": ("exports", run_exports)}
+               "exports": ("exports", run_exports), "publish": ("publish", run_publish)}
     if case not in runners:
         print(f"unknown case {case!r}; known: {', '.join(runners)}")
         return 2
@@ -285,6 +296,7 @@ def render_markdown(results: dict) -> str:
                     "</summary>", "", "```", tables["tottime"], "```", "</details>"]
     out += _memory_markdown(results.get("memory"))
     out += ["", "## National district tables by name (issue 8)", ""] + _names_markdown(results.get("national_names"))
+    out += ["", "## Publishing the read snapshot (issue 11)", ""] + _publish_markdown(results.get("publish"))
     out += ["", "## Dashboard (issue 3)", ""] + _dashboard_markdown(results.get("dashboard"))
     out += ["", "## Exports (issues 4 and 8)", ""] + _exports_markdown(results.get("exports"))
     return "\n".join(out) + "\n"
@@ -299,6 +311,14 @@ def _names_markdown(section: dict | None) -> list[str]:
     else:
         note = []
     return note + bench_names.markdown(section)
+
+
+def _publish_markdown(section: dict | None) -> list[str]:
+    from benchmarks import bench_publish
+
+    note = ([f"Run alone: `{section['command']}` at {section['date']}, load average at end "
+             f"{section.get('load_average_end')}.", ""] if section and "command" in section else [])
+    return note + bench_publish.markdown(section)
 
 
 def _dashboard_markdown(section: dict | None) -> list[str]:

@@ -25,10 +25,12 @@ DRILL_CHARTS = {ids.UNITS_RANKING, ids.UNITS_HEATMAP, ids.UNITS_MAP, ids.UNIT_CH
 log = logging.getLogger(__name__)
 
 
-def create_app(db_path: str) -> dash.Dash:
-    """Gives the dashboard app reading the warehouse at db_path (read-only, reopened on change)."""
+def create_app(db_path: str, prefix: str = "/") -> dash.Dash:
+    """Gives the dashboard app reading the warehouse at db_path (read-only, reopened on change);
+    `prefix` ('/kpi/' behind a proxy, see dashboard.serving) is where browsers ask for it."""
     app = dash.Dash(
         __name__,
+        requests_pathname_prefix=prefix,
         use_pages=True,
         pages_folder=str(HERE / "pages"),
         assets_folder=str(HERE / "assets"),

@@ -94,21 +94,25 @@ def install_periods(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     con.execute("INSERT INTO period_parts SELECT * FROM parts")
 
 
-def publish_snapshot(db_path: str | Path) -> Path:
+def publish_snapshot(db_path: str | Path, con: duckdb.DuckDBPyConnection | None = None) -> Path:
     """Copies the warehouse to its read snapshot and swaps it in atomically.
 
     DuckDB lets one process write a file or many read it, never both: the dashboard and the
     exports read the snapshot, so a load can run while they serve, and they see the new data
-    when the file changes (they reopen on a new mtime)."""
+    when the file changes (they reopen on a new mtime). `con`: the caller's open writing
+    connection (ops.writer keeps one), checkpointed instead of opening the file again."""
     import os
     import shutil
 
     path = Path(db_path)
-    con = duckdb.connect(str(path))
-    try:
+    if con is not None:
         con.execute("CHECKPOINT")
-    finally:
-        con.close()
+    else:
+        con = duckdb.connect(str(path))
+        try:
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
     snapshot = snapshot_path(path)
     staging = snapshot.with_name(snapshot.name + ".tmp")
     shutil.copyfile(path, staging)

@@ -107,24 +107,62 @@ def load(paths: list[Path] = typer.Argument(..., help="Tệp hoặc thư mục .
     files = expand_paths(paths)
     if not files:
         _usage_error("Không có tệp nào để nạp.")
+    from ops.writer import WriterBusy, writer_lock
+
+    # One process writes the warehouse: while `govkpi writer` (or `serve --production`) holds
+    # its lock, the files go through its queue; otherwise this command holds the lock itself.
     try:
-        con = connect(db)
-    except duckdb.IOException:
-        _usage_error(f"Kho dữ liệu {db} đang được một tiến trình khác ghi; hãy thử lại sau. / The warehouse is being written by another process.")
-    try:
-        loader = Loader(con, submitted_by=by, province=province)
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=err, transient=True, disable=as_json or len(files) < 5) as progress:
-            task = progress.add_task("Đang nạp", total=len(files))
-            reports = loader.load_files(files, period, submitted_on, on_file=lambda _: progress.advance(task))
-    finally:
-        con.close()
-    publish_snapshot(db)
+        with writer_lock(db):
+            try:
+                con = connect(db)
+            except duckdb.IOException:
+                _usage_error(f"Kho dữ liệu {db} đang được một tiến trình khác ghi; hãy thử lại sau. / The warehouse is being written by another process.")
+            try:
+                loader = Loader(con, submitted_by=by, province=province)
+                with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                              console=err, transient=True, disable=as_json or len(files) < 5) as progress:
+                    task = progress.add_task("Đang nạp", total=len(files))
+                    reports = loader.load_files(files, period, submitted_on, on_file=lambda _: progress.advance(task))
+            finally:
+                con.close()
+            publish_snapshot(db)
+    except WriterBusy:
+        err.print("Bộ ghi đang chạy: các tệp được xếp hàng cho nó nạp. / A writer is running: the files are queued for it.")
+        reports = _load_through_queue(db, files, by, period, submitted_on, province)
     if as_json:
         print(json.dumps([r.as_json(lang) for r in reports], ensure_ascii=False, indent=2))
     else:
         _print_reports(reports, lang)
     raise typer.Exit(1 if any(r.status == "rejected" for r in reports) else 0)
+
+
+def _load_through_queue(db: Path, files: list[Path], by: Optional[str], period: Optional[str],
+                        submitted_on: Optional[date], province: Optional[str]) -> list:
+    """Queues the files for the running writer and gives its reports once each is loaded and published."""
+    from etl.batch_write import FileReport
+    from etl.load import _user
+    from etl.records import Issue
+    from ops.queue import UploadQueue
+
+    queue = UploadQueue(db)
+    jobs = [(path, queue.enqueue(path, by or _user(), period=period, submitted=submitted_on, province=province))
+            if path.is_file() else (path, None) for path in files]
+    reports = []
+    for path, job_id in jobs:
+        if job_id is None:
+            reports.append(FileReport(path.name, "rejected", issues=[Issue(
+                "error", "missing", None, None, f"Không tìm thấy tệp {path}.", f"File not found: {path}.")]))
+            continue
+        result = queue.wait(job_id, timeout=600, published=True)
+        issues = [Issue(p["severity"], p["code"], p["sheet"], p["cell"], p["message_vi"], p["message_en"])
+                  for p in result.problems]
+        if not result.done:
+            issues.append(Issue("error", "queued", None, None,
+                                f"Bộ ghi chưa nạp tệp sau 10 phút (việc số {job_id} vẫn trong hàng đợi).",
+                                f"The writer has not loaded the file after 10 minutes (job {job_id} still queued)."))
+        status = result.status if result.status in STATUS_VI else "rejected"
+        reports.append(FileReport(path.name, status, result.units, result.values, issues, result.submission_id))
+    return reports
 
 
 def _print_reports(reports, lang: str) -> None:
@@ -170,7 +208,11 @@ def demo(db: Path = DbOption,
 @app.command()
 def serve(db: Path = DbOption, port: int = typer.Option(8050, "--port"),
           host: str = typer.Option("127.0.0.1", "--host",
-                                   help="Địa chỉ lắng nghe; 0.0.0.0 để máy khác trong mạng nội bộ mở được")) -> None:
+                                   help="Địa chỉ lắng nghe; 0.0.0.0 để máy khác trong mạng nội bộ mở được"),
+          production: bool = typer.Option(False, "--production",
+                                          help="Chạy bằng gunicorn (nhiều tiến trình) kèm bộ ghi nạp hàng đợi"),
+          workers: int = typer.Option(2, "--workers", min=1, help="Số tiến trình phục vụ (--production)"),
+          prefix: str = typer.Option("", "--prefix", help="Tiền tố URL sau reverse proxy, ví dụ /kpi (--production)")) -> None:
     """Mở bảng điều khiển tại http://HOST:PORT (mặc định chỉ máy này: 127.0.0.1)."""
     from dashboard.app import serve as serve_app
     from exports import warm_up
@@ -178,9 +220,50 @@ def serve(db: Path = DbOption, port: int = typer.Option(8050, "--port"),
 
     if not db.exists():
         _usage_error(f"Chưa có kho dữ liệu {db}. Hãy chạy: make demo, hoặc govkpi init rồi govkpi load.")
-    warm_up()  # LibreOffice and the writers start in the background: no download waits for them
-    err.print(f"Bảng điều khiển: http://{host}:{port}")
-    serve_app(str(reading_path(db)), port=port, host=host)
+    if not production:
+        warm_up()  # LibreOffice and the writers start in the background: no download waits for them
+        err.print(f"Bảng điều khiển: http://{host}:{port}")
+        serve_app(str(reading_path(db)), port=port, host=host)
+        return
+    import subprocess
+
+    from dashboard.serving import normalise_prefix, serve_production
+    from etl.warehouse import publish_snapshot
+    from warehouse.reader import snapshot_path
+
+    if not snapshot_path(db).exists():
+        publish_snapshot(db)  # the workers read the snapshot only, never the file the writer holds
+    # The writer runs beside gunicorn as a child process: the one process that writes the warehouse.
+    writer_process = subprocess.Popen([sys.executable, "-m", "govkpi", "writer", "--wait", "--db", str(db)])
+    err.print(f"Bảng điều khiển: http://{host}:{port}{normalise_prefix(prefix)}/ ({workers} tiến trình, gunicorn)")
+    try:
+        serve_production(str(snapshot_path(db)), host=host, port=port, workers=workers, prefix=prefix)
+    finally:
+        writer_process.terminate()
+        writer_process.wait(timeout=60)
+
+
+@app.command()
+def writer(db: Path = DbOption,
+           publish_interval: float = typer.Option(3.0, "--publish-interval",
+                                                  help="Giây tối thiểu giữa hai lần công bố bản đọc"),
+           wait: bool = typer.Option(False, "--wait", help="Chờ khi tiến trình khác đang giữ quyền ghi")) -> None:
+    """Chạy bộ ghi: nạp mọi tệp trong hàng đợi và công bố bản đọc / run the one writer."""
+    import signal
+    import threading
+
+    from ops.writer import Writer, WriterBusy
+
+    if not db.exists():
+        _usage_error(f"Chưa có kho dữ liệu {db}.")
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    err.print(f"Bộ ghi đang chạy cho {db} (hàng đợi {db.stem}.queue.sqlite). / The writer is running.")
+    try:
+        Writer(db, publish_interval=publish_interval).run(stop, wait_for_lock=wait)
+    except WriterBusy:
+        _usage_error(f"Một bộ ghi khác đang chạy cho {db}. / Another writer is running for this warehouse.")
 
 
 @app.command()

@@ -41,12 +41,29 @@ def connect_read_only(db_path: str | Path, attempts: int = 20, wait_s: float = 0
         raise FileNotFoundError(f"Không tìm thấy kho dữ liệu: {db_path}")
     for attempt in range(attempts):
         try:
-            return duckdb.connect(str(db_path), read_only=True)
+            return open_file_read_only(db_path)
         except duckdb.IOException:
             if attempt == attempts - 1:
                 raise
             time.sleep(wait_s)
     raise AssertionError("unreachable")
+
+
+def open_file_read_only(db_path: str | Path) -> duckdb.DuckDBPyConnection:
+    """Opens the file as it is now, read-only, as the default database of a new connection.
+
+    Not `duckdb.connect(path)`: DuckDB keeps one database per path in a process, so while any
+    thread still holds a connection to a snapshot that was since replaced, connect(path) hands
+    out that old database again and a busy server never sees a new publish. ATTACH opens the
+    file anew (the current inode); the old one lives on for whoever still reads it."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("ATTACH ? AS warehouse (READ_ONLY)", [str(db_path)])
+        con.execute("USE warehouse")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def fetch_rows(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[dict]:
@@ -125,7 +142,7 @@ class Warehouse:
         last: Exception | None = None
         for attempt in range(self.retries):
             try:
-                return duckdb.connect(self.path, read_only=True)
+                return open_file_read_only(self.path)
             except (duckdb.IOException, duckdb.Error) as error:  # held by the writer
                 last = error
                 time.sleep(self.wait * (attempt + 1))

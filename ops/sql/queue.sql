@@ -1,0 +1,28 @@
+-- name: enqueue
+INSERT INTO upload_jobs (file_path, file_name, file_sha256, submitted_by, unit_hint, period, submitted, province,
+                         enqueued_at)
+VALUES (:file_path, :file_name, :file_sha256, :submitted_by, :unit_hint, :period, :submitted, :province, :now)
+RETURNING job_id;
+
+-- name: take
+UPDATE upload_jobs SET state = 'loading', started_at = :now
+WHERE job_id IN (SELECT job_id FROM upload_jobs WHERE state = 'queued' ORDER BY job_id LIMIT :limit)
+RETURNING job_id, file_path, file_name, submitted_by, unit_hint, period, submitted, province;
+
+-- name: finish
+UPDATE upload_jobs SET state = 'done', finished_at = :now, status = :status, submission_id = :submission_id,
+                       result_json = :result_json
+WHERE job_id = :job_id;
+
+-- name: mark_published
+UPDATE upload_jobs SET published_at = :now
+WHERE state = 'done' AND published_at IS NULL;
+
+-- name: requeue_interrupted
+UPDATE upload_jobs SET state = 'queued', started_at = NULL WHERE state = 'loading';
+
+-- name: job
+SELECT job_id, state, status, submission_id, result_json, published_at FROM upload_jobs WHERE job_id = :job_id;
+
+-- name: pending
+SELECT count(*) FROM upload_jobs WHERE state <> 'done';

@@ -1,0 +1,187 @@
+"""Production serving: `govkpi serve --production` runs the dashboard under gunicorn with
+several workers at a URL prefix, with the one writer beside it; pages keep answering while a
+burst of workbooks is loaded, and the new figures show once the writer has published."""
+from __future__ import annotations
+
+import json
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from etl.template import DATA_SHEET
+from etl.warehouse import publish_snapshot
+from ops.queue import UploadQueue
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from workbooks import *  # noqa: E402,F403
+
+GOVKPI = str(Path(sys.executable).with_name("govkpi"))
+PAGES = ["/", "/bao-cao", "/chi-tieu", "/don-vi"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ProductionServer:
+    """`govkpi serve --production` in a subprocess, stopped as systemd stops it (SIGTERM)."""
+
+    def __init__(self, db: Path, workers: int = 2, prefix: str = "/kpi") -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}{prefix}"
+        self.log = db.with_name("serve.log").open("w")
+        self.process = subprocess.Popen([GOVKPI, "serve", "--production", "--workers", str(workers), "--prefix", prefix,
+                                         "--port", str(self.port), "--db", str(db)],
+                                        stdout=self.log, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                if get(self.base + "/")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.5)
+        self.stop()
+        raise AssertionError(db.with_name("serve.log").read_text())
+
+    def page(self, path: str, search: str = "") -> tuple[int, str]:
+        """Asks the page's content as the browser does after loading the shell (Dash pages' callback)."""
+        body = {"output": ".._pages_content.children..._pages_store.data..",
+                "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+                "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/kpi" + path},
+                           {"id": "_pages_location", "property": "search", "value": search}],
+                "changedPropIds": ["_pages_location.pathname"], "state": []}
+        request = urllib.request.Request(self.base + "/_dash-update-component", data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:  # text unescaped, to find words in it
+            return response.status, json.dumps(json.loads(response.read()), ensure_ascii=False)
+
+    def stop(self) -> str:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=60)
+        self.log.close()
+        return Path(self.log.name).read_text()
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+@pytest.fixture
+def served(db):
+    publish_snapshot(db)
+    server = ProductionServer(db)
+    yield server
+    server.stop()
+
+
+def test_production_serving_answers_under_the_prefix_with_its_assets_and_pages(served):
+    status, html = get(served.base + "/")
+    assert status == 200
+    scripts = re.findall(r'src="([^"]+)"', html)
+    assert scripts and all(src.startswith("/kpi/") for src in scripts)
+    root = served.base.removesuffix("/kpi")
+    assert get(root + scripts[0])[0] == 200  # the browser asks for exactly these
+    assert get(root + "/kpi/_dash-layout")[0] == 200 and get(root + "/kpi/_dash-dependencies")[0] == 200
+    assert get(root + "/")[0] == 404 and get(root + "/_dash-layout")[0] == 404  # nothing outside the prefix
+    status, content = served.page("/bao-cao")
+    assert status == 200 and "Tình hình báo cáo" in json.loads(content)["response"]["_pages_store"]["data"]["title"]
+    log = served.stop()
+    assert log.count("Booting worker") >= 2
+
+
+@pytest.mark.load
+def test_twenty_clients_on_the_pages_while_two_hundred_workbooks_are_loaded_see_no_failure_and_the_new_figures(
+        served, db, tmp_path):
+    files = two_hundred_workbooks(tmp_path / "in")
+    before = served.page("/chi-tieu", "?period=2022Q1")[1]
+    assert "50,4%" not in before
+    failures: list[str] = []
+    answered = [0]
+    stop = threading.Event()
+
+    def client(number: int) -> None:
+        turn = number
+        while not stop.is_set():
+            path = PAGES[turn % len(PAGES)]
+            turn += 1
+            try:
+                status, _ = served.page(path, "?period=2024Q4") if turn % 3 else get(served.base + path)
+            except Exception as error:  # a refused or reset connection is a failed request too
+                failures.append(f"{path}: {type(error).__name__}: {error}")
+                continue
+            if status != 200:
+                failures.append(f"{path}: HTTP {status}")
+            answered[0] += 1
+
+    queue = UploadQueue(db)
+    with ThreadPoolExecutor(20) as pool:
+        for number in range(20):
+            pool.submit(client, number)
+        try:
+            started = time.monotonic()
+            jobs = [queue.enqueue(path, "Sở KH&CN") for path in files]
+            results = [queue.wait(job, timeout=max(1.0, 75 - (time.monotonic() - started)), published=True)
+                       for job in jobs]
+            loaded_in = time.monotonic() - started
+        finally:
+            stop.set()
+    assert not failures, failures[:5]
+    assert answered[0] > 40
+    assert all(r.published for r in results), f"{sum(r.published for r in results)} of 200 published"
+    assert {r.status for r in results} == {"accepted"}
+    assert _publishes(queue) <= loaded_in / 3 + 2  # coalesced: at most one per 3 s interval
+    # Each district's last version of 2022Q1 says 504 of 1,000 records online: the level's rate
+    # is the sum of numerators over the sum of denominators, 2,520 / 5,000.
+    after = served.page("/chi-tieu", "?period=2022Q1")[1]
+    assert "Cấp huyện đạt 50,4%" in after
+
+
+def two_hundred_workbooks(folder: Path) -> list[Path]:
+    """200 distinct district reports: five districts × the sixteen quarters of 2021–2024, and
+    later versions that supersede them; each file has its own figure."""
+    folder.mkdir(parents=True)
+    districts = [PLEIKU, AN_KHE, CHU_SE, DAK_DOA, DAK_PO]
+    quarters = [f"{year}Q{q}" for year in (2021, 2022, 2023, 2024) for q in (1, 2, 3, 4)]
+    files = []
+    for unit in districts:
+        for quarter_index, period in enumerate(quarters):
+            first = filled_template(folder / f"{unit[0]}_{period}.xlsx", unit, period,
+                                    {"work_records_total": 1000, "work_records_online": 500})
+            files.append(first)
+            if quarter_index >= 8:
+                continue  # 80 first versions + 120 later ones = 200
+            book = openpyxl.load_workbook(first)
+            cell = template_cell(first, "work_records_online")
+            for version in (2, 3, 4):
+                book[DATA_SHEET][cell] = 500 + version
+                files.append(folder / f"{unit[0]}_{period}_v{version}.xlsx")
+                book.save(files[-1])
+    assert len(files) == 200
+    return files
+
+
+def _publishes(queue: UploadQueue) -> int:
+    import sqlite3
+
+    con = sqlite3.connect(queue.path)
+    count = con.execute("SELECT count(DISTINCT published_at) FROM upload_jobs").fetchone()[0]
+    con.close()
+    return count
