@@ -98,6 +98,7 @@ def setup_auth(app: dash.Dash, ops_db: str, production: bool = False) -> None:
             return _login_page(lang, message, 401)
         session.clear()  # a new session at login: nothing set before it (fixation) survives
         flask_login.login_user(SessionUser(accounts.session_key(ops_db, user.name), user))
+        g.govkpi_user = user  # so the redirect already carries the new session's CSRF cookie
         return redirect(_safe_next(request.args.get("next")), 302)
 
     def logout() -> Response:

@@ -250,7 +250,7 @@ def _resolve_units(db: Path, refs: list[str]) -> list[str]:
         for ref in refs:
             rows = fetch_rows(con, "unit_lookup", ref=ref.strip())
             exact = [r for r in rows if r["exact_key"]]
-            current = [r for r in rows if r["valid_to"] is None]
+            current = [r for r in rows if r["in_force"]]
             chosen = exact or (current if len(current) == 1 else rows if len(rows) == 1 else [])
             if not rows:
                 _usage_error(f"Không có đơn vị mã '{ref}' trong danh mục đơn vị của kho {db}. / Unknown unit code.")
