@@ -248,7 +248,7 @@ def _resolve_units(db: Path, refs: list[str]) -> list[str]:
     try:
         keys = []
         for ref in refs:
-            rows = fetch_rows(con, "unit_lookup", ref=ref.strip())
+            rows = fetch_rows(con, "unit_lookup", unit=ref.strip())
             exact = [r for r in rows if r["exact_key"]]
             current = [r for r in rows if r["in_force"]]
             chosen = exact or (current if len(current) == 1 else rows if len(rows) == 1 else [])
