@@ -6,7 +6,7 @@ size, and how many publishes a burst of uploads makes now that the writer coales
 Warehouses: the generated Gia Lai one (a province, 2019Q1–2026Q3) and the national one
 (benchmarks.national, cached). Each publish is etl.warehouse.publish_snapshot (a checkpoint,
 a copy, an atomic os.replace), timed three times. The burst: 100 filled templates enqueued
-through ops.queue evenly over `BURST_SECONDS` while ops.writer runs on the province warehouse
+through ops.queue evenly over `BURST_SECONDS` while etl.writer runs on the province warehouse
 with its default publish interval; counted: publishes, and the seconds from each file's commit
 to the snapshot that holds it."""
 from __future__ import annotations
@@ -26,7 +26,7 @@ from etl.catalog import load_catalog
 from etl.template import DATA_SHEET, FIRST_DATA_ROW, VALUE_COL, write_template
 from etl.warehouse import publish_snapshot
 from ops.queue import UploadQueue
-from ops.writer import PUBLISH_INTERVAL, Writer
+from etl.writer import PUBLISH_INTERVAL, Writer
 from vocab.periods import parse_code
 
 BURST_FILES = 100

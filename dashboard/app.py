@@ -13,8 +13,10 @@ from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
 from flask_caching import Cache
 
 from dashboard import ids
+from dashboard.auth import LOGOUT_PATH, auth_enabled, current_user, setup_auth
 from dashboard.data import Warehouse
 from dashboard.downloads import register_downloads
+from ops.store import ops_path
 from vocab.i18n import norm_lang, t
 
 HERE = Path(str(files("dashboard")))
@@ -25,9 +27,10 @@ DRILL_CHARTS = {ids.UNITS_RANKING, ids.UNITS_HEATMAP, ids.UNITS_MAP, ids.UNIT_CH
 log = logging.getLogger(__name__)
 
 
-def create_app(db_path: str, prefix: str = "/") -> dash.Dash:
-    """Gives the dashboard app reading the warehouse at db_path (read-only, reopened on change);
-    `prefix` ('/kpi/' behind a proxy, see dashboard.serving) is where browsers ask for it."""
+def create_app(db_path: str, prefix: str = "/", ops_db: str | None = None, production: bool = False) -> dash.Dash:
+    """Gives the dashboard app reading the warehouse at db_path (read-only, reopened on change),
+    with accounts from ops_db (default: the ops file beside the warehouse); `prefix` ('/kpi/'
+    behind a proxy, see dashboard.serving) is where browsers ask for it."""
     app = dash.Dash(
         __name__,
         requests_pathname_prefix=prefix,
@@ -42,15 +45,17 @@ def create_app(db_path: str, prefix: str = "/") -> dash.Dash:
     cache = Cache(app.server, config={"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 3600,
                                       "CACHE_THRESHOLD": 2000})
     app.server.config["GOVKPI_WAREHOUSE"] = Warehouse(db_path, cache=cache)
+    setup_auth(app, str(ops_db or ops_path(db_path)), production=production)
     register_downloads(app.server, db_path)
     app.layout = shell
     register_callbacks(app)
     return app
 
 
-def serve(db_path: str, port: int = 8050, debug: bool = False, host: str = "127.0.0.1") -> None:
+def serve(db_path: str, port: int = 8050, debug: bool = False, host: str = "127.0.0.1",
+          ops_db: str | None = None, production: bool = False) -> None:
     """Serves the dashboard on host:port (this PC only by default; 0.0.0.0 for the office network)."""
-    create_app(db_path).run(host=host, port=port, debug=debug)
+    create_app(db_path, ops_db=ops_db, production=production).run(host=host, port=port, debug=debug)
 
 
 def shell() -> html.Div:
@@ -61,9 +66,26 @@ def shell() -> html.Div:
             html.Div(t("app_title"), id=ids.APP_TITLE, className="app-title"),
             html.Nav(nav_links("/", ""), id=ids.NAV, className="nav"),
             dcc.Link(t("switch_lang"), id=ids.LANG_LINK, href="/?lang=en", className="lang-link"),
+            account_menu(),
         ], className="header"),
+        html.Div(open_banner(), id=ids.OPEN_BANNER, className="open-banner", role="alert"),
         html.Main(dash.page_container, className="main"),
     ], className="app")
+
+
+def account_menu() -> html.Form | None:
+    """The signed-in user's name and a sign-out button (a POST carrying the CSRF token)."""
+    from flask import has_request_context
+    from flask_wtf.csrf import generate_csrf
+
+    user = current_user() if has_request_context() else None
+    if user is None:
+        return None
+    return html.Form([
+        html.Span(f"{user.name} ({user.role})", className="account-name"),
+        dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+        html.Button(t("logout"), type="submit", className="logout-button"),
+    ], method="POST", action=LOGOUT_PATH, className="account")
 
 
 def nav_links(pathname: str, search: str) -> list[Any]:
@@ -77,6 +99,13 @@ def nav_links(pathname: str, search: str) -> list[Any]:
         links.append(dcc.Link(t(key, lang), href=path + (f"?{kept}" if kept else ""),
                               className="nav-link active" if active else "nav-link"))
     return links
+
+
+def open_banner(lang: str = "vi") -> str | None:
+    """The warning shown while sign-in is off (no users, no --production)."""
+    from flask import has_request_context
+
+    return t("open_banner", lang) if has_request_context() and not auth_enabled() else None
 
 
 def with_filters(search: str, changes: dict[str, Any]) -> str:
@@ -114,14 +143,14 @@ def register_callbacks(app: dash.Dash) -> None:
 
     @app.callback(
         Output(ids.NAV, "children"), Output(ids.LANG_LINK, "href"), Output(ids.LANG_LINK, "children"),
-        Output(ids.APP_TITLE, "children"),
+        Output(ids.APP_TITLE, "children"), Output(ids.OPEN_BANNER, "children"),
         Input(ids.URL, "pathname"), Input(ids.URL, "search"),
     )
     def update_shell(pathname: str, search: str):
         lang = norm_lang(dict(parse_qsl((search or "").lstrip("?"))).get("lang"))
         other = "en" if lang == "vi" else "vi"
         return (nav_links(pathname, search), (pathname or "/") + with_filters(search, {"lang": other}),
-                t("switch_lang", lang), t("app_title", lang))
+                t("switch_lang", lang), t("app_title", lang), open_banner(lang))
 
     @app.callback(
         Output(ids.URL, "search"),

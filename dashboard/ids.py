@@ -6,6 +6,7 @@ URL = "shell-url"
 NAV = "shell-nav"
 LANG_LINK = "shell-lang-link"
 APP_TITLE = "shell-title"
+OPEN_BANNER = "shell-open-banner"
 
 # Filters: pattern ids {'type': FILTER, 'name': 'period' | 'level' | 'unit' | 'plan' | 'indicator'};
 # one callback writes them into the URL, and each page's layout reads them back from it.

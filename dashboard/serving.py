@@ -28,7 +28,7 @@ def production_app(db_path: str, prefix: str = "") -> Any:
     from dashboard.app import create_app
 
     prefix = normalise_prefix(prefix)
-    app = create_app(db_path, prefix=prefix + "/")
+    app = create_app(db_path, prefix=prefix + "/", production=True)
     wsgi: Any = app.server.wsgi_app
     if prefix:
         # Answer at /kpi/… whether the proxy passes the prefix on (nginx `proxy_pass` without a

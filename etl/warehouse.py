@@ -100,7 +100,7 @@ def publish_snapshot(db_path: str | Path, con: duckdb.DuckDBPyConnection | None 
     DuckDB lets one process write a file or many read it, never both: the dashboard and the
     exports read the snapshot, so a load can run while they serve, and they see the new data
     when the file changes (they reopen on a new mtime). `con`: the caller's open writing
-    connection (ops.writer keeps one), checkpointed instead of opening the file again."""
+    connection (etl.writer keeps one), checkpointed instead of opening the file again."""
     import os
     import shutil
 

@@ -107,7 +107,7 @@ def load(paths: list[Path] = typer.Argument(..., help="Tệp hoặc thư mục .
     files = expand_paths(paths)
     if not files:
         _usage_error("Không có tệp nào để nạp.")
-    from ops.writer import WriterBusy, writer_lock
+    from etl.writer import WriterBusy, writer_lock
 
     # One process writes the warehouse: while `govkpi writer` (or `serve --production`) holds
     # its lock, the files go through its queue; otherwise this command holds the lock itself.
@@ -210,20 +210,27 @@ def serve(db: Path = DbOption, port: int = typer.Option(8050, "--port"),
           host: str = typer.Option("127.0.0.1", "--host",
                                    help="Địa chỉ lắng nghe; 0.0.0.0 để máy khác trong mạng nội bộ mở được"),
           production: bool = typer.Option(False, "--production",
-                                          help="Chạy bằng gunicorn (nhiều tiến trình) kèm bộ ghi nạp hàng đợi"),
+                                          help="Chạy bằng gunicorn (nhiều tiến trình) kèm bộ ghi nạp hàng đợi; luôn bắt đăng nhập, "
+                                               "cookie chỉ qua HTTPS / gunicorn, the writer, sign-in always on"),
           workers: int = typer.Option(2, "--workers", min=1, help="Số tiến trình phục vụ (--production)"),
           prefix: str = typer.Option("", "--prefix", help="Tiền tố URL sau reverse proxy, ví dụ /kpi (--production)")) -> None:
     """Mở bảng điều khiển tại http://HOST:PORT (mặc định chỉ máy này: 127.0.0.1)."""
     from dashboard.app import serve as serve_app
     from exports import warm_up
+    from ops.accounts import has_users
+    from ops.store import ops_path
     from warehouse.reader import reading_path
 
     if not db.exists():
         _usage_error(f"Chưa có kho dữ liệu {db}. Hãy chạy: make demo, hoặc govkpi init rồi govkpi load.")
+    ops_db = ops_path(db)
     if not production:
+        if not has_users(ops_db):
+            err.print("[yellow]Chưa bật đăng nhập: ai truy cập được máy này cũng xem được mọi số liệu. "
+                      "Tạo tài khoản: govkpi user add TÊN --role admin[/]")
         warm_up()  # LibreOffice and the writers start in the background: no download waits for them
         err.print(f"Bảng điều khiển: http://{host}:{port}")
-        serve_app(str(reading_path(db)), port=port, host=host)
+        serve_app(str(reading_path(db)), port=port, host=host, ops_db=str(ops_db), production=False)
         return
     import subprocess
 
@@ -252,7 +259,7 @@ def writer(db: Path = DbOption,
     import signal
     import threading
 
-    from ops.writer import Writer, WriterBusy
+    from etl.writer import Writer, WriterBusy
 
     if not db.exists():
         _usage_error(f"Chưa có kho dữ liệu {db}.")
@@ -298,6 +305,116 @@ def export(kind: str = typer.Argument(..., help="pptx | xlsx | docx | pdf"),
     except RuntimeError as error:  # e.g. LibreOffice missing for PDF: the message says how to install it
         _usage_error(str(error))
     err.print(f"Đã xuất {path}")
+
+
+user_app = typer.Typer(no_args_is_help=True, help="Tài khoản và vai trò / accounts and roles")
+token_app = typer.Typer(no_args_is_help=True, help="Mã truy cập API / API tokens")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return typer.prompt("Mật khẩu / password", hide_input=True, confirmation_prompt=True, err=True)
+
+
+def _resolve_units(db: Path, refs: list[str]) -> list[str]:
+    """Gives the unit_keys the references name (a unit_key, or a code of a unit in force); refuses
+    codes the warehouse does not know."""
+    from warehouse.reader import connect_read_only, fetch_rows, reading_path
+
+    if not refs:
+        return []
+    if not db.exists():
+        _usage_error(f"Chưa có kho dữ liệu {db}: cần danh mục đơn vị để kiểm tra mã đơn vị.")
+    con = connect_read_only(reading_path(db))
+    try:
+        keys = []
+        for ref in refs:
+            rows = fetch_rows(con, "unit_lookup", unit=ref.strip())
+            exact = [r for r in rows if r["exact_key"]]
+            current = [r for r in rows if r["in_force"]]
+            chosen = exact or (current if len(current) == 1 else rows if len(rows) == 1 else [])
+            if not rows:
+                _usage_error(f"Không có đơn vị mã '{ref}' trong danh mục đơn vị của kho {db}. / Unknown unit code.")
+            if not chosen:
+                _usage_error(f"Mã '{ref}' ứng với nhiều đơn vị: {', '.join(r['unit_key'] for r in rows)}; "
+                             "hãy ghi unit_key. / Ambiguous code: give the unit_key.")
+            keys.append(chosen[0]["unit_key"])
+        return keys
+    finally:
+        con.close()
+
+
+@user_app.command("add")
+def user_add(name: str = typer.Argument(..., help="Tên đăng nhập"),
+             role: str = typer.Option(..., "--role", help="admin | reviewer | viewer | reporter"),
+             unit: list[str] = typer.Option([], "--unit", help="Mã đơn vị (hoặc unit_key) của reporter; lặp lại được"),
+             password_stdin: bool = typer.Option(False, "--password-stdin", help="Đọc mật khẩu từ stdin"),
+             db: Path = DbOption) -> None:
+    """Thêm tài khoản / add a user."""
+    from ops.accounts import AccountError, add_user
+    from ops.store import ops_path
+
+    keys = _resolve_units(db, unit)
+    try:
+        user = add_user(ops_path(db), name, role, _read_password(password_stdin), keys)
+    except AccountError as error:
+        _usage_error(str(error))
+    err.print(f"Đã thêm {user.name} ({user.role}{': ' + ', '.join(user.units) if user.units else ''}).")
+
+
+@user_app.command("list")
+def user_list(db: Path = DbOption) -> None:
+    """Liệt kê tài khoản / list users."""
+    from ops.accounts import list_users
+    from ops.store import ops_path
+
+    for user in list_users(ops_path(db)):
+        typer.echo(f"{user.name}\t{user.role}\t{','.join(user.units)}")
+
+
+@user_app.command("remove")
+def user_remove(name: str = typer.Argument(...), db: Path = DbOption) -> None:
+    """Xoá tài khoản (cùng các mã API của nó) / remove a user and its tokens."""
+    from ops.accounts import AccountError, remove_user
+    from ops.store import ops_path
+
+    try:
+        remove_user(ops_path(db), name)
+    except AccountError as error:
+        _usage_error(str(error))
+    err.print(f"Đã xoá tài khoản {name}.")
+
+
+@user_app.command("passwd")
+def user_passwd(name: str = typer.Argument(...),
+                password_stdin: bool = typer.Option(False, "--password-stdin"),
+                db: Path = DbOption) -> None:
+    """Đặt mật khẩu mới (các phiên đang mở phải đăng nhập lại) / set a new password."""
+    from ops.accounts import AccountError, set_password
+    from ops.store import ops_path
+
+    try:
+        set_password(ops_path(db), name, _read_password(password_stdin))
+    except AccountError as error:
+        _usage_error(str(error))
+    err.print(f"Đã đổi mật khẩu của {name}.")
+
+
+@token_app.command("create")
+def token_create(name: str = typer.Argument(...), db: Path = DbOption) -> None:
+    """In ra một mã API mới cho tài khoản (chỉ mã, trên stdout) / print a new API token."""
+    from ops.accounts import AccountError, create_token
+    from ops.store import ops_path
+
+    try:
+        token = create_token(ops_path(db), name)
+    except AccountError as error:
+        _usage_error(str(error))
+    err.print(f"Mã API mới của {name}; chỉ hiện một lần, hãy lưu lại:")
+    typer.echo(token)
 
 
 if __name__ == "__main__":

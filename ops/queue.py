@@ -1,6 +1,6 @@
 """The upload queue: where web workers and `govkpi load` leave workbooks for the one writer.
 
-A DuckDB file has one writing process, so nobody but ops.writer opens the warehouse for
+A DuckDB file has one writing process, so nobody but etl.writer opens the warehouse for
 writing while it runs. A sender saves the file under uploads/<sha256>.xlsx (its name comes
 from its content, never from the sender's file name, so no name can escape the folder), adds a
 row to a SQLite table beside the warehouse (SQLite takes many small writes from many

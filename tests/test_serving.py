@@ -27,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from workbooks import *  # noqa: E402,F403
 
 GOVKPI = str(Path(sys.executable).with_name("govkpi"))
+# --production always asks who is calling: the clients below are a viewer with an API token.
+AUTH: dict[str, str] = {}
 PAGES = ["/", "/bao-cao", "/chi-tieu", "/don-vi"]
 
 
@@ -64,7 +66,7 @@ class ProductionServer:
                            {"id": "_pages_location", "property": "search", "value": search}],
                 "changedPropIds": ["_pages_location.pathname"], "state": []}
         request = urllib.request.Request(self.base + "/_dash-update-component", data=json.dumps(body).encode(),
-                                         headers={"Content-Type": "application/json"})
+                                         headers={"Content-Type": "application/json", **AUTH})
         with urllib.request.urlopen(request, timeout=60) as response:  # text unescaped, to find words in it
             return response.status, json.dumps(json.loads(response.read()), ensure_ascii=False)
 
@@ -76,9 +78,9 @@ class ProductionServer:
         return Path(self.log.name).read_text()
 
 
-def get(url: str) -> tuple[int, str]:
+def get(url: str, auth: bool = True) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(url, timeout=60) as response:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=AUTH if auth else {}), timeout=60) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, ""
@@ -87,9 +89,15 @@ def get(url: str) -> tuple[int, str]:
 @pytest.fixture
 def served(db):
     publish_snapshot(db)
+    subprocess.run([GOVKPI, "user", "add", "uyban", "--role", "viewer", "--password-stdin", "--db", str(db)],
+                   input="mat-khau-du-dai-2025\n", text=True, check=True, capture_output=True)
+    token = subprocess.run([GOVKPI, "token", "create", "uyban", "--db", str(db)],
+                           text=True, check=True, capture_output=True).stdout.strip()
+    AUTH["Authorization"] = f"Bearer {token}"
     server = ProductionServer(db)
     yield server
     server.stop()
+    AUTH.clear()
 
 
 def test_production_serving_answers_under_the_prefix_with_its_assets_and_pages(served):
@@ -101,6 +109,7 @@ def test_production_serving_answers_under_the_prefix_with_its_assets_and_pages(s
     assert get(root + scripts[0])[0] == 200  # the browser asks for exactly these
     assert get(root + "/kpi/_dash-layout")[0] == 200 and get(root + "/kpi/_dash-dependencies")[0] == 200
     assert get(root + "/")[0] == 404 and get(root + "/_dash-layout")[0] == 404  # nothing outside the prefix
+    assert get(root + "/kpi/_dash-layout", auth=False)[0] == 401  # --production: nobody unnamed
     status, content = served.page("/bao-cao")
     assert status == 200 and "Tình hình báo cáo" in json.loads(content)["response"]["_pages_store"]["data"]["title"]
     log = served.stop()

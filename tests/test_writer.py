@@ -18,7 +18,7 @@ import duckdb
 
 from etl.warehouse import publish_snapshot
 from ops.queue import UploadQueue, safe_name, uploads_dir
-from ops.writer import Writer, WriterBusy, writer_lock, writer_running
+from etl.writer import Writer, WriterBusy, writer_lock, writer_running
 from warehouse.reader import snapshot_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
