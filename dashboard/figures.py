@@ -61,10 +61,12 @@ def level_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> go
             customdata=[fmt_pct(v, lang) for v in nones_if_nan(rows["expected"])],
             hovertemplate="%{x}: " + t("expected", lang) + " %{customdata}<extra></extra>",
         )
-    findings = [row_finding(r, lang) for r in rows.to_dict("records")]
-    finish(fig, "<br>".join(findings), lang, y_title=t("rate_axis", lang), percent=True,
-            height=470 + 24 * max(0, len(findings) - 2))
-    fig.update_layout(margin={"t": 40 + 30 * len(findings)}, meta={"indicator": indicator_name})
+    # Each finding wrapped to the half-width card of a 1280-pixel projector, never cut off.
+    findings = "<br>".join(wrap(row_finding(r, lang), 36) for r in rows.to_dict("records"))
+    lines = findings.count("<br>") + 1
+    finish(fig, findings, lang, y_title=t("rate_axis", lang), percent=True,
+            height=470 + 28 * max(0, lines - 2))
+    fig.update_layout(margin={"t": 40 + 30 * lines}, meta={"indicator": indicator_name})
     fig.update_xaxes(title_text=t("level", lang))
     return fig
 
@@ -123,7 +125,9 @@ def trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi", perio
     else:
         chosen, code = rows[rows["period"] == rows["period"].iloc[-1]], rows["period"].iloc[-1]
     title = levels_title(indicator_name, chosen, lang, period=code)
-    finish(fig, title, lang, y_title=t("rate_axis", lang), percent=True, height=480)
+    lines = title.count("<br>") + 1
+    finish(fig, title, lang, y_title=t("rate_axis", lang), percent=True, height=460 + 26 * lines)
+    fig.update_layout(margin={"t": 50 + 26 * lines})
     fig.update_xaxes(title_text=t("period_axis", lang), tickformat="%Y", dtick="M12")
     mark_reform(fig, lang)
     return fig
@@ -296,7 +300,12 @@ def levels_title(indicator_name: str, rows: pd.DataFrame, lang: str = "vi", peri
     """Gives '<indicator><br><sup>Cấp tỉnh đạt …; Cấp huyện đạt 72,4%, chưa đạt chỉ tiêu 80%</sup>'."""
     findings = [row_finding(r, lang) for r in levels_sorted(rows).to_dict("records")]
     suffix = f" ({parse_code(period).label(lang)})" if period else ""
-    return f"{indicator_name}{suffix}<br><sup>{'; '.join(findings)}</sup>"
+    # Wrapped for a 1280-pixel projector: the period in the title is never cut off.
+    heading = wrap(indicator_name, 48)
+    if suffix:  # the period stays whole, on the last line or one of its own
+        heading += ("<br>" + suffix.strip()) if len(heading.split("<br>")[-1] + suffix) > 48 else suffix
+    notes = "<br>".join(f"<sup>{line}</sup>" for line in wrap("; ".join(findings), 80).split("<br>"))
+    return f"{heading}<br>{notes}"
 
 
 def row_finding(row: dict, lang: str = "vi") -> str:

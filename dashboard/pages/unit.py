@@ -15,7 +15,7 @@ from vocab.levels import STATUS_COLOURS, STATUS_NAMES
 from vocab.vnformat import fmt_pct, fmt_rate
 from vocab.levels import level_name
 from vocab.i18n import t
-from dashboard.tables import display
+from dashboard.tables import display, submission_status
 from vocab.periods import parse_code
 from vocab.vnformat import fmt_date
 
@@ -84,15 +84,6 @@ def _header(info: dict[str, Any], lang: str) -> html.Div:
         parts.append(html.Span([f" · {t('parent', lang)}: ",
                                 dcc.Link(info["parent_name"], href=f"/don-vi/{info['parent_key']}?lang={lang}")]))
     return html.Div(parts, className="unit-header")
-
-
-def submission_status(status: object, lang: str) -> str:
-    """A submission's state in the reader's language ('accepted' → 'Đã tiếp nhận')."""
-    key = f"submission_{status}"
-    try:
-        return t(key, lang)
-    except KeyError:
-        return "" if status is None else str(status)
 
 
 def _headline(trend: pd.DataFrame, children: pd.DataFrame, period: str | None, label: str, lang: str) -> html.Div:
