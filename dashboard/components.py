@@ -24,6 +24,9 @@ from vocab.i18n import t
 log = logging.getLogger(__name__)
 CLEAR_FILTERS = "clear-filters"  # the link to the page with no filters
 FILTER_NOTICES = "filter-notices"  # why a filter of the URL was dropped or replaced
+# The values the page was drawn with: the shell writes to the URL only what a user changed, so a
+# dropped or invalid filter is announced, not silently replaced in the URL as the dropdowns mount.
+FILTERS_RENDERED = "filters-rendered"
 GRAPH_CONFIG = {"displaylogo": False,
                 "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
 
@@ -132,6 +135,8 @@ def filter_bar(wh: Warehouse, f: Filters, show: Iterable[str], notices: Iterable
         controls.append(html.Div(dcc.Link(t("clear_filters", lang), href=f"{page_path}?lang={lang}",
                                           id=CLEAR_FILTERS, className="clear-filters"),
                                  className="filter filter-clear"))
+    rendered = {"period": f.period, "level": f.level, "plan": f.plan, "indicator": f.indicator, "unit": f.unit}
+    controls.append(dcc.Store(id={"type": FILTERS_RENDERED, "name": "bar"}, data=rendered))
     bar = html.Div(controls, className="filters")
     notes = [note(text, "warning") for text in notices]
     return html.Div([bar, html.Div(notes, id=FILTER_NOTICES, className="filter-notices")]) if notes else bar

@@ -62,11 +62,12 @@ def level_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> go
             hovertemplate="%{x}: " + t("expected", lang) + " %{customdata}<extra></extra>",
         )
     # Each finding wrapped to the half-width card of a 1280-pixel projector, never cut off.
-    findings = "<br>".join(wrap(row_finding(r, lang), 36) for r in rows.to_dict("records"))
+    findings = "<br>".join(_break_finding(row_finding(r, lang)) for r in rows.to_dict("records"))
     lines = findings.count("<br>") + 1
     finish(fig, findings, lang, y_title=t("rate_axis", lang), percent=True,
-            height=470 + 28 * max(0, lines - 2))
-    fig.update_layout(margin={"t": 40 + 30 * lines}, meta={"indicator": indicator_name})
+            height=470 + 30 * max(0, lines - 2))
+    fig.update_layout(margin={"t": 30 + 31 * lines}, meta={"indicator": indicator_name},
+                      title={"yref": "container", "y": 0.99, "yanchor": "top"})
     fig.update_xaxes(title_text=t("level", lang))
     return fig
 
@@ -127,7 +128,7 @@ def trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi", perio
     title = levels_title(indicator_name, chosen, lang, period=code)
     lines = title.count("<br>") + 1
     finish(fig, title, lang, y_title=t("rate_axis", lang), percent=True, height=460 + 26 * lines)
-    fig.update_layout(margin={"t": 50 + 26 * lines})
+    fig.update_layout(margin={"t": 60 + 26 * lines}, title={"yref": "container", "y": 0.99, "yanchor": "top"})
     fig.update_xaxes(title_text=t("period_axis", lang), tickformat="%Y", dtick="M12")
     mark_reform(fig, lang)
     return fig
@@ -318,6 +319,18 @@ def row_finding(row: dict, lang: str = "vi") -> str:
                  value=fmt_rate(value, None, lang), target=fmt_pct(target, lang, 0),
                  deadline=fmt_date(pd.Timestamp(deadline).date(), lang) if pd.notna(deadline) else "–")
     return level_finding(row["level"], value, target, lang)
+
+
+def _break_finding(text: str, width: int = 36) -> str:
+    """Breaks a level's finding for a half-width chart: at its clause ('…87,7%,' / 'chưa đạt …')
+    when too long, then at words."""
+    if len(text) <= width:
+        return text
+    for mark in (", ", "; "):
+        if mark in text:
+            head, tail = text.split(mark, 1)
+            return wrap(head + mark.strip(), width) + "<br>" + wrap(tail, width)
+    return wrap(text, width)
 
 
 def level_label(row: dict, lang: str = "vi") -> str:

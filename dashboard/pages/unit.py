@@ -96,9 +96,10 @@ def _headline(trend: pd.DataFrame, children: pd.DataFrame, period: str | None, l
     value, target = _num(r.get("value")), _num(r.get("target"))
     status = r.get("status") if isinstance(r.get("status"), str) else "no_data"
     parts: list[Any] = [html.Span(label, className="card-level"),
-                        html.Span(fmt_rate(value, target, lang), className="card-value"),
-                        html.Span(STATUS_NAMES[lang].get(status, status), className="badge",
-                                  style={"backgroundColor": STATUS_COLOURS.get(status, STATUS_COLOURS["no_data"])})]
+                        html.Span(fmt_rate(value, target, lang), className="card-value")]
+    if target is not None or value is None:  # an area's value has no target of its own: no badge
+        parts.append(html.Span(STATUS_NAMES[lang].get(status, status), className="badge",
+                               style={"backgroundColor": STATUS_COLOURS.get(status, STATUS_COLOURS["no_data"])}))
     if target is not None:
         parts.append(html.Span(f"{t('target', lang)} {fmt_pct(target, lang, 0)}", className="card-target"))
     if r.get("scope") == "area" and not children.empty and pd.notna(r.get("units_reporting")):

@@ -16,7 +16,7 @@ OLD_DISTRICT = "old:551"  # Huyện Vân Canh: gone with the district tier on 1 
 @pytest.fixture
 def app_duo(dash_duo, dashboard_db):
     dash_duo.start_server(create_app(dashboard_db))
-    dash_duo.driver.set_window_size(1280, 720)
+    dash_duo.driver.set_window_size(1600, 900)
     return dash_duo
 
 
