@@ -66,8 +66,8 @@ def level_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> go
     lines = findings.count("<br>") + 1
     finish(fig, findings, lang, y_title=t("rate_axis", lang), percent=True,
             height=470 + 30 * max(0, lines - 2))
-    fig.update_layout(margin={"t": 30 + 31 * lines}, meta={"indicator": indicator_name},
-                      title={"yref": "container", "y": 0.99, "yanchor": "top"})
+    fig.update_layout(margin={"t": 50 + 31 * lines}, meta={"indicator": indicator_name})
+    _title_at_top(fig)
     fig.update_xaxes(title_text=t("level", lang))
     return fig
 
@@ -128,7 +128,8 @@ def trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi", perio
     title = levels_title(indicator_name, chosen, lang, period=code)
     lines = title.count("<br>") + 1
     finish(fig, title, lang, y_title=t("rate_axis", lang), percent=True, height=460 + 26 * lines)
-    fig.update_layout(margin={"t": 60 + 26 * lines}, title={"yref": "container", "y": 0.99, "yanchor": "top"})
+    fig.update_layout(margin={"t": 70 + 26 * lines})
+    _title_at_top(fig)
     fig.update_xaxes(title_text=t("period_axis", lang), tickformat="%Y", dtick="M12")
     mark_reform(fig, lang)
     return fig
@@ -319,6 +320,12 @@ def row_finding(row: dict, lang: str = "vi") -> str:
                  value=fmt_rate(value, None, lang), target=fmt_pct(target, lang, 0),
                  deadline=fmt_date(pd.Timestamp(deadline).date(), lang) if pd.notna(deadline) else "–")
     return level_finding(row["level"], value, target, lang)
+
+
+def _title_at_top(fig: go.Figure) -> None:
+    """Pins a title of several lines below the figure's top edge (plotly's 'top' anchor lets the
+    first line of a multi-line title rise ~30 px above it, cut off on the page)."""
+    fig.update_layout(title={"yref": "container", "yanchor": "top", "y": 1 - 40 / fig.layout.height})
 
 
 def _break_finding(text: str, width: int = 36) -> str:
