@@ -229,7 +229,10 @@ def plan_label(wh: Warehouse, plan: str | None, lang: str) -> str:
 def scope_line(cards: pd.DataFrame, label: str, targets: str, lang: str) -> html.Div:
     """'Quý III/2025 · 128/149 đơn vị đã báo cáo · chỉ tiêu đang áp dụng': the period, the units
     behind the figures (the widest coverage of any level shown) and the targets."""
-    counted = cards.dropna(subset=["units_expected"]) if "units_expected" in cards else cards.iloc[0:0]
+    # A chosen plan's rows (plan_progress) carry no coverage: the line then says '–'.
+    has = {"units_reporting", "units_expected"} <= set(cards.columns)
+    counted = cards.dropna(subset=["units_expected"]) if has else cards.iloc[0:0].assign(
+        units_reporting=[], units_expected=[])
     per_level = counted.groupby("level")[["units_reporting", "units_expected"]].max()
     coverage = (coverage_text(per_level["units_reporting"].sum(), per_level["units_expected"].sum(), lang)
                 if not per_level.empty else "–")
