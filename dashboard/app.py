@@ -14,6 +14,7 @@ from flask_caching import Cache
 
 from dashboard import ids
 from dashboard.auth import LOGOUT_PATH, auth_enabled, current_user, setup_auth
+from dashboard.components import FILTERS_RENDERED
 from dashboard.data import Warehouse
 from dashboard.downloads import register_downloads
 from ops.store import ops_path
@@ -157,10 +158,17 @@ def register_callbacks(app: dash.Dash) -> None:
         Input({"type": ids.FILTER, "name": ALL}, "value"),
         State({"type": ids.FILTER, "name": ALL}, "id"),
         State(ids.URL, "search"),
+        State({"type": FILTERS_RENDERED, "name": ALL}, "data"),
         prevent_initial_call=True,
     )
-    def filters_to_url(values: list, idents: list[dict], search: str):
+    def filters_to_url(values: list, idents: list[dict], search: str, rendered: list | None = None):
         changes = {ident["name"]: value for ident, value in zip(idents, values)}
+        drawn = (rendered or [None])[0] or {}
+        # Only what the user changed: dropdowns mounting with the page's resolved values must not
+        # rewrite an invalid or dropped filter out of the URL before its notice is read.
+        changes = {name: value for name, value in changes.items() if name not in drawn or drawn[name] != value}
+        if not changes:
+            return no_update
         trigger = ctx.triggered_id
         if isinstance(trigger, dict) and trigger.get("name") == "level":
             changes["unit"] = None  # a parent of another level means nothing

@@ -15,11 +15,18 @@ from dash import dcc, html
 from flask import current_app
 
 from dashboard import ids
+from dashboard import data
 from dashboard.data import Filters, Warehouse, WarehouseUnavailable
+from dashboard.figures import coverage_text, is_partial
 from vocab.levels import level_name
 from vocab.i18n import t
 
 log = logging.getLogger(__name__)
+CLEAR_FILTERS = "clear-filters"  # the link to the page with no filters
+FILTER_NOTICES = "filter-notices"  # why a filter of the URL was dropped or replaced
+# The values the page was drawn with: the shell writes to the URL only what a user changed, so a
+# dropped or invalid filter is announced, not silently replaced in the URL as the dropdowns mount.
+FILTERS_RENDERED = "filters-rendered"
 GRAPH_CONFIG = {"displaylogo": False,
                 "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
 
@@ -87,9 +94,12 @@ def page(title: str, *children: Any, filters: Any = None) -> html.Div:
                     className="page")
 
 
-def filter_bar(wh: Warehouse, f: Filters, show: Iterable[str]) -> html.Div:
-    """Gives the dropdowns named in show (period, level, plan, indicator, unit), set from f.
-    Their ids are pattern ids {'type': 'filter', 'name': ...}: one callback writes the URL."""
+def filter_bar(wh: Warehouse, f: Filters, show: Iterable[str], notices: Iterable[str] = (),
+               path: str | None = None) -> html.Div:
+    """Gives the dropdowns named in show (period, level, plan, indicator, unit), set from f,
+    a "Xóa bộ lọc" link (the page with no query but the language) and a notice for each filter
+    the URL asked that the page could not apply. Their ids are pattern ids
+    {'type': 'filter', 'name': ...}: one callback writes the URL."""
     from dashboard import data
 
     lang = f.lang
@@ -120,7 +130,30 @@ def filter_bar(wh: Warehouse, f: Filters, show: Iterable[str]) -> html.Div:
                 options = [{"label": row["unit_name"], "value": row["unit_key"]} for _, row in frame.iterrows()]
                 controls.append(_dropdown("unit", t("parent", lang), options, f.unit,
                                           placeholder=t("all_units", lang)))
-    return html.Div(controls, className="filters")
+    page_path = path or _current_path()
+    if page_path:
+        controls.append(html.Div(dcc.Link(t("clear_filters", lang), href=f"{page_path}?lang={lang}",
+                                          id=CLEAR_FILTERS, className="clear-filters"),
+                                 className="filter filter-clear"))
+    rendered = {"period": f.period, "level": f.level, "plan": f.plan, "indicator": f.indicator, "unit": f.unit}
+    controls.append(dcc.Store(id={"type": FILTERS_RENDERED, "name": "bar"}, data=rendered))
+    bar = html.Div(controls, className="filters")
+    notes = [note(text, "warning") for text in notices]
+    return html.Div([bar, html.Div(notes, id=FILTER_NOTICES, className="filter-notices")]) if notes else bar
+
+
+def _current_path() -> str | None:
+    """Gives the page's path from the pages callback that is building the layout (pages that
+    do not pass theirs still get a clear-filters link); None outside a callback."""
+    from dash import callback_context
+
+    try:
+        for key, value in callback_context.inputs.items():
+            if key.endswith(".pathname") and isinstance(value, str):
+                return value
+    except Exception:  # outside a callback: no request context to read
+        return None
+    return None
 
 
 def chart(name: str, figure: go.Figure | None, table: pd.DataFrame, lang: str,
@@ -181,3 +214,39 @@ def _dropdown(name: str, label: str, options: list[dict], value: Any, clearable:
         className="filter wide" if wide else "filter",
         id=f"filter-wrap-{name}",
     )
+
+
+def plan_label(wh: Warehouse, plan: str | None, lang: str) -> str:
+    """Names the targets the figures are held against: one chosen plan, or the target in force."""
+    if plan:
+        frame = data.plans(wh)
+        found = frame.loc[frame["plan_code"] == plan, "doc_number"]
+        if not found.empty:
+            return t("plan_targets_of", lang, doc=str(found.iloc[0]))
+    return t("plan_in_force", lang)
+
+
+def scope_line(cards: pd.DataFrame, label: str, targets: str, lang: str) -> html.Div:
+    """'Quý III/2025 · 128/149 đơn vị đã báo cáo · chỉ tiêu đang áp dụng': the period, the units
+    behind the figures (the widest coverage of any level shown) and the targets."""
+    # A chosen plan's rows (plan_progress) carry no coverage: the line then says '–'.
+    has = {"units_reporting", "units_expected"} <= set(cards.columns)
+    counted = cards.dropna(subset=["units_expected"]) if has else cards.iloc[0:0].assign(
+        units_reporting=[], units_expected=[])
+    per_level = counted.groupby("level")[["units_reporting", "units_expected"]].max()
+    coverage = (coverage_text(per_level["units_reporting"].sum(), per_level["units_expected"].sum(), lang)
+                if not per_level.empty else "–")
+    return html.Div(t("coverage_line", lang, period=label, coverage=coverage, target=targets),
+                    id="overview-scope", className="scope-line")
+
+
+def partial_notes(cards: pd.DataFrame, label: str, lang: str) -> list[html.Div]:
+    """A 'số liệu chưa đầy đủ' notice for each level whose coverage is below the threshold."""
+    if "partial" not in cards:
+        return []
+    notes = []
+    for level, part in cards[cards["partial"].map(is_partial)].groupby("level", sort=False):
+        row = part.iloc[0]
+        notes.append(note(t("partial_note", lang, period=f"{level_name(level, lang, capitalise=True)}, {label}",
+                            coverage=coverage_text(row["units_reporting"], row["units_expected"], lang)), "warning"))
+    return notes

@@ -19,6 +19,7 @@ from vocab.findings import level_finding
 from vocab.levels import STATUS_COLOURS, STATUS_NAMES, level_name
 from vocab.i18n import t
 from vocab.periods import parse_code
+from vocab.vnformat import fmt_date
 
 
 def level_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> go.Figure:
@@ -27,7 +28,7 @@ def level_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> go
     rows = levels_sorted(rows[rows["value"].notna() | rows["target"].notna()])
     if rows.empty:
         return empty_figure(t("no_data", lang))
-    names = [level_name(level, lang, capitalise=True) for level in rows["level"]]
+    names = [level_label(row, lang) for row in rows.to_dict("records")]
     statuses = [s if s in STATUS_COLOURS else "no_data" for s in rows["status"]]
     fig = go.Figure()
     fig.add_bar(
@@ -60,16 +61,23 @@ def level_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> go
             customdata=[fmt_pct(v, lang) for v in nones_if_nan(rows["expected"])],
             hovertemplate="%{x}: " + t("expected", lang) + " %{customdata}<extra></extra>",
         )
-    findings = [level_finding(r.level, none_if_nan(r.value), none_if_nan(r.target), lang) for r in rows.itertuples()]
-    finish(fig, "<br>".join(findings), lang, y_title=t("rate_axis", lang), percent=True,
-            height=470 + 24 * max(0, len(findings) - 2))
-    fig.update_layout(margin={"t": 40 + 30 * len(findings)}, meta={"indicator": indicator_name})
+    # Each finding wrapped to the half-width card of a 1280-pixel projector, never cut off.
+    findings = "<br>".join(_break_finding(row_finding(r, lang)) for r in rows.to_dict("records"))
+    lines = findings.count("<br>") + 1
+    finish(fig, findings, lang, y_title=t("rate_axis", lang), percent=True,
+            height=470 + 30 * max(0, lines - 2))
+    fig.update_layout(margin={"t": 50 + 31 * lines}, meta={"indicator": indicator_name})
+    _title_at_top(fig)
     fig.update_xaxes(title_text=t("level", lang))
     return fig
 
-def trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> go.Figure:
-    """Gives the value per level over every quarter with the target in force as dashed steps,
-    the plan's trajectory (lộ trình) dotted, and the 1 July 2025 reform marked;
+def trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi", period: str | None = None,
+                current: pd.DataFrame | None = None) -> go.Figure:
+    """Gives the value per level over every quarter, one colour per level: the target in force
+    as thin dashed steps and the plan's trajectory (lộ trình) dotted in the level's colour,
+    both explained by one legend entry, and the 1 July 2025 reform marked. The title states
+    the chosen period's findings (`current`: its level_progress rows, which for a half-year or
+    year are not among the quarters), else the latest quarter's;
     rows: level_progress (period, level, value, target, expected)."""
     rows = dated(rows)
     if rows.empty:
@@ -96,20 +104,32 @@ def trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> go
                 y=part["target"],
                 name=f"{t('target', lang)} {level_name(level, lang)}",
                 mode="lines",
-                line={"color": LEVEL_COLOURS[level], "width": 2, "dash": "dash", "shape": "hv"},
-                hoverinfo="skip",
+                line={"color": LEVEL_COLOURS[level], "width": 1.5, "dash": "dash", "shape": "hv"},
+                hoverinfo="skip", showlegend=False, legendgroup=level,
             )
         if "expected" in part and part["expected"].notna().any():  # the plan's lộ trình to its deadline
             path = _trajectory_segments(part[part["expected"].notna()])
             fig.add_scatter(
                 x=path["day"], y=path["expected"], name=f"{t('expected', lang)} {level_name(level, lang)}",
                 mode="lines", line={"color": LEVEL_COLOURS[level], "width": 2, "dash": "dot"}, connectgaps=False,
+                showlegend=False, legendgroup=level,
                 customdata=[fmt_pct(none_if_nan(v), lang) for v in path["expected"]],
                 hovertemplate=f"{t('expected', lang)} {level_name(level, lang)}: %{{customdata}}<extra></extra>",
             )
-    latest = rows[rows["period"] == rows["period"].iloc[-1]]
-    title = levels_title(indicator_name, latest, lang, period=rows["period"].iloc[-1])
-    finish(fig, title, lang, y_title=t("rate_axis", lang), percent=True, height=480)
+    if any(tr.showlegend is False for tr in fig.data):  # the levels' thin lines, explained once
+        fig.add_scatter(x=[None], y=[None], mode="lines", name=t("target_and_trajectory", lang),
+                        line={"color": "#666666", "width": 1.5, "dash": "dash"})
+    if current is not None and period and not current[current["period"] == period].empty:
+        chosen, code = current[current["period"] == period], period
+    elif period and (rows["period"] == period).any():
+        chosen, code = rows[rows["period"] == period], period
+    else:
+        chosen, code = rows[rows["period"] == rows["period"].iloc[-1]], rows["period"].iloc[-1]
+    title = levels_title(indicator_name, chosen, lang, period=code)
+    lines = title.count("<br>") + 1
+    finish(fig, title, lang, y_title=t("rate_axis", lang), percent=True, height=460 + 26 * lines)
+    fig.update_layout(margin={"t": 70 + 26 * lines})
+    _title_at_top(fig)
     fig.update_xaxes(title_text=t("period_axis", lang), tickformat="%Y", dtick="M12")
     mark_reform(fig, lang)
     return fig
@@ -126,10 +146,13 @@ def _trajectory_segments(path: pd.DataFrame) -> pd.DataFrame:
 
 
 def ranking_chart(
-    rows: pd.DataFrame, level: str, indicator_name: str, lang: str = "vi"
+    rows: pd.DataFrame, level: str, indicator_name: str, lang: str = "vi", counted: pd.DataFrame | None = None
 ) -> go.Figure:
     """Gives units ranked on one indicator with the target line, bars coloured by status;
-    rows: target_progress (unit_key, unit_name, value, target, status). Clicks carry unit_key."""
+    rows: target_progress (unit_key, unit_name, value, target, status). Clicks carry unit_key.
+    The title counts `counted` (every unit of the level) when the bars show only some of them."""
+    counted = (rows if counted is None else counted)
+    counted = counted[counted["value"].notna()]
     rows = rows[rows["value"].notna()].sort_values("value")
     if rows.empty:
         return empty_figure(t("no_data", lang))
@@ -153,8 +176,12 @@ def ranking_chart(
     if not targets.empty:
         target = float(targets.iloc[0])
         fig.add_vline(x=target, line={"color": "#222222", "width": 3, "dash": "dash"})
-        met = int((rows["status"] == "met").sum())
-        finding = t("ranking_title", lang, met=met, total=len(rows), level=who, target=fmt_pct(target, lang, 0))
+        met = int((counted["status"] == "met").sum())
+        finding = t("ranking_title", lang, met=met, total=len(counted), level=who, target=fmt_pct(target, lang, 0))
+        if (rows["status"] == "expired").all():
+            deadline = pd.Timestamp(rows["deadline"].iloc[0]).date() if "deadline" in rows else None
+            finding = t("ranking_title_expired", lang, total=fmt_int(len(counted), lang), level=who,
+                        target=fmt_pct(target, lang, 0), deadline=fmt_date(deadline, lang) if deadline else "–")
     else:
         best, worst = rows.iloc[-1], rows.iloc[0]
         finding = t(
@@ -182,26 +209,27 @@ def heatmap_chart(rows: pd.DataFrame, indicator_names: dict[str, str], lang: str
     value = value.reindex(index=units["unit_key"], columns=codes)
     # A value held against no target is not "no data": it gets a paler grey of its own.
     no_target = value.notna() & status.eq("no_data")
-    z = status.map(lambda s: HEATMAP_ORDER.get(s, 0) if isinstance(s, str) else 0).mask(no_target, 1).to_numpy()
+    order = {**HEATMAP_ORDER, "expired": 5}  # an expired target is its own grey, never a traffic light
+    z = status.map(lambda s: order.get(s, 0) if isinstance(s, str) else 0).mask(no_target, 1).to_numpy()
     target = rows.pivot_table(index="unit_key", columns="indicator_code", values="target", aggfunc="first")
     target = target.reindex(index=units["unit_key"], columns=codes)
     text = [[fmt_rate(none_if_nan(v), none_if_nan(g), lang, 0) if pd.notna(v) else "–" for v, g in zip(vs, gs)]
             for vs, gs in zip(value.to_numpy(), target.to_numpy())]
     colours = [STATUS_COLOURS["no_data"], NO_TARGET_COLOUR, STATUS_COLOURS["behind"], STATUS_COLOURS["near"],
-               STATUS_COLOURS["met"]]
-    scale = [[edge, colour] for band, colour in enumerate(colours) for edge in (band / 5, (band + 1) / 5)]
+               STATUS_COLOURS["met"], STATUS_COLOURS["expired"]]
+    scale = [[edge, colour] for band, colour in enumerate(colours) for edge in (band / 6, (band + 1) / 6)]
     labels = [wrap(indicator_names[c]) for c in codes]
     fig = go.Figure(
         go.Heatmap(
-            z=z, x=labels, y=list(units["unit_name"]), zmin=-0.5, zmax=4.5, colorscale=scale,
+            z=z, x=labels, y=list(units["unit_name"]), zmin=-0.5, zmax=5.5, colorscale=scale,
             showscale=False, text=text, texttemplate="%{text}", textfont={"size": 13},
             customdata=[[key] * len(codes) for key in units["unit_key"]],
             hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>", xgap=2, ygap=2,
         )
     )
-    with_target = rows[rows["target"].notna()] if "target" in rows else rows
+    with_target = rows[rows["target"].notna() & rows["status"].ne("expired")] if "target" in rows else rows
     behind = int((with_target["status"] == "behind").sum())
-    add_status_legend(fig, lang, list(STATUS_ORDER))
+    add_status_legend(fig, lang, [s for s in STATUS_ORDER if s != "expired" or (rows["status"] == "expired").any()])
     fig.add_scatter(x=[None], y=[None], mode="markers", name=t("no_target", lang),
                     marker={"size": 14, "color": NO_TARGET_COLOUR, "symbol": "square"})
     title = t("heatmap_title", lang, behind=fmt_int(behind, lang), total=fmt_int(len(with_target), lang))
@@ -272,9 +300,62 @@ def unit_trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi", 
 
 def levels_title(indicator_name: str, rows: pd.DataFrame, lang: str = "vi", period: str | None = None) -> str:
     """Gives '<indicator><br><sup>Cấp tỉnh đạt …; Cấp huyện đạt 72,4%, chưa đạt chỉ tiêu 80%</sup>'."""
-    findings = [
-        level_finding(r.level, none_if_nan(r.value), none_if_nan(r.target), lang)
-        for r in levels_sorted(rows).itertuples()
-    ]
+    findings = [row_finding(r, lang) for r in levels_sorted(rows).to_dict("records")]
     suffix = f" ({parse_code(period).label(lang)})" if period else ""
-    return f"{indicator_name}{suffix}<br><sup>{'; '.join(findings)}</sup>"
+    # Wrapped for a 1280-pixel projector: the period in the title is never cut off.
+    heading = wrap(indicator_name, 48)
+    if suffix:  # the period stays whole, on the last line or one of its own
+        heading += ("<br>" + suffix.strip()) if len(heading.split("<br>")[-1] + suffix) > 48 else suffix
+    notes = "<br>".join(f"<sup>{line}</sup>" for line in wrap("; ".join(findings), 80).split("<br>"))
+    return f"{heading}<br>{notes}"
+
+
+def row_finding(row: dict, lang: str = "vi") -> str:
+    """A level's finding; for an expired target, its value and the deadline that passed, never
+    'đạt chỉ tiêu' (the target no longer binds the period)."""
+    value, target = none_if_nan(row.get("value")), none_if_nan(row.get("target"))
+    if row.get("status") == "expired" and target is not None:
+        deadline = row.get("deadline")
+        return t("expired_finding", lang, level=level_name(row["level"], lang, capitalise=True),
+                 value=fmt_rate(value, None, lang), target=fmt_pct(target, lang, 0),
+                 deadline=fmt_date(pd.Timestamp(deadline).date(), lang) if pd.notna(deadline) else "–")
+    return level_finding(row["level"], value, target, lang)
+
+
+def _title_at_top(fig: go.Figure) -> None:
+    """Pins a title of several lines below the figure's top edge (plotly's 'top' anchor lets the
+    first line of a multi-line title rise ~30 px above it, cut off on the page)."""
+    fig.update_layout(title={"yref": "container", "yanchor": "top", "y": 1 - 40 / fig.layout.height})
+
+
+def _break_finding(text: str, width: int = 36) -> str:
+    """Breaks a level's finding for a half-width chart: at its clause ('…87,7%,' / 'chưa đạt …')
+    when too long, then at words."""
+    if len(text) <= width:
+        return text
+    for mark in (", ", "; "):
+        if mark in text:
+            head, tail = text.split(mark, 1)
+            return wrap(head + mark.strip(), width) + "<br>" + wrap(tail, width)
+    return wrap(text, width)
+
+
+def level_label(row: dict, lang: str = "vi") -> str:
+    """A level's axis label with its coverage: 'Cấp xã<br>128/149 đơn vị' and, below the
+    coverage threshold, 'số liệu chưa đầy đủ'."""
+    name = level_name(row["level"], lang, capitalise=True)
+    reported, expected = row.get("units_reporting"), row.get("units_expected")
+    if reported is None or expected is None or pd.isna(reported) or pd.isna(expected) or not expected:
+        return name
+    label = f"{name}<br>{coverage_text(reported, expected, lang)}"
+    return label + f"<br>({t('partial_data', lang)})" if is_partial(row.get("partial")) else label
+
+
+def is_partial(flag: object) -> bool:
+    """Reads level_progress.partial (a boolean that may be NULL, as numpy or pandas gives it)."""
+    return flag is not None and not pd.isna(flag) and bool(flag)
+
+
+def coverage_text(reported: float, expected: float, lang: str = "vi") -> str:
+    """'128/149 đơn vị'."""
+    return t("coverage", lang, reported=fmt_int(int(reported), lang), expected=fmt_int(int(expected), lang))

@@ -72,6 +72,15 @@ def _status(value: Any, lang: str) -> str:
     return STATUS_NAMES[lang].get(value, STATUS_NAMES[lang]["no_data"]) if isinstance(value, str) else STATUS_NAMES[lang]["no_data"]
 
 
+def submission_status(status: object, lang: str) -> str:
+    """A submission's state in the reader's language ('accepted' → 'Đã tiếp nhận')."""
+    key = f"submission_{status}"
+    try:
+        return t(key, lang)
+    except KeyError:
+        return "" if status is None else str(status)
+
+
 _FORMATS: dict[str, Callable[[Any, str], str]] = {
     "text": _text, "int": _int, "pct": _pct, "date": _date, "period": _period, "level": _level,
     "status": _status, "coord": _coord,

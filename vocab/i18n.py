@@ -222,6 +222,77 @@ STRINGS: dict[str, dict[str, str]] = {
     "severity_warning": {"vi": "Cảnh báo", "en": "Warning"},
     "kind_flow": {"vi": "Phát sinh trong kỳ", "en": "Flow"},
     "kind_stock": {"vi": "Lũy kế", "en": "Stock"},
+    # U1 (issue 10): coverage, partial data, expired targets, filter notices, counts
+    "coverage": {"vi": "{reported}/{expected} đơn vị", "en": "{reported}/{expected} units"},
+    "coverage_line": {
+        "vi": "{period} · {coverage} đã báo cáo · {target}",
+        "en": "{period} · {coverage} reported · {target}",
+    },
+    "plan_targets_of": {"vi": "Chỉ tiêu theo {doc}", "en": "Targets of {doc}"},
+    "partial_data": {"vi": "số liệu chưa đầy đủ", "en": "partial data"},
+    "partial_note": {
+        "vi": "{period}: số liệu chưa đầy đủ ({coverage} đã báo cáo); các tỷ lệ có thể còn thay đổi.",
+        "en": "{period}: partial data ({coverage} reported); the rates may still change.",
+    },
+    "expired_line": {
+        "vi": "Chỉ tiêu {target} hết hạn {deadline}; tại hạn: {status}",
+        "en": "Target {target} expired {deadline}; on that date: {status}",
+    },
+    "expired_finding": {
+        "vi": "{level} đạt {value}; chỉ tiêu {target} đã hết hạn {deadline}",
+        "en": "{level} at {value}; the {target} target expired {deadline}",
+    },
+    "clear_filters": {"vi": "Xóa bộ lọc", "en": "Clear filters"},
+    "filter_bad_period": {
+        "vi": "Kỳ báo cáo “{value}” không hợp lệ (ví dụ: 2025Q3, 2025H1, 2025); đang hiển thị {period}.",
+        "en": "The period “{value}” is not valid (e.g. 2025Q3, 2025H1, 2025); showing {period}.",
+    },
+    "filter_unknown_period": {
+        "vi": "Kho số liệu chưa có kỳ {value}; đang hiển thị {period}.",
+        "en": "The warehouse has no data for {value}; showing {period}.",
+    },
+    "filter_unknown_unit": {
+        "vi": "Không tìm thấy đơn vị “{value}”; bộ lọc đơn vị đã được bỏ.",
+        "en": "Unit “{value}” not found; the unit filter was dropped.",
+    },
+    "filter_unit_other_era": {
+        "vi": "{unit} không còn tồn tại trong {period} (sắp xếp ĐVHC 01/7/2025); bộ lọc đơn vị đã được bỏ.",
+        "en": "{unit} does not exist in {period} (1 July 2025 reform); the unit filter was dropped.",
+    },
+    "filter_level_other_era": {
+        "vi": "{level} không còn trong {period} (sắp xếp ĐVHC 01/7/2025); đang hiển thị {shown}.",
+        "en": "The {level} does not exist in {period} (1 July 2025 reform); showing the {shown}.",
+    },
+    "filter_indicator_other_era": {
+        "vi": "Chỉ tiêu “{indicator}” không áp dụng trong {period}.",
+        "en": "The indicator “{indicator}” does not apply in {period}.",
+    },
+    "ranking_title_expired": {
+        "vi": "{total} đơn vị {level} có số liệu; chỉ tiêu {target} đã hết hạn {deadline}",
+        "en": "{total} {level} units with data; the {target} target expired {deadline}",
+    },
+    "units_count": {
+        "vi": "{met}/{total} đơn vị {level} đạt chỉ tiêu {target} ({indicator}, {period})",
+        "en": "{met} of {total} {level} units meet the {target} target ({indicator}, {period})",
+    },
+    "units_count_no_target": {
+        "vi": "{total} đơn vị {level} có số liệu ({indicator}, {period}); chưa giao chỉ tiêu",
+        "en": "{total} {level} units with data ({indicator}, {period}); no target set",
+    },
+    "units_count_expired": {
+        "vi": "{total} đơn vị {level} có số liệu ({indicator}, {period}); chỉ tiêu {target} đã hết hạn {deadline}",
+        "en": "{total} {level} units with data ({indicator}, {period}); the {target} target expired {deadline}",
+    },
+    "trend_legend_note": {
+        "vi": "Mỗi cấp một màu: đường đậm là thực hiện, đường mảnh nét đứt là chỉ tiêu, chấm là lộ trình.",
+        "en": "One colour per level: the thick line is the actual, the thin dashed line the target, dots the trajectory.",
+    },
+    "target_and_trajectory": {"vi": "Chỉ tiêu (nét đứt) / lộ trình (chấm)", "en": "Target (dashed) / trajectory (dotted)"},
+    "col_units_expected": {"vi": "Đơn vị phải báo cáo", "en": "Units expected"},
+    "submission_accepted": {"vi": "Đã tiếp nhận", "en": "Accepted"},
+    "submission_superseded": {"vi": "Đã được thay thế", "en": "Superseded"},
+    "submission_rejected": {"vi": "Bị từ chối", "en": "Rejected"},
+    "submission_duplicate": {"vi": "Trùng tệp đã gửi", "en": "Duplicate"},
 }
 
 SERIES_NAMES = {

@@ -8,7 +8,10 @@ import pandas as pd
 from dash import html
 
 from dashboard import data, ids
-from dashboard.components import data_table, filter_bar, note, page, safe_page, warehouse
+from dashboard.components import (data_table, filter_bar, note, page, partial_notes, plan_label, safe_page,
+                                  scope_line, warehouse)
+from dashboard.figures import coverage_text, is_partial  # noqa: F401
+from dashboard.filter_checks import checked_filters
 from dashboard.downloads import download_links
 from vocab.levels import STATUS_COLOURS, STATUS_NAMES, level_name
 from vocab.i18n import t
@@ -18,15 +21,15 @@ from vocab.vnformat import fmt_date, fmt_int, fmt_pct, fmt_points, fmt_rate
 
 dash.register_page(__name__, path="/", name="Tổng quan", title="Tổng quan", order=0)
 
-STATUS_RANK = {"behind": 0, "near": 1, "met": 2, "no_data": 3}
+STATUS_RANK = {"behind": 0, "near": 1, "met": 2, "expired": 3, "no_data": 4}
 
 
 @safe_page
 def layout(**query: Any) -> html.Div:
     wh = warehouse()
-    f = data.resolve_filters(wh, query)
+    f, notices = checked_filters(wh, query)
     lang = f.lang
-    bar = filter_bar(wh, f, ["period", "plan"])
+    bar = filter_bar(wh, f, ["period", "plan"], notices, path="/")
     if f.period is None:
         return page(t("nav_overview", lang), note(t("no_data", lang)), filters=bar)
     period = parse_code(f.period)
@@ -41,6 +44,8 @@ def layout(**query: Any) -> html.Div:
         body = [
             download_links(f.period, lang),
             html.Div(summary_sentence(cards, lang), id=ids.OVERVIEW_SUMMARY, className="summary"),
+            scope_line(cards, label, plan_label(wh, f.plan, lang), lang),
+            *partial_notes(cards, label, lang),
             completeness_line(data.completeness(wh), period, lang),
             html.Div([indicator_card(code, names.get(code, code), part, lang)
                       for code, part in _in_catalog_order(cards, names)],
@@ -65,13 +70,16 @@ def overview_rows(rows: pd.DataFrame, current: str, previous: str, year_before: 
 
 def summary_sentence(cards: pd.DataFrame, lang: str) -> html.Div:
     counts = cards["status"].value_counts()
+    shown = ("met", "near", "behind", "no_data") + (("expired",) if counts.get("expired", 0) else ())
     badges = [
         html.Span(f"{STATUS_NAMES[lang][s]}: {fmt_int(int(counts.get(s, 0)), lang)}", className="badge",
                   style={"backgroundColor": STATUS_COLOURS[s]})
-        for s in ("met", "near", "behind", "no_data")
+        for s in shown
     ]
     sentence = t("targets_summary", lang, **{s: fmt_int(int(counts.get(s, 0)), lang)
                                              for s in ("met", "near", "behind", "no_data")})
+    if counts.get("expired", 0):
+        sentence += f", {fmt_int(int(counts['expired']), lang)} {STATUS_NAMES[lang]['expired'].lower()}"
     return html.Div([html.Span(sentence, className="summary-sentence"), html.Div(badges, className="badges")])
 
 
@@ -93,6 +101,13 @@ def indicator_card(code: str, name: str, part: pd.DataFrame, lang: str) -> html.
     lines = []
     for row in part.sort_values("level", key=lambda s: s.map({"province": 0, "district": 1, "commune": 2})).itertuples():
         deadline = fmt_date(pd.Timestamp(row.deadline).date(), lang) if pd.notna(row.deadline) else "–"
+        if row.status == "expired":  # the deadline passed: say so and how it stood on that date
+            at_deadline = getattr(row, "status_at_deadline", None)
+            target_text = t("expired_line", lang, target=fmt_pct(row.target, lang, 0), deadline=deadline,
+                            status=STATUS_NAMES[lang].get(at_deadline, STATUS_NAMES[lang]["no_data"])
+                            if isinstance(at_deadline, str) else STATUS_NAMES[lang]["no_data"])
+        else:
+            target_text = t("target_by", lang, target=fmt_pct(row.target, lang, 0), deadline=deadline)
         lines.append(html.Div([
             html.Div([
                 html.Span(level_name(row.level, lang, capitalise=True), className="card-level"),
@@ -100,7 +115,8 @@ def indicator_card(code: str, name: str, part: pd.DataFrame, lang: str) -> html.
                 html.Span(STATUS_NAMES[lang][row.status], className="badge",
                           style={"backgroundColor": STATUS_COLOURS[row.status]}),
             ], className="card-line-head"),
-            html.Div(t("target_by", lang, target=fmt_pct(row.target, lang, 0), deadline=deadline)
+            html.Div(_coverage(row, lang), className="card-coverage"),
+            html.Div(target_text
                      + (f" ({row.doc_number})" if isinstance(row.doc_number, str) else ""), className="card-target"),
             html.Div(f"{fmt_points(_f(row.change_previous), lang)} {t('vs_previous', lang)} · "
                      f"{fmt_points(_f(row.change_year_before), lang)} {t('vs_year_before', lang)}",
@@ -125,6 +141,15 @@ def _table(cards: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFram
         "change_previous": ("col_change_prev", "pct"), "change_year_before": ("col_change_year", "pct"),
         "doc_number": ("col_doc", "text"),
     }, lang)
+
+
+def _coverage(row: Any, lang: str) -> str:
+    """'128/149 đơn vị', and 'số liệu chưa đầy đủ' below the coverage threshold."""
+    reported, expected = getattr(row, "units_reporting", None), getattr(row, "units_expected", None)
+    if reported is None or expected is None or pd.isna(reported) or pd.isna(expected):
+        return ""
+    text = coverage_text(reported, expected, lang)
+    return text + f" · {t('partial_data', lang)}" if is_partial(getattr(row, "partial", None)) else text
 
 
 def _f(value: Any) -> float | None:

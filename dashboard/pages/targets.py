@@ -7,7 +7,8 @@ import dash
 from dash import html
 
 from dashboard import data, figures, ids
-from dashboard.components import chart, filter_bar, note, page, safe_page, warehouse
+from dashboard.components import chart, filter_bar, note, page, partial_notes, plan_label, safe_page, scope_line, warehouse
+from dashboard.filter_checks import checked_filters
 from vocab.i18n import t
 from dashboard.tables import display
 from vocab.periods import parse_code
@@ -18,6 +19,7 @@ LEVEL_COLUMNS = {
     "level": ("col_level", "level"), "value": ("col_value", "pct"), "target": ("col_target", "pct"),
     "expected": ("col_expected", "pct"), "deadline": ("col_deadline", "date"), "status": ("col_status", "status"),
     "doc_number": ("col_doc", "text"), "units_reporting": ("col_units", "int"),
+    "units_expected": ("col_units_expected", "int"),
 }
 TREND_COLUMNS = {
     "period": ("col_period", "period"), "level": ("col_level", "level"), "value": ("col_value", "pct"),
@@ -28,10 +30,10 @@ TREND_COLUMNS = {
 @safe_page
 def layout(**query: Any) -> html.Div:
     wh = warehouse()
-    f = data.resolve_filters(wh, query)
+    f, notices = checked_filters(wh, query)
     lang = f.lang
-    bar = filter_bar(wh, f, ["period", "plan", "indicator"])
     if f.period is None:
+        bar = filter_bar(wh, f, ["period", "plan", "indicator"], notices, path="/chi-tieu")
         return page(t("nav_targets", lang), note(t("no_data", lang)), filters=bar)
     label = parse_code(f.period).label(lang)
     names = data.indicator_names(wh, lang)
@@ -39,8 +41,18 @@ def layout(**query: Any) -> html.Div:
     history = data.trend(wh, f.plan)
     with_target = set(history.loc[history["target"].notna(), "indicator_code"]) | set(
         now.loc[now["target"].notna(), "indicator_code"])
-    # The chosen indicator first, then every other indicator that has a target.
-    order = [f.indicator] + [c for c in names if c in with_target and c != f.indicator]
+    # Only indicators that apply in the period (level_progress has no row for the service levels
+    # after 2022Q3, nor for toàn trình before): never an empty panel. The chosen one first.
+    valid = set(now.loc[now["value"].notna() | now["target"].notna(), "indicator_code"])
+    if f.indicator not in valid and f.indicator in names and "indicator" in query:
+        notices.append(t("filter_indicator_other_era", lang, indicator=names[f.indicator], period=label))
+    order = [c for c in [f.indicator] + [c for c in names if c in with_target and c != f.indicator] if c in valid]
+    bar = filter_bar(wh, f, ["period", "plan", "indicator"], notices, path="/chi-tieu")
+    head = [scope_line(now[now["indicator_code"].isin(order)], label, plan_label(wh, f.plan, lang), lang),
+            *partial_notes(now[now["indicator_code"].isin(order)], label, lang)]
+    if not order:
+        return page(t("targets_title", lang, period=label), *head, note(t("no_data_period", lang, period=label)),
+                    filters=bar)
     sections = []
     for code in order:
         name = names.get(code, code)
@@ -51,8 +63,9 @@ def layout(**query: Any) -> html.Div:
             html.Div([
                 chart(f"levels-{code}", figures.level_chart(rows, name, lang) if not rows.empty else None,
                       display(rows, LEVEL_COLUMNS, lang), lang, t("no_data_period", lang, period=label)),
-                chart(f"trend-{code}", figures.trend_chart(trend_rows, name, lang) if not trend_rows.empty else None,
-                      display(trend_rows, TREND_COLUMNS, lang), lang),
+                chart(f"trend-{code}", figures.trend_chart(trend_rows, name, lang, f.period, rows)
+                      if not trend_rows.empty else None,
+                      display(trend_rows, TREND_COLUMNS, lang), lang, hint=t("trend_legend_note", lang)),
             ], className="two-up"),
         ], className="indicator-section", id=f"section-{code}"))
-    return page(t("targets_title", lang, period=label), html.Div(sections, id=ids.TARGETS_LIST), filters=bar)
+    return page(t("targets_title", lang, period=label), *head, html.Div(sections, id=ids.TARGETS_LIST), filters=bar)

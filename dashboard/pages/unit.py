@@ -9,9 +9,13 @@ from dash import dcc, html
 
 from dashboard import data, figures, ids
 from dashboard.components import chart, data_table, filter_bar, note, page, safe_page, warehouse
+from dashboard.figures import coverage_text
+from dashboard.filter_checks import checked_filters, unit_exists_in
+from vocab.levels import STATUS_COLOURS, STATUS_NAMES
+from vocab.vnformat import fmt_pct, fmt_rate
 from vocab.levels import level_name
 from vocab.i18n import t
-from dashboard.tables import display
+from dashboard.tables import display, submission_status
 from vocab.periods import parse_code
 from vocab.vnformat import fmt_date
 
@@ -26,12 +30,16 @@ SUBMISSION_COLUMNS = {"period": ("col_period", "period"), "file_name": ("col_fil
 @safe_page
 def layout(unit_key: str | None = None, **query: Any) -> html.Div:
     wh = warehouse()
-    f = data.resolve_filters(wh, query)
+    f, notices = checked_filters(wh, query)
     lang = f.lang
     info = data.unit(wh, unit_key) if unit_key else None
     if info is None:
-        return page(t("nav_units", lang), note(t("unknown_unit", lang, unit=unit_key or "")))
-    bar = filter_bar(wh, f, ["period", "indicator"])
+        return page(t("nav_units", lang), note(t("unknown_unit", lang, unit=unit_key or ""), "warning"),
+                    filters=filter_bar(wh, f, ["period"], path="/don-vi"))
+    if f.period and not unit_exists_in(info, parse_code(f.period).start, parse_code(f.period).end):
+        notices.append(t("filter_unit_other_era", lang, unit=info["unit_name"], period=parse_code(f.period).label(lang))
+                       .split(";")[0] + ".")
+    bar = filter_bar(wh, f, ["period", "indicator"], notices, path=f"/don-vi/{unit_key}")
     names = data.indicator_names(wh, lang)
     name = names.get(f.indicator, f.indicator)
     label = parse_code(f.period).label(lang) if f.period else ""
@@ -41,7 +49,7 @@ def layout(unit_key: str | None = None, **query: Any) -> html.Div:
     trend = trend[trend["scope"] == scope]
     header = _header(info, lang)
     children = data.unit_children(wh, unit_key, f.period) if f.period else pd.DataFrame()
-    body = [header, chart(ids.UNIT_TREND, figures.unit_trend_chart(trend, name, lang, f.period) if trend["value"].notna().any() else None,
+    body = [header, _headline(trend, children, f.period, label, lang), chart(ids.UNIT_TREND, figures.unit_trend_chart(trend, name, lang, f.period) if trend["value"].notna().any() else None,
                           display(trend, TREND_COLUMNS, lang), lang)]
     if not children.empty:
         kids = children[children["indicator_code"].notna()].assign(
@@ -56,6 +64,7 @@ def layout(unit_key: str | None = None, **query: Any) -> html.Div:
                                              "status": ("col_status", "status")}, lang), lang,
                               hint=t("click_hint", lang)))
     submissions = data.unit_submissions(wh, unit_key)
+    submissions = submissions.assign(status=submissions["status"].map(lambda s: submission_status(s, lang)))
     body.append(html.H2(t("submissions", lang), className="section-title"))
     body.append(data_table(ids.UNIT_SUBMISSIONS, display(submissions, SUBMISSION_COLUMNS, lang), lang)
                 if not submissions.empty else note(t("no_data", lang)))
@@ -75,3 +84,29 @@ def _header(info: dict[str, Any], lang: str) -> html.Div:
         parts.append(html.Span([f" · {t('parent', lang)}: ",
                                 dcc.Link(info["parent_name"], href=f"/don-vi/{info['parent_key']}?lang={lang}")]))
     return html.Div(parts, className="unit-header")
+
+
+def _headline(trend: pd.DataFrame, children: pd.DataFrame, period: str | None, label: str, lang: str) -> html.Div:
+    """The unit's figure for the chosen period, its status (expired targets say so), its target
+    and, for an area, how many units under it reported."""
+    row = trend[trend["period"] == period] if period else trend.iloc[0:0]
+    if row.empty:
+        return html.Div(note(t("no_data_period", lang, period=label)), className="unit-headline")
+    r = row.iloc[-1]
+    value, target = _num(r.get("value")), _num(r.get("target"))
+    status = r.get("status") if isinstance(r.get("status"), str) else "no_data"
+    parts: list[Any] = [html.Span(label, className="card-level"),
+                        html.Span(fmt_rate(value, target, lang), className="card-value")]
+    if target is not None or value is None:  # an area's value has no target of its own: no badge
+        parts.append(html.Span(STATUS_NAMES[lang].get(status, status), className="badge",
+                               style={"backgroundColor": STATUS_COLOURS.get(status, STATUS_COLOURS["no_data"])}))
+    if target is not None:
+        parts.append(html.Span(f"{t('target', lang)} {fmt_pct(target, lang, 0)}", className="card-target"))
+    if r.get("scope") == "area" and not children.empty and pd.notna(r.get("units_reporting")):
+        parts.append(html.Span(coverage_text(r["units_reporting"], children["unit_key"].nunique(), lang),
+                               className="card-coverage"))
+    return html.Div(parts, className="unit-headline card-line-head", id="unit-headline")
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)

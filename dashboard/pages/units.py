@@ -4,11 +4,14 @@ from __future__ import annotations
 from typing import Any
 
 import dash
+import pandas as pd
 from dash import html
 
 from dashboard import data, figures, ids
 from dashboard.chart_style import vietnamese_order
-from dashboard.components import chart, filter_bar, note, page, safe_page, warehouse
+from dashboard.components import chart, filter_bar, note, page, partial_notes, plan_label, safe_page, scope_line, warehouse
+from dashboard.filter_checks import checked_filters
+from vocab.vnformat import fmt_date, fmt_pct
 from vocab.levels import level_name
 from vocab.i18n import t
 from dashboard.tables import display
@@ -18,6 +21,7 @@ from vocab.vnformat import fmt_int
 dash.register_page(__name__, path="/don-vi", name="So sánh đơn vị", title="So sánh đơn vị", order=2)
 
 MAX_UNITS = 150
+UNITS_COUNT = "units-count"  # the page's one count: met over every unit of the level
 MAX_MAP_POINTS = 1500  # a whole country's communes would weigh ~750 kB: show the laggards
 RANK_COLUMNS = {
     "unit_name": ("col_unit", "text"), "parent_name": ("col_parent", "text"), "value": ("col_value", "pct"),
@@ -36,9 +40,9 @@ HEAT_COLUMNS = {
 @safe_page
 def layout(**query: Any) -> html.Div:
     wh = warehouse()
-    f = data.resolve_filters(wh, query)
+    f, notices = checked_filters(wh, query)
     lang = f.lang
-    bar = filter_bar(wh, f, ["period", "level", "unit", "indicator"])
+    bar = filter_bar(wh, f, ["period", "level", "unit", "indicator"], notices, path="/don-vi")
     if f.period is None:
         return page(t("nav_units", lang), note(t("no_data", lang)), filters=bar)
     label = parse_code(f.period).label(lang)
@@ -50,15 +54,21 @@ def layout(**query: Any) -> html.Div:
         return page(t("units_title", lang, period=label), note(message), filters=bar)
     one = rows[rows["indicator_code"] == f.indicator]
     every_unit = one  # the map shows them all; the bar charts at most MAX_UNITS
+    level_rows = data.progress(wh, [f.period], f.plan)
+    level_rows = level_rows[(level_rows["level"] == f.level) & (level_rows["indicator_code"] == f.indicator)]
+    name = names.get(f.indicator, f.indicator)
+    head = [html.Div(units_count(one, f.level, name, label, lang), id=UNITS_COUNT, className="summary"),
+            scope_line(level_rows, label, plan_label(wh, f.plan, lang), lang) if not parent else html.Div(),
+            *partial_notes(level_rows, label, lang)]
     shown, notes = one, []
     if one["unit_key"].nunique() > MAX_UNITS:
         # A chart of thousands of units says nothing and weighs megabytes: show the laggards.
         shown = one.sort_values("value", na_position="first").head(MAX_UNITS)
-        notes.append(note(t("units_capped", lang, shown=MAX_UNITS, total=one["unit_key"].nunique()), "muted"))
+        notes.append(note(t("units_capped", lang, shown=fmt_int(MAX_UNITS, lang),
+                            total=fmt_int(one["unit_key"].nunique(), lang)), "muted"))
     rows = rows[rows["unit_key"].isin(shown["unit_key"])]
     heat = rows.assign(indicator=rows["indicator_code"].map(names))
     one = shown
-    name = names.get(f.indicator, f.indicator)
     # Every unit of the level is on the map; those that did not report show as "no data".
     placed = data.unit_points(wh, f.period, f.level).merge(every_unit, on="unit_key", how="left")
     if parent:
@@ -71,8 +81,10 @@ def layout(**query: Any) -> html.Div:
                                 total=fmt_int(len(placed), lang)), "muted"))
         placed = placed.sort_values("value", na_position="first").head(MAX_MAP_POINTS)
     body = [
+        *head,
         *notes,
-        chart(ids.UNITS_RANKING, figures.ranking_chart(one, f.level, name, lang) if one["value"].notna().any() else None,
+        chart(ids.UNITS_RANKING, figures.ranking_chart(one, f.level, name, lang, counted=every_unit)
+              if one["value"].notna().any() else None,
               display(one.sort_values("value", ascending=False), RANK_COLUMNS, lang), lang,
               t("no_data_period", lang, period=f"{name}, {label}"), hint=t("click_hint", lang)),
         chart(ids.UNITS_HEATMAP, figures.heatmap_chart(heat, names, lang),
@@ -85,3 +97,23 @@ def layout(**query: Any) -> html.Div:
         note(t("map_note", lang), "muted"),
     ]
     return page(t("units_title", lang, period=label), *body, filters=bar)
+
+
+def units_count(rows: "pd.DataFrame", level: str, indicator: str, label: str, lang: str) -> str:
+    """The page's one count: units of the level meeting the target over ALL its units with a
+    value in the period (not only the worst shown); an expired target counts none as met."""
+    with_value = rows[rows["value"].notna()]
+    who = level_name(level, lang)
+    targets = with_value["target"].dropna()
+    if targets.empty:
+        return t("units_count_no_target", lang, total=fmt_int(len(with_value), lang), level=who,
+                 indicator=indicator, period=label)
+    target = fmt_pct(float(targets.iloc[0]), lang, 0)
+    if (with_value["status"] == "expired").all():
+        deadline = with_value["deadline"].dropna()
+        return t("units_count_expired", lang, total=fmt_int(len(with_value), lang), level=who, indicator=indicator,
+                 period=label, target=target,
+                 deadline=fmt_date(pd.Timestamp(deadline.iloc[0]).date(), lang) if not deadline.empty else "–")
+    met = int((with_value["status"] == "met").sum())
+    return t("units_count", lang, met=fmt_int(met, lang), total=fmt_int(len(with_value), lang), level=who,
+             target=target, indicator=indicator, period=label)
