@@ -120,7 +120,7 @@ def filter_bar(wh: Warehouse, f: Filters, show: Iterable[str]) -> html.Div:
                 options = [{"label": row["unit_name"], "value": row["unit_key"]} for _, row in frame.iterrows()]
                 controls.append(_dropdown("unit", t("parent", lang), options, f.unit,
                                           placeholder=t("all_units", lang)))
-    return html.Div(controls, className="filters")
+    return html.Div(dropdowns_in(lang, controls), className="filters")
 
 
 def chart(name: str, figure: go.Figure | None, table: pd.DataFrame, lang: str,
@@ -181,3 +181,23 @@ def _dropdown(name: str, label: str, options: list[dict], value: Any, clearable:
         className="filter wide" if wide else "filter",
         id=f"filter-wrap-{name}",
     )
+
+
+def dropdown_labels(lang: str) -> dict[str, str]:
+    """Gives a dropdown's own words (search box, clear, no match) in lang: Dash's are English."""
+    return {"search": t("dropdown_search", lang), "clear_search": t("dropdown_clear_search", lang),
+            "clear_selection": t("dropdown_clear_selection", lang),
+            "no_options_found": t("dropdown_no_options", lang), "select_all": t("dropdown_select_all", lang),
+            "deselect_all": t("dropdown_deselect_all", lang),
+            "selected_count": t("dropdown_selected_count", lang, num_selected="{num_selected}")}
+
+
+def dropdowns_in(lang: str, controls: list[Any]) -> list[Any]:
+    """Gives the filter controls with every dropdown's words and placeholder in lang."""
+    for control in controls:
+        for child in getattr(control, "children", None) or []:
+            if isinstance(child, dcc.Dropdown):
+                child.labels = dropdown_labels(lang)
+                if getattr(child, "placeholder", None) is None:
+                    child.placeholder = t("dropdown_select", lang)
+    return controls

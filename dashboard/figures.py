@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from dashboard.chart_style import (
     dated,
-    BASE_FONT, HEATMAP_ORDER, LEVEL_COLOURS, LEVELS, NO_TARGET_COLOUR, STATUS_ORDER, TITLE_FONT, add_status_legend,
+    BASE_FONT, HEATMAP_ORDER, title_margin, LEVEL_COLOURS, LEVELS, NO_TARGET_COLOUR, STATUS_ORDER, TITLE_FONT, add_status_legend,
     empty_figure, finish, fmt_int, fmt_pct, fmt_rate, levels_sorted, mark_reform, none_if_nan, nones_if_nan,
     vietnamese_order, wrap,
 )
@@ -63,7 +63,7 @@ def level_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> go
     findings = [level_finding(r.level, none_if_nan(r.value), none_if_nan(r.target), lang) for r in rows.itertuples()]
     finish(fig, "<br>".join(findings), lang, y_title=t("rate_axis", lang), percent=True,
             height=470 + 24 * max(0, len(findings) - 2))
-    fig.update_layout(margin={"t": 40 + 30 * len(findings)}, meta={"indicator": indicator_name})
+    fig.update_layout(margin={"t": title_margin(fig.layout.title.text, 0)}, meta={"indicator": indicator_name})
     fig.update_xaxes(title_text=t("level", lang))
     return fig
 
