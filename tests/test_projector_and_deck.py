@@ -6,6 +6,7 @@ bar colours are the ones its key names."""
 from __future__ import annotations
 
 import re
+import sys
 from datetime import date
 
 import dash
@@ -110,7 +111,9 @@ def test_rate_trends_label_each_tick_with_a_quarter_never_a_repeated_year():
 @pytest.fixture(scope="module")
 def pages(demo_db):
     app = create_app(str(demo_db))
-    layouts = {key.rsplit(".", 1)[-1]: page["layout"] for key, page in dash.page_registry.items()}
+    # Dash fills a page's "layout" in the registry only once a request has run; the module has it.
+    layouts = {key.rsplit(".", 1)[-1]: page.get("layout") or sys.modules[page["module"]].layout
+               for key, page in dash.page_registry.items()}
     with app.server.test_request_context():
         yield layouts
 
