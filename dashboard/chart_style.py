@@ -51,7 +51,40 @@ def empty_figure(message: str) -> go.Figure:
     )
     return fig
 
-def finish(fig: go.Figure, title: str, lang: str, y_title: str, percent: bool = False, height: int = 450) -> None:
+# A title line of ~44 characters fits the narrowest chart column at 1280 px (a third of the page
+# in a two-up row); plotly never wraps a title itself, it cuts it ("(Quý III/2").
+TITLE_CHARS = 44
+SUBTITLE_CHARS = 64  # a <sup> line is set smaller
+
+
+def wrap_title(title: str, width: int = TITLE_CHARS) -> str:
+    """Gives the title with each of its lines broken at about `width` characters (plotly's <br>);
+    a line inside <sup>…</sup> is broken at the wider SUBTITLE_CHARS, keeping its tags."""
+    lines = []
+    for line in title.split("<br>"):
+        if line.startswith("<sup>") and line.endswith("</sup>"):
+            inner = wrap(line[5:-6], SUBTITLE_CHARS * width // TITLE_CHARS)
+            lines.append("<br>".join(f"<sup>{part}</sup>" for part in inner.split("<br>")))
+        elif "<" in line:
+            lines.append(line)  # other markup: left whole rather than broken inside a tag
+        else:
+            lines.append(wrap(line, width))
+    return "<br>".join(lines)
+
+
+def title_margin(title: str, minimum: int = 110) -> int:
+    """Gives the top margin that holds the wrapped title: ~30 px a line, ~22 px a <sup> line."""
+    lines = title.split("<br>")
+    small = sum(1 for line in lines if line.startswith("<sup>"))
+    return max(minimum, 40 + 30 * (len(lines) - small) + 22 * small)
+
+
+def finish(fig: go.Figure, title: str, lang: str, y_title: str, percent: bool = False, height: int = 450,
+           title_chars: int = TITLE_CHARS) -> None:
+    """Gives the figure the shared look; the title wraps at `title_chars` and the top margin
+    grows to hold it, so nothing is cut on a projector's 1280 px."""
+    title = wrap_title(title, title_chars)
+    top = title_margin(title)
     fig.update_layout(
         title={"text": title, "font": {"size": TITLE_FONT}, "x": 0.01, "xanchor": "left"},
         template="none",  # plotly_white costs ~40 ms a figure to copy; the few settings we need follow
@@ -59,8 +92,8 @@ def finish(fig: go.Figure, title: str, lang: str, y_title: str, percent: bool = 
         plot_bgcolor="#FFFFFF",
         font={"size": BASE_FONT, "family": "Be Vietnam Pro, Segoe UI, DejaVu Sans, Arial, sans-serif"},
         separators=",." if lang == "vi" else ".,",
-        height=height,
-        margin={"l": 80, "r": 30, "t": 110, "b": 150},
+        height=height + top - 110,
+        margin={"l": 80, "r": 30, "t": top, "b": 150},
         legend={"orientation": "h", "yanchor": "bottom", "y": 0, "x": 0, "yref": "container", "font": {"size": BASE_FONT - 2}},
         hoverlabel={"font": {"size": BASE_FONT}},
     )
@@ -103,12 +136,30 @@ def none_if_nan(value: object) -> float | None:
 def nones_if_nan(values: pd.Series) -> list[float | None]:
     return [none_if_nan(v) for v in values]
 
-def mark_reform(fig: go.Figure, lang: str = "vi") -> None:
-    """Draws the 1 July 2025 reform as a vertical line labelled on the time axis."""
-    fig.add_shape(type="line", x0=REFORM_DATE, x1=REFORM_DATE, y0=0, y1=1, yref="paper",
+def mark_reform(fig: go.Figure, lang: str = "vi", days=None, xref: str = "x") -> None:
+    """Draws the 1 July 2025 reform as a vertical line labelled on the time axis `xref`; given
+    the axis's `days`, only when they cross the reform (a line outside the data stretches the axis)."""
+    if days is not None:
+        days = list(days)
+        if not days or not (min(days) < REFORM_DATE <= max(days)):
+            return
+    yref = "paper" if xref == "x" else f"y{xref[1:]} domain"
+    fig.add_shape(type="line", x0=REFORM_DATE, x1=REFORM_DATE, y0=0, y1=1, xref=xref, yref=yref,
                   line={"color": "#555555", "width": 2, "dash": "dot"})
-    fig.add_annotation(x=REFORM_DATE, y=1, yref="paper", text=t("reform", lang), showarrow=False,
+    fig.add_annotation(x=REFORM_DATE, y=1, xref=xref, yref=yref, text=t("reform", lang), showarrow=False,
                        xanchor="right", yanchor="bottom", font={"size": 14, "color": "#555555"})
+
+
+def quarter_ticks(fig: go.Figure, periods, lang: str = "vi", most: int = 8, **selector) -> None:
+    """Labels a time axis with its quarters ("Quý III/2025", "Q3 2025"), at most `most` of them,
+    evenly spaced and always the last: never the same year printed twice."""
+    codes = sorted({p for p in periods}, key=lambda code: parse_code(code).start)
+    if not codes:
+        return
+    step = max(1, -(-len(codes) // most))
+    shown = codes[::-1][::step][::-1]
+    fig.update_xaxes(tickmode="array", tickvals=[parse_code(c).start for c in shown],
+                     ticktext=[parse_code(c).label(lang) for c in shown], **selector)
 
 
 def dated(rows: pd.DataFrame, column: str = "value") -> pd.DataFrame:

@@ -137,7 +137,7 @@ def filter_bar(wh: Warehouse, f: Filters, show: Iterable[str], notices: Iterable
                                  className="filter filter-clear"))
     rendered = {"period": f.period, "level": f.level, "plan": f.plan, "indicator": f.indicator, "unit": f.unit}
     controls.append(dcc.Store(id={"type": FILTERS_RENDERED, "name": "bar"}, data=rendered))
-    bar = html.Div(controls, className="filters")
+    bar = html.Div(dropdowns_in(lang, controls), className="filters")
     notes = [note(text, "warning") for text in notices]
     return html.Div([bar, html.Div(notes, id=FILTER_NOTICES, className="filter-notices")]) if notes else bar
 
@@ -250,3 +250,23 @@ def partial_notes(cards: pd.DataFrame, label: str, lang: str) -> list[html.Div]:
         notes.append(note(t("partial_note", lang, period=f"{level_name(level, lang, capitalise=True)}, {label}",
                             coverage=coverage_text(row["units_reporting"], row["units_expected"], lang)), "warning"))
     return notes
+
+
+def dropdown_labels(lang: str) -> dict[str, str]:
+    """Gives a dropdown's own words (search box, clear, no match) in lang: Dash's are English."""
+    return {"search": t("dropdown_search", lang), "clear_search": t("dropdown_clear_search", lang),
+            "clear_selection": t("dropdown_clear_selection", lang),
+            "no_options_found": t("dropdown_no_options", lang), "select_all": t("dropdown_select_all", lang),
+            "deselect_all": t("dropdown_deselect_all", lang),
+            "selected_count": t("dropdown_selected_count", lang, num_selected="{num_selected}")}
+
+
+def dropdowns_in(lang: str, controls: list[Any]) -> list[Any]:
+    """Gives the filter controls with every dropdown's words and placeholder in lang."""
+    for control in controls:
+        for child in getattr(control, "children", None) or []:
+            if isinstance(child, dcc.Dropdown):
+                child.labels = dropdown_labels(lang)
+                if getattr(child, "placeholder", None) is None:
+                    child.placeholder = t("dropdown_select", lang)
+    return controls

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.chart_style import dated, LEVEL_COLOURS, LEVELS, empty_figure, finish, fmt_int, fmt_pct, levels_sorted, mark_reform
+from dashboard.chart_style import dated, LEVEL_COLOURS, LEVELS, empty_figure, finish, fmt_int, fmt_pct, levels_sorted, mark_reform, quarter_ticks
 from vocab.levels import level_name
 from vocab.i18n import t
 from vocab.periods import parse_code
@@ -60,6 +60,7 @@ def completeness_trend_chart(rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
     title = t("completeness_trend_title", lang, latest=fmt_pct(totals.get(rows["period"].iloc[-1]), lang),
               period=parse_code(rows["period"].iloc[-1]).label(lang))
     finish(fig, title, lang, y_title=t("rate_axis", lang), percent=True, height=420)
-    fig.update_xaxes(title_text=t("period_axis", lang), tickformat="%Y", dtick="M12")
-    mark_reform(fig, lang)
+    fig.update_xaxes(title_text=t("period_axis", lang))
+    quarter_ticks(fig, rows["period"], lang)
+    mark_reform(fig, lang, days=rows["day"])
     return fig

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.chart_style import dated, BASE_FONT, SERIES_COLOURS, empty_figure, finish, fmt_int, fmt_pct, mark_reform
+from dashboard.chart_style import dated, BASE_FONT, SERIES_COLOURS, empty_figure, finish, fmt_int, fmt_pct, mark_reform, quarter_ticks
 from vocab.i18n import series_name, t
 from vocab.periods import parse_code
 
@@ -32,8 +32,7 @@ def services_units_chart(rows: pd.DataFrame, period_label: str, lang: str = "vi"
             customdata=[fmt_int(v, lang) for v in wide[code]],
             hovertemplate="%{y}: %{customdata}<extra>" + series_name(code, lang) + "</extra>",
         )
-    top = wide.index[-1]
-    title = t("services_units_title", lang, top=top, count=fmt_int(wide["_total"].iloc[-1], lang))
+    title = t("services_units_title_by_count", lang)  # the page leads with the rate, not the top unit
     finish(fig, f"{title}<br><sup>{period_label}</sup>", lang, y_title=t("unit_axis", lang),
             height=max(400, 22 * len(wide) + 220))
     fig.update_layout(barmode="stack", legend={"y": 1.0, "yref": "paper", "yanchor": "bottom", "x": 1, "xanchor": "right"})
@@ -67,9 +66,13 @@ def services_eras_chart(rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
     finish(fig, t("services_eras_title", lang), lang, y_title=t("services_axis", lang), height=480)
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title_text=t("services_axis", lang), row=1, col=2)
-    fig.update_xaxes(title_text=t("period_axis", lang), tickformat="%Y")
+    fig.update_xaxes(title_text=t("period_axis", lang))
     for annotation in fig.layout.annotations:
         annotation.font = {"size": BASE_FONT}
+    for col, era in ((1, "old"), (2, "new")):
+        part = rows[rows["era"] == era]
+        quarter_ticks(fig, part["period"], lang, most=5, row=1, col=col)
+        mark_reform(fig, lang, days=part["day"], xref="x" if col == 1 else f"x{col}")
     return fig
 
 def dossier_rates_chart(rows: pd.DataFrame, indicator_names: dict[str, str], lang: str = "vi") -> go.Figure:
@@ -97,6 +100,7 @@ def dossier_rates_chart(rows: pd.DataFrame, indicator_names: dict[str, str], lan
     title = t("dossier_rates_title", lang, online=fmt_pct(latest.get("dossiers_online_rate"), lang),
               on_time=fmt_pct(latest.get("dossiers_on_time_rate"), lang), period=last_period)
     finish(fig, title, lang, y_title=t("rate_axis", lang), percent=True, height=440)
-    fig.update_xaxes(title_text=t("period_axis", lang), tickformat="%Y", dtick="M12")
-    mark_reform(fig, lang)
+    fig.update_xaxes(title_text=t("period_axis", lang))
+    quarter_ticks(fig, rows["period"], lang)
+    mark_reform(fig, lang, days=rows["day"])
     return fig

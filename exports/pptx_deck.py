@@ -151,7 +151,7 @@ def _indicator_slide(prs, model: ReportModel, indicator: IndicatorReport) -> Non
     bar.chart.has_title = True
     bar.chart.chart_title.text_frame.text = w["actual_vs_target"]
     _title_size(bar.chart, 14)
-    _status_key(slide, lang, Inches(0.9), top + height, Inches(5.2))
+    _status_key(slide, lang, Inches(0.9), top + height, Inches(5.2), indicator)
     if indicator.trend:
         line = _trend_chart(slide, indicator, lang, Inches(6.3), top, Inches(6.6), height)
         line.chart.has_title = True
@@ -225,10 +225,9 @@ def _bar_chart(slide, indicator: IndicatorReport, lang: str, x, y, cx, cy):
     frame = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, x, y, cx, cy, data)
     chart = frame.chart
     _vietnamese(chart, lang)
-    chart.has_legend = True
-    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-    chart.legend.include_in_layout = False
-    chart.legend.font.size = Pt(12)
+    # No chart legend: it gives "Thực hiện" one colour while each bar wears its status's colour.
+    # The key under the chart (_status_key) names every colour the bars and the target use.
+    chart.has_legend = False
     axis = chart.value_axis
     axis.minimum_scale, axis.maximum_scale = 0, 1
     axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = PCT0, False
@@ -300,16 +299,27 @@ def _trend_chart(slide, indicator: IndicatorReport, lang: str, x, y, cx, cy):
     return frame
 
 
-def _status_key(slide, lang: str, x, y, cx) -> None:
-    """The colours of the 'actual' columns: the status against the target."""
+def _status_key(slide, lang: str, x, y, cx, indicator: IndicatorReport | None = None) -> None:
+    """The bar chart's legend: 'Thực hiện' in each status colour its columns wear (met, near,
+    behind, and expired or no data when a level has them), then the target's colour."""
+    w = words(lang)
     box = slide.shapes.add_textbox(x, y, cx, Inches(0.3))
+    box.name = "status key"
+    box.text_frame.word_wrap = True
     para = box.text_frame.paragraphs[0]
-    for status in ("met", "near", "behind"):
+    present = {row.status for row in indicator.levels} if indicator else set()
+    shown = [s for s in STATUS_ORDER if s in ("met", "near", "behind") or s in present]
+    keys = [(STATUS_COLOURS[s], status_name(s, lang)) for s in shown] + [(TARGET_COLOUR, w["target"])]
+    lead = para.add_run()
+    lead.text = w["value"] + ": "
+    lead.font.color.rgb = GREY
+    lead.font.size = Pt(12)
+    for i, (colour, label) in enumerate(keys):
         mark = para.add_run()
-        mark.text = "■ "
-        mark.font.color.rgb = RGBColor.from_string(STATUS_COLOURS[status][1:])
+        mark.text = ("  |  ■ " if i == len(keys) - 1 else "■ ")
+        mark.font.color.rgb = RGBColor.from_string(colour[1:])
         name = para.add_run()
-        name.text = status_name(status, lang) + "    "
+        name.text = label + "   "
         name.font.color.rgb = GREY
         mark.font.size = name.font.size = Pt(12)
 

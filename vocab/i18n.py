@@ -293,6 +293,37 @@ STRINGS: dict[str, dict[str, str]] = {
     "submission_superseded": {"vi": "Đã được thay thế", "en": "Superseded"},
     "submission_rejected": {"vi": "Bị từ chối", "en": "Rejected"},
     "submission_duplicate": {"vi": "Trùng tệp đã gửi", "en": "Duplicate"},
+    # U2 (issue 10): not-found page, dropdown words, /bao-cao headline, /dich-vu-cong lead
+    "not_found_title": {"vi": "Không tìm thấy trang", "en": "Page not found"},
+    "not_found_text": {"vi": "Địa chỉ này không có trong bảng điều khiển. Chọn một trang dưới đây.",
+                       "en": "The dashboard has no page at this address. Choose one below."},
+    "dropdown_select": {"vi": "Chọn…", "en": "Select…"},
+    "dropdown_search": {"vi": "Tìm kiếm", "en": "Search"},
+    "dropdown_clear_search": {"vi": "Xoá tìm kiếm", "en": "Clear search"},
+    "dropdown_clear_selection": {"vi": "Bỏ chọn", "en": "Clear selection"},
+    "dropdown_no_options": {"vi": "Không có lựa chọn phù hợp", "en": "No options found"},
+    "dropdown_select_all": {"vi": "Chọn tất cả", "en": "Select all"},
+    "dropdown_deselect_all": {"vi": "Bỏ chọn tất cả", "en": "Deselect all"},
+    "dropdown_selected_count": {"vi": "Đã chọn {num_selected}", "en": "{num_selected} selected"},
+    "reporting_all_levels": {"vi": "Tất cả các cấp", "en": "All levels"},
+    "reporting_headline": {
+        "vi": "{scope}, {period}: {reported}/{expected} đơn vị đã báo cáo ({rate}), {on_time} đúng hạn, {missing} chưa báo cáo",
+        "en": "{scope}, {period}: {reported} of {expected} units reported ({rate}), {on_time} on time, {missing} not yet",
+    },
+    "reporting_level_line": {"vi": "{level}: {reported}/{expected} đã báo cáo, {on_time} đúng hạn",
+                             "en": "{level}: {reported} of {expected} reported, {on_time} on time"},
+    "services_lead": {
+        "vi": "{indicator}, {level}, {period}: {value}; chỉ tiêu {target} ({doc}) – {status}. Số liệu của {reported}/{expected} đơn vị.",
+        "en": "{indicator}, {level}, {period}: {value}; target {target} ({doc}) – {status}. Data from {reported} of {expected} units.",
+    },
+    "services_lead_no_target": {
+        "vi": "{indicator}, {level}, {period}: {value}; không giao chỉ tiêu. Số liệu của {reported}/{expected} đơn vị.",
+        "en": "{indicator}, {level}, {period}: {value}; no target set. Data from {reported} of {expected} units.",
+    },
+    "services_units_title_by_count": {
+        "vi": "Số dịch vụ công trực tuyến của từng đơn vị",
+        "en": "Online public services of each unit",
+    },
 }
 
 SERIES_NAMES = {

@@ -9,8 +9,14 @@ from dash import html
 from dashboard import data, ids, service_figures
 from dashboard.components import chart, filter_bar, note, page, safe_page, warehouse
 from vocab.i18n import series_name, t
+from vocab.levels import STATUS_COLOURS, STATUS_NAMES, level_name
+from dashboard.chart_style import levels_sorted
+from vocab.vnformat import fmt_int, fmt_pct, fmt_rate
 from dashboard.tables import display
 from vocab.periods import parse_code
+
+# The services rates with targets, newest era first: the page leads with the one the period has.
+SERVICE_RATES = ("services_full_online_rate", "services_level4_rate", "services_online_rate")
 
 MAX_UNITS = 150
 dash.register_page(__name__, path="/dich-vu-cong", name="Dịch vụ công trực tuyến",
@@ -42,6 +48,7 @@ def layout(**query: Any) -> html.Div:
     rates = rates[rates["indicator_code"].isin(data.DOSSIER_INDICATORS)] if not rates.empty else rates
     rates = rates.assign(indicator=rates["indicator_code"].map(names)) if not rates.empty else rates
     body = [
+        lead(data.progress(wh, [period.code]), names, label, lang),
         capped or html.Div(),
         chart(ids.SERVICES_UNITS, service_figures.services_units_chart(by_unit, label, lang),
               display(by_unit, {"unit_name": ("col_unit", "text"), "series": ("col_series", "text"),
@@ -56,3 +63,29 @@ def layout(**query: Any) -> html.Div:
                               "denominator": ("col_denominator", "int")}, lang), lang),
     ]
     return page(t("services_title", lang, period=label), *body, filters=bar)
+
+
+def lead(rows, names: dict[str, str], period_label: str, lang: str) -> html.Div:
+    """Gives the services rate of the period against its target, per level: value, target,
+    status and how many units the value covers (rows: the progress query of the period)."""
+    rows = rows[rows["indicator_code"].isin(SERVICE_RATES) & rows["value"].notna()]
+    if rows.empty:
+        return html.Div(id="services-lead")
+    with_target = set(rows.loc[rows["target"].notna(), "indicator_code"])
+    present = set(rows["indicator_code"])
+    code = next((c for c in SERVICE_RATES if c in with_target), None) or next(c for c in SERVICE_RATES if c in present)
+    lines = []
+    for r in levels_sorted(rows[rows["indicator_code"] == code]).itertuples():
+        status = r.status if r.status in STATUS_COLOURS else "no_data"
+        target = None if r.target is None or r.target != r.target else float(r.target)
+        values = {"indicator": names.get(code, code), "level": level_name(r.level, lang),
+                  "period": period_label, "value": fmt_rate(float(r.value), target, lang),
+                  "reported": fmt_int(r.units_reporting, lang), "expected": fmt_int(r.units_expected, lang)}
+        if target is None:
+            text = t("services_lead_no_target", lang, **values)
+        else:
+            text = t("services_lead", lang, target=fmt_pct(target, lang, 0), doc=r.doc_number or "",
+                     status=STATUS_NAMES[lang][status], **values)
+        lines.append(html.Div(text, className="note services-lead-line",
+                              style={"borderLeftColor": STATUS_COLOURS[status]}))
+    return html.Div(lines, id="services-lead", className="services-lead")

@@ -1,0 +1,90 @@
+"""Issue 10 in headless Chromium: the menu holds one line on a 1280×720 projector, the printer
+gets no menu and no chart toolbar, an unknown address gets a Vietnamese or English page, and
+/bao-cao's headline and list count the same units."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from dashboard.app import create_app
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def app_duo(dash_duo, dashboard_db):
+    dash_duo.start_server(create_app(dashboard_db))
+    return dash_duo
+
+
+def _open(duo, path: str, selector: str = ".page-title") -> None:
+    duo.driver.get(duo.server_url + path)
+    duo.wait_for_element(selector, timeout=30)
+    duo.wait_for_no_elements("._dash-loading", timeout=30)
+
+
+def test_the_menu_stays_on_one_line_on_a_1280x720_projector(app_duo):
+    for width, height in ((1280, 720), (1920, 1080)):
+        app_duo.driver.set_window_size(width, height)
+        for lang in ("vi", "en"):
+            _open(app_duo, f"/bao-cao?lang={lang}")
+            links = app_duo.driver.find_elements(By.CSS_SELECTOR, ".nav .nav-link")
+            assert len(links) == 6
+            tops = {round(link.rect["y"]) for link in links}
+            assert len(tops) == 1, (width, lang, tops)  # one line: every link at the same height
+            nav = app_duo.driver.find_element(By.CSS_SELECTOR, ".nav")
+            last = links[-1].rect
+            assert last["x"] + last["width"] <= nav.rect["x"] + nav.rect["width"] + 1, (width, lang)  # none hidden
+            header = app_duo.driver.find_element(By.CSS_SELECTOR, ".header")
+            assert header.rect["width"] <= width
+            body = app_duo.driver.execute_script("return document.documentElement.scrollWidth")
+            assert body <= app_duo.driver.execute_script("return window.innerWidth"), (width, lang)  # nothing overflows
+
+
+def test_printing_hides_the_menu_the_filters_and_the_chart_toolbars(app_duo):
+    _open(app_duo, "/bao-cao", ".js-plotly-plot")
+
+    def shown(selector: str) -> list[str]:
+        return app_duo.driver.execute_script(
+            "return Array.from(document.querySelectorAll(arguments[0])).map(e => getComputedStyle(e).display)", selector)
+
+    def rendered(selector: str) -> list[bool]:
+        return app_duo.driver.execute_script(
+            "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.getClientRects().length > 0)", selector)
+
+    assert "none" not in shown(".header") + shown(".filters")  # on screen they are there
+    assert any(rendered(".nav-link"))
+    app_duo.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        for selector in (".header", ".filters", ".modebar-container", ".table-fold"):
+            displays = shown(selector)
+            assert displays and set(displays) == {"none"}, selector
+        for selector in (".nav", ".nav-link", ".csv-button", ".modebar-btn"):  # inside what is hidden
+            assert not any(rendered(selector)), selector
+        assert all(rendered(".js-plotly-plot"))  # the charts are what is printed
+    finally:
+        app_duo.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_an_unknown_address_gets_a_page_in_the_urls_language(app_duo):
+    _open(app_duo, "/khong-co-trang-nay")
+    assert app_duo.find_element(".page-title").text == "Không tìm thấy trang"
+    _open(app_duo, "/no-such-page?lang=en")
+    assert app_duo.find_element(".page-title").text == "Page not found"
+    assert "404 - Page not found" not in app_duo.driver.page_source
+    assert app_duo.driver.find_elements(By.LINK_TEXT, "Overview")
+
+
+def test_reporting_headline_and_missing_list_count_the_same_units(app_duo):
+    app_duo.driver.set_window_size(1280, 720)
+    _open(app_duo, "/bao-cao?period=2025Q3", "#reporting-headline")
+    headline = app_duo.find_element("#reporting-headline").text
+    missing = int(re.search(r"(\d+) chưa báo cáo", headline).group(1))
+    reported, expected = map(int, re.search(r"(\d+)/(\d+) đơn vị đã báo cáo", headline).groups())
+    title = app_duo.find_element("#reporting-missing-title").text
+    assert expected - reported == missing
+    assert title.startswith(f"{missing} đơn vị chưa báo cáo (tất cả các cấp")
+    assert app_duo.find_element("#filter-wrap-level").text.startswith("Cấp\nTất cả các cấp")
+    assert app_duo.get_logs() == []
