@@ -1,6 +1,6 @@
 -- Periods inside the span of reported quarters (quarters, half-years, years), newest first.
 WITH reported AS (
-    SELECT DISTINCT period FROM metric_values
+    SELECT period FROM reported_periods
 ),
 span AS (
     SELECT min(c.start_date) AS first_day, max(c.end_date) AS last_day

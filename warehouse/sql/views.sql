@@ -69,6 +69,11 @@ GROUP BY p.period, s.level;
 CREATE OR REPLACE VIEW data_periods AS
 SELECT DISTINCT period FROM level_indicator_values;
 
+-- Periods with at least one accepted value as reported (metric_values' periods, read from the
+-- table without joining every unit: the dashboard asks on every page).
+CREATE OR REPLACE VIEW reported_periods AS
+SELECT DISTINCT period FROM current_values;
+
 -- Every plan's target for each period: within a plan, the nearest deadline at or after the
 -- period's end, else the last one.
 CREATE OR REPLACE VIEW plan_period_targets AS
