@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from importlib.metadata import PackageNotFoundError, version as package_version
+from importlib.resources import files
 
 
 def cache_dir(db_path: str | Path) -> Path:
@@ -69,18 +70,18 @@ def _stem(kind: str, period: str, lang: str) -> str:
 
 
 def _code_version() -> str:
-    """The package version and the mtimes of the code an export is written by (exports, its
-    sentences and formats in vocab, the read queries): a changed code (an upgrade, or an edit in
-    a source checkout) is a new version, never served from an older file."""
-    import vocab
-    import warehouse
-
+    """The package version and a digest of the code an export is written by (exports, its
+    sentences and formats in vocab, the read queries), read through importlib.resources as the
+    installed package ships them: a changed code (an upgrade, or an edit in a source checkout)
+    is a new version, never served from an older file."""
     try:
         stamp = package_version("govkpi")
     except PackageNotFoundError:
         stamp = "source"
-    here = Path(__file__).resolve().parent
-    files = [*here.glob("*.py"), *(here / "templates").glob("*"), *Path(vocab.__file__).parent.glob("*.py"),
-             *(Path(warehouse.__file__).parent / "queries").glob("*.sql"),
-             *(Path(warehouse.__file__).parent / "sql").glob("*.sql")]
-    return stamp + "|" + ",".join(f"{f.parent.name}/{f.name}:{f.stat().st_mtime_ns}" for f in sorted(files))
+    digest = hashlib.sha256()
+    for folder in (files("exports"), files("exports") / "templates", files("vocab"),
+                   files("warehouse") / "queries", files("warehouse") / "sql"):
+        for item in sorted(folder.iterdir(), key=lambda entry: entry.name):
+            if item.is_file() and item.name.endswith((".py", ".sql", ".pptx")):
+                digest.update(item.name.encode() + b"\0" + item.read_bytes())
+    return stamp + "|" + digest.hexdigest()
