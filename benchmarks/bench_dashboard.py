@@ -271,7 +271,7 @@ def _shell_callbacks(app, client) -> dict:
 
     cases = {
         "shell navigation": (f"..{ids.NAV}.children...{ids.LANG_LINK}.href...{ids.LANG_LINK}.children..."
-                             f"{ids.APP_TITLE}.children..",
+                             f"{ids.APP_TITLE}.children...{ids.OPEN_BANNER}.children..",
                              [{"id": ids.URL, "property": "pathname", "value": "/don-vi"},
                               {"id": ids.URL, "property": "search", "value": "?lang=en&period=2024Q4"}], []),
     }
