@@ -314,12 +314,10 @@ def row_finding(row: dict, lang: str = "vi") -> str:
     """A level's finding; for an expired target, its value and the deadline that passed, never
     'đạt chỉ tiêu' (the target no longer binds the period)."""
     value, target = none_if_nan(row.get("value")), none_if_nan(row.get("target"))
-    if row.get("status") == "expired" and target is not None:
-        deadline = row.get("deadline")
-        return t("expired_finding", lang, level=level_name(row["level"], lang, capitalise=True),
-                 value=fmt_rate(value, None, lang), target=fmt_pct(target, lang, 0),
-                 deadline=fmt_date(pd.Timestamp(deadline).date(), lang) if pd.notna(deadline) else "–")
-    return level_finding(row["level"], value, target, lang)
+    deadline = row.get("deadline")
+    expired_on = (pd.Timestamp(deadline).date() if row.get("status") == "expired" and pd.notna(deadline)
+                  else None)
+    return level_finding(row["level"], value, target, lang, expired_on)
 
 
 def _title_at_top(fig: go.Figure) -> None:

@@ -45,6 +45,11 @@ class LevelResult:
     units_expected: int | None = None
     partial: bool = False  # fewer units reported than settings.coverage_threshold asks
 
+    @property
+    def expired_on(self) -> date | None:
+        """The deadline of a target that has expired (status 'expired'), else None."""
+        return self.deadline if self.status == "expired" else None
+
 
 @dataclass(frozen=True)
 class TrendPoint:
@@ -85,14 +90,14 @@ class IndicatorReport:
 
     def finding(self, lang: str = "vi") -> str:
         """Gives the slide title: each level's finding, joined ('Cấp tỉnh đạt …; cấp xã …')."""
-        parts = [level_finding(r.level, r.value, r.target, lang) for r in self.levels]
+        parts = [level_finding(r.level, r.value, r.target, lang, r.expired_on) for r in self.levels]
         parts = [p if i == 0 else p[0].lower() + p[1:] for i, p in enumerate(parts)]
         return "; ".join(parts)
 
     def sentences(self, lang: str = "vi") -> list[str]:
         """Gives the report's sentences, one a level (indicator_sentence, shared with the dashboard)."""
         return [
-            indicator_sentence(self.name, r.level, r.value, r.target, r.doc_number, lang)
+            indicator_sentence(self.name, r.level, r.value, r.target, r.doc_number, lang, r.expired_on)
             for r in self.levels
         ]
 

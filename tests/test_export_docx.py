@@ -14,7 +14,7 @@ from exports import export
 from exports.charts import description
 from exports.text import level_label
 from vocab.levels import STATUS_COLOURS
-from vocab.findings import indicator_sentence
+from vocab.findings import indicator_sentence, level_finding
 from vocab.vnformat import fmt_date_long, fmt_pct, fmt_rate
 
 PERIOD, OLD_PERIOD = "2025Q3", "2024Q4"
@@ -78,14 +78,28 @@ def test_body_is_times_new_roman_13_to_14(report):
 
 def test_sentences_are_the_dashboards_over_level_progress(report, warehouse):
     con = duckdb.connect(str(warehouse), read_only=True)
-    rows = con.execute("SELECT i.name_vi, l.level, l.value, l.target, l.doc_number "
+    rows = con.execute("SELECT i.name_vi, l.level, l.value, l.target, l.doc_number, "
+                       "CASE WHEN l.status = 'expired' THEN l.deadline END "
                        "FROM level_progress l JOIN catalog_indicators i USING (indicator_code) "
                        "WHERE l.period = ? AND l.target IS NOT NULL", [PERIOD]).fetchall()
     con.close()
     paragraphs = set(_paragraphs(report))
     assert rows
-    for name, level, value, target, doc_number in rows:
-        assert f"- {indicator_sentence(name, level, value, target, doc_number)}" in paragraphs
+    for name, level, value, target, doc_number, expired_on in rows:
+        sentence = indicator_sentence(name, level, value, target, doc_number, expired_on=expired_on)
+        assert f"- {sentence}" in paragraphs
+        # An expired target is never reported as met (issue 10: 17/NQ-CP's 20% of 2020).
+        assert expired_on is None or ("hết hạn" in sentence and "đạt chỉ tiêu" not in sentence)
+
+
+def test_an_expired_target_is_said_to_be_expired_never_met():
+    sentence = indicator_sentence("Tỷ lệ hồ sơ tiếp nhận trực tuyến", "province", 0.562, 0.2, "17/NQ-CP",
+                                  expired_on=date(2020, 12, 31))
+    assert sentence == ("Tỷ lệ hồ sơ tiếp nhận trực tuyến cấp tỉnh đạt 56,2%; chỉ tiêu 20% của "
+                        "Nghị quyết 17/NQ-CP đã hết hạn ngày 31/12/2020.")
+    assert level_finding("province", 0.562, 0.2, "vi", date(2020, 12, 31)) == \
+        "Cấp tỉnh đạt 56,2%; chỉ tiêu 20% đã hết hạn 31/12/2020"
+    assert level_finding("province", 0.562, 0.2, "vi") == "Cấp tỉnh đạt 56,2%, đạt chỉ tiêu 20%"
 
 
 def test_tables_carry_the_same_percentages(report, warehouse):

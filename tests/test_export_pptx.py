@@ -39,6 +39,9 @@ def views(warehouse):
         "SELECT indicator_code, level, value, target, status FROM level_progress "
         "WHERE period = ? AND target IS NOT NULL", [PERIOD]).fetchall()
     names = dict(con.execute("SELECT indicator_code, name_vi FROM catalog_indicators").fetchall())
+    expired_on = {(code, level): deadline for code, level, deadline in con.execute(
+        "SELECT indicator_code, level, deadline FROM level_progress WHERE period = ? AND status = 'expired'",
+        [PERIOD]).fetchall()}
     trend = con.execute(
         "SELECT indicator_code, period, level, value, target FROM level_progress "
         "WHERE period_type = 'quarter' AND period <= ? AND period >= '2023Q4'", [PERIOD]).fetchall()
@@ -46,7 +49,7 @@ def views(warehouse):
     by_indicator: dict[str, list] = {}
     for code, level, value, target, status in sorted(rows, key=lambda r: (r[0], LEVELS[r[1]])):
         by_indicator.setdefault(code, []).append((level, value, target, status))
-    return {"levels": by_indicator, "names": names, "trend": trend}
+    return {"levels": by_indicator, "names": names, "trend": trend, "expired_on": expired_on}
 
 
 def _indicator_slides(deck, views):
@@ -117,9 +120,12 @@ def test_trend_chart_data_equal_level_progress(deck, views):
 
 def test_slide_title_is_the_finding(deck, views):
     for code, slide in _indicator_slides(deck, views).items():
-        parts = [level_finding(level, value, target) for level, value, target, _ in views["levels"][code]]
+        parts = [level_finding(level, value, target, "vi", views["expired_on"].get((code, level)))
+                 for level, value, target, _ in views["levels"][code]]
         parts = [p if i == 0 else p[0].lower() + p[1:] for i, p in enumerate(parts)]
         assert slide.shapes.title.text == "; ".join(parts)
+        if any(key[0] == code for key in views["expired_on"]):  # an expired target is never 'đạt chỉ tiêu'
+            assert "hết hạn" in slide.shapes.title.text
 
 
 def test_charts_are_native_not_pictures(deck, views):

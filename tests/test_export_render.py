@@ -69,12 +69,13 @@ def test_report_pdf_renders_with_header_and_sentences(warehouse, tmp_path):
                  "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO", "quý III/2025", "ĐỀ XUẤT, KIẾN NGHỊ"):
         assert line in text, line
     con = duckdb.connect(str(warehouse), read_only=True)
-    rows = con.execute("SELECT i.name_vi, l.level, l.value, l.target, l.doc_number "
+    rows = con.execute("SELECT i.name_vi, l.level, l.value, l.target, l.doc_number, "
+                       "CASE WHEN l.status = 'expired' THEN l.deadline END "
                        "FROM level_progress l JOIN catalog_indicators i USING (indicator_code) "
                        "WHERE l.period = ? AND l.target IS NOT NULL", [PERIOD]).fetchall()
     con.close()
-    for row in rows:
-        assert _flat(indicator_sentence(*row)) in text
+    for *row, expired_on in rows:
+        assert _flat(indicator_sentence(*row, expired_on=expired_on)) in text
 
 
 def test_pdf_without_libreoffice_says_how_to_install(warehouse, tmp_path, monkeypatch):

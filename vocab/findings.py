@@ -2,11 +2,16 @@
 so the dashboard and the exports say the same thing in the same words."""
 from __future__ import annotations
 
-from vocab.levels import level_name
-from vocab.vnformat import fmt_pct, fmt_rate
+from datetime import date
 
-def level_finding(level: str, value: float | None, target: float | None, lang: str = "vi") -> str:
-    """'Cấp huyện đạt 72,4%, chưa đạt chỉ tiêu 80%' — a level's value against its target."""
+from vocab.levels import level_name
+from vocab.vnformat import fmt_date, fmt_pct, fmt_rate
+
+
+def level_finding(level: str, value: float | None, target: float | None, lang: str = "vi",
+                  expired_on: date | None = None) -> str:
+    """'Cấp huyện đạt 72,4%, chưa đạt chỉ tiêu 80%' — a level's value against its target; a target
+    that expired on `expired_on` is said to be expired, never met."""
     who = level_name(level, lang, capitalise=True)
     if value is None:
         return f"{who}: chưa có số liệu" if lang == "vi" else f"{who}: no data"
@@ -14,6 +19,10 @@ def level_finding(level: str, value: float | None, target: float | None, lang: s
     if target is None:
         return f"{who} đạt {reached}" if lang == "vi" else f"{who} at {reached}"
     goal = fmt_pct(target, lang, digits=0 if round(target * 100, 6).is_integer() else 1)
+    if expired_on is not None:
+        if lang == "vi":
+            return f"{who} đạt {reached}; chỉ tiêu {goal} đã hết hạn {fmt_date(expired_on, lang)}"
+        return f"{who} at {reached}; the {goal} target expired {fmt_date(expired_on, lang)}"
     if lang == "vi":
         verdict = "đạt" if value >= target else "chưa đạt"
         return f"{who} đạt {reached}, {verdict} chỉ tiêu {goal}"
@@ -28,9 +37,10 @@ def indicator_sentence(
     target: float | None,
     doc_number: str | None,
     lang: str = "vi",
+    expired_on: date | None = None,
 ) -> str:
     """A report sentence: 'Tỷ lệ ... cấp huyện đạt 72,4%, chưa đạt chỉ tiêu 80% của Kế hoạch
-    648/KH-UBND.'"""
+    648/KH-UBND.'; a target that expired on `expired_on` is said to be expired, never met."""
     where = level_name(level, lang)
     if value is None:
         if lang == "vi":
@@ -41,6 +51,10 @@ def indicator_sentence(
         return f"{indicator_name} {where} đạt {reached}." if lang == "vi" else f"{indicator_name} at {where}: {reached}."
     goal = fmt_pct(target, lang, digits=0 if round(target * 100, 6).is_integer() else 1)
     source = f" của {document_kind(doc_number)} {doc_number}" if doc_number and lang == "vi" else ""
+    if expired_on is not None:
+        if lang == "vi":
+            return f"{indicator_name} {where} đạt {reached}; chỉ tiêu {goal}{source} đã hết hạn ngày {fmt_date(expired_on, lang)}."
+        return f"{indicator_name} at {where} is {reached}; the {goal} target of {doc_number} expired on {fmt_date(expired_on, lang)}."
     if lang == "vi":
         verdict = "đạt" if value >= target else "chưa đạt"
         return f"{indicator_name} {where} đạt {reached}, {verdict} chỉ tiêu {goal}{source}."

@@ -238,10 +238,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Chỉ tiêu {target} hết hạn {deadline}; tại hạn: {status}",
         "en": "Target {target} expired {deadline}; on that date: {status}",
     },
-    "expired_finding": {
-        "vi": "{level} đạt {value}; chỉ tiêu {target} đã hết hạn {deadline}",
-        "en": "{level} at {value}; the {target} target expired {deadline}",
-    },
     "clear_filters": {"vi": "Xóa bộ lọc", "en": "Clear filters"},
     "filter_bad_period": {
         "vi": "Kỳ báo cáo “{value}” không hợp lệ (ví dụ: 2025Q3, 2025H1, 2025); đang hiển thị {period}.",
