@@ -31,7 +31,7 @@ class FileReport:
     """What happened to one file; `units` and `values` count what was loaded."""
 
     file: str
-    status: str  # accepted | rejected | duplicate
+    status: str  # accepted | rejected | duplicate | forbidden (another unit's figures: not recorded)
     units: int = 0
     values: int = 0
     issues: list[Issue] = field(default_factory=list)

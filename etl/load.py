@@ -65,16 +65,24 @@ class Loader:
             "GROUP BY file_sha256").fetchall())
 
     def load_files(self, files: list[Path], period: str | None = None, submitted: date | None = None,
-                   on_file: Callable[[FileReport], None] | None = None) -> list[FileReport]:
-        """Loads the files (each whole or not at all, with its derived rows in the same transaction)."""
+                   on_file: Callable[[FileReport], None] | None = None,
+                   allowed_units: Iterable[str] | None = None) -> list[FileReport]:
+        """Loads the files (each whole or not at all, with its derived rows in the same transaction).
+        With `allowed_units` (a reporter's unit_keys), a file holding any other unit is 'forbidden':
+        refused whole and recorded nowhere in the warehouse."""
+        allowed = frozenset(allowed_units) if allowed_units is not None else None
         reports: list[FileReport] = []
         batch = Batch()
         for path in files:
             prepared = self._prepare(path, period, submitted, batch)
-            batch.add(prepared)
+            if allowed is not None and prepared.report.status == "accepted":
+                prepared = self._refuse_other_units(prepared, allowed)
             reports.append(prepared.report)
             if on_file:
                 on_file(prepared.report)
+            if prepared.report.status == "forbidden":
+                continue
+            batch.add(prepared)
             if len(batch.files) >= self.batch_files or batch.value_count >= BATCH_VALUES:
                 self._write(batch)
                 batch = Batch()
@@ -90,6 +98,27 @@ class Loader:
     def load_file(self, path: Path, period: str | None = None, submitted: date | None = None) -> FileReport:
         """Loads one file, with its derived rows, in one transaction."""
         return self.load_files([path], period, submitted)[0]
+
+    def _refuse_other_units(self, prepared: PreparedFile, allowed: frozenset[str]) -> PreparedFile:
+        """Names each unit of the file the sender may not report for, at its first cell."""
+        others = sorted({unit for unit, _ in prepared.unit_periods} - allowed)
+        if not others:
+            return prepared
+        first_cell = {}
+        for value in prepared.values:
+            first_cell.setdefault(value.unit_key, (value.sheet, value.cell))
+        names = dict(self.con.execute("SELECT unit_key, unit_name || ' (mã ' || unit_code || ')' FROM units "
+                                      "WHERE list_contains($keys, unit_key)", {"keys": others}).fetchall())
+        issues = []
+        for unit in others:
+            sheet, cell = first_cell.get(unit, (None, None))
+            name = names.get(unit, unit)
+            issues.append(Issue("error", "unit_not_allowed", sheet, cell,
+                                f"Tài khoản {self.submitted_by} không được nộp số liệu của {name}; "
+                                "chỉ nộp cho đơn vị được giao. Tệp không được nạp.",
+                                f"Account {self.submitted_by} may not report for {name}; "
+                                "it reports only for its own units. Nothing was loaded."))
+        return PreparedFile(FileReport(prepared.report.file, "forbidden", issues=issues), prepared.digest)
 
     def _prepare(self, path: Path, period: str | None, submitted: date | None, batch: "Batch") -> PreparedFile:
         """Reads and checks a file without writing: what the batch will write for it."""

@@ -12,11 +12,10 @@ from pathlib import Path
 import python_calamine
 
 from etl.records import Issue, a1
+from ops.intake import MAX_FILE_BYTES, SUPPORTED_SUFFIXES
 
-MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
-SUPPORTED = {".xlsx", ".xlsm"}
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -48,7 +47,7 @@ def read_workbook(path: Path) -> Workbook | Issue:
     if suffix in (".xls", ".ods", ".xlsb", ".csv"):
         return _error("unsupported_format", path, vi=f"Định dạng {suffix} chưa được hỗ trợ. Hãy mở tệp và lưu lại dưới dạng .xlsx (Excel Workbook).",
                       en=f"The {suffix} format is not supported. Open the file and save it as .xlsx (Excel Workbook).")
-    if suffix not in SUPPORTED:
+    if suffix not in SUPPORTED_SUFFIXES:
         return _error("not_excel", path, vi="Tệp không phải bảng tính Excel (.xlsx, .xlsm).",
                       en="The file is not an Excel workbook (.xlsx, .xlsm).")
     try:
@@ -119,6 +118,16 @@ def _zip_problem(archive: zipfile.ZipFile, size: int, path: Path) -> Issue | Non
         return _error("zip_bomb", path,
                       vi=f"Tệp giải nén ra quá lớn ({unzipped / 1048576:,.0f} MB từ {size / 1048576:,.1f} MB): nghi là tệp độc hại, không nạp.",
                       en=f"The file inflates to {unzipped / 1048576:,.0f} MB from {size / 1048576:,.1f} MB: suspected decompression bomb, not loaded.")
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        return _error("macros", path,
+                      vi="Tệp có macro (VBA): không nhận tệp có macro. Hãy lưu lại dưới dạng .xlsx (Excel Workbook) rồi gửi lại.",
+                      en="The workbook holds macros (VBA), which are not accepted. Save it as .xlsx (Excel Workbook) and send it again.")
+    if any(name.startswith("xl/externalLinks/") for name in names):
+        return _error("external_links", path,
+                      vi="Tệp có liên kết tới bảng tính khác: số liệu phải nằm trong chính tệp. Hãy sao chép rồi dán giá trị "
+                         "(Paste Values), ngắt liên kết (Data › Edit Links › Break Link) và gửi lại.",
+                      en="The workbook links to other workbooks: its figures must be in the file itself. Paste the values, "
+                         "break the links (Data › Edit Links › Break Link) and send it again.")
     return None
 
 

@@ -125,9 +125,9 @@ class Writer:
             return 0
         groups: dict[tuple, list[QueuedFile]] = defaultdict(list)
         for job in jobs:
-            groups[(job.submitted_by, job.province, job.period, job.submitted)].append(job)
-        for (submitted_by, province, period, submitted), group in groups.items():
-            self._load_group(con, group, submitted_by, province, period, submitted)
+            groups[(job.submitted_by, job.province, job.period, job.submitted, job.allowed_units)].append(job)
+        for (submitted_by, province, period, submitted, allowed_units), group in groups.items():
+            self._load_group(con, group, submitted_by, province, period, submitted, allowed_units)
         self.loaded += len(jobs)
         self._dirty = True
         return len(jobs)
@@ -143,7 +143,7 @@ class Writer:
         log.info("published %s in %.2f s", self.db_path, self._last_publish - started)
 
     def _load_group(self, con, jobs: list[QueuedFile], submitted_by: str, province: str | None,
-                    period: str | None, submitted) -> None:
+                    period: str | None, submitted, allowed_units: tuple[str, ...] | None = None) -> None:
         # The loader names a file by its path: show the sender's name, not uploads/<sha256>.xlsx,
         # through hard links (or copies) named as sent, one folder per job.
         staging = Path(tempfile.mkdtemp(prefix=".loading-", dir=self.queue.uploads))
@@ -151,7 +151,7 @@ class Writer:
             paths = [_named_as_sent(job, staging) for job in jobs]
             try:
                 loader = Loader(con, submitted_by=submitted_by, province=province)
-                reports = loader.load_files(paths, period, submitted)
+                reports = loader.load_files(paths, period, submitted, allowed_units=allowed_units)
             except Exception as error:  # a bug or a broken file the loader did not expect: keep serving
                 log.exception("loading queued files failed")
                 for job in jobs:
@@ -159,6 +159,8 @@ class Writer:
                 return
             for job, report in zip(jobs, reports):
                 self.queue.finish(job.job_id, report.status, report.submission_id, _result(report))
+                if report.status == "forbidden":
+                    self.queue.forget_refused_file(job.job_id)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 

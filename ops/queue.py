@@ -28,12 +28,16 @@ class JobResult:
 
     job_id: int
     state: str  # queued | loading | done
-    status: str | None = None  # accepted | rejected | duplicate | failed
+    status: str | None = None  # accepted | rejected | duplicate | forbidden | failed
     submission_id: int | None = None
     problems: list[dict] = field(default_factory=list)  # severity, sheet, cell, code, message_vi, message_en
     published: bool = False  # the read snapshot the pages use holds it
     units: int = 0  # units and values loaded
     values: int = 0
+    submitted_by: str | None = None
+    file_name: str | None = None
+    file_sha256: str | None = None
+    enqueued_at: str | None = None
 
     @property
     def done(self) -> bool:
@@ -52,12 +56,15 @@ class QueuedFile:
     period: str | None
     submitted: date | None
     province: str | None
+    allowed_units: tuple[str, ...] | None = None  # a reporter's unit_keys; None: any unit
 
 
 def queue_path(db_path: str | Path) -> Path:
-    """Gives the queue's SQLite file beside a warehouse: data/warehouse.queue.sqlite."""
+    """Gives the queue's SQLite file beside a warehouse (or its read snapshot):
+    data/warehouse.duckdb and data/warehouse.read.duckdb → data/warehouse.queue.sqlite."""
     path = Path(db_path)
-    return path.with_name(path.stem + ".queue.sqlite")
+    stem = path.stem[: -len(".read")] if path.stem.endswith(".read") else path.stem
+    return path.with_name(stem + ".queue.sqlite")
 
 
 def uploads_dir(db_path: str | Path) -> Path:
@@ -74,12 +81,14 @@ class UploadQueue:
         self.path = queue_path(db_path)
         self.uploads = uploads_dir(db_path)
         with self._connect() as con:
+            _migrate(con)
             con.executescript(_schema())
 
     def enqueue(self, path: str | Path, submitted_by: str, unit_hint: str | None = None,
                 period: str | None = None, submitted: date | None = None, province: str | None = None,
-                file_name: str | None = None) -> int:
-        """Stores a copy of the workbook under uploads/<sha256>.xlsx and queues it; gives its job id."""
+                file_name: str | None = None, allowed_units: list[str] | None = None) -> int:
+        """Stores a copy of the workbook under uploads/<sha256>.xlsx and queues it; gives its job id.
+        `allowed_units` (a reporter's unit_keys) makes the writer refuse a file holding any other unit."""
         source = Path(path)
         digest = _sha256(source)
         stored = self.uploads / f"{digest}{UPLOAD_SUFFIX}"
@@ -92,7 +101,9 @@ class UploadQueue:
             os.replace(staging, stored)  # a reader of uploads/ never sees half a file
         params = {"file_path": str(stored), "file_name": safe_name(file_name or source.name, digest),
                   "file_sha256": digest, "submitted_by": submitted_by, "unit_hint": unit_hint, "period": period,
-                  "submitted": submitted.isoformat() if submitted else None, "province": province, "now": _now()}
+                  "submitted": submitted.isoformat() if submitted else None, "province": province,
+                  "allowed_units": json.dumps(sorted(allowed_units)) if allowed_units is not None else None,
+                  "now": _now()}
         with self._connect() as con:
             return con.execute(_statement("enqueue"), params).fetchone()[0]
 
@@ -112,10 +123,22 @@ class UploadQueue:
             row = con.execute(_statement("job"), {"job_id": job_id}).fetchone()
         if row is None:
             raise KeyError(job_id)
-        _, state, status, submission_id, result_json, published_at = row
+        _, state, status, submission_id, result_json, published_at, submitted_by, file_name, digest, enqueued = row
         stored = json.loads(result_json) if result_json else {}
         return JobResult(job_id, state, status, submission_id, stored.get("problems", []), published_at is not None,
-                         stored.get("units", 0), stored.get("values", 0))
+                         stored.get("units", 0), stored.get("values", 0), submitted_by, file_name, digest, enqueued)
+
+    def jobs_by(self, submitted_by: str, limit: int = 50) -> list[JobResult]:
+        """Gives a sender's latest jobs, newest first."""
+        with self._connect() as con:
+            rows = con.execute(_statement("jobs_by"), {"submitted_by": submitted_by, "limit": limit}).fetchall()
+        return [self.result(row[0]) for row in rows]
+
+    def stored_file(self, job_id: int) -> Path | None:
+        """Gives the stored copy of a job's workbook, when it is still kept."""
+        result = self.result(job_id)
+        path = self.uploads / f"{result.file_sha256}{UPLOAD_SUFFIX}"
+        return path if result.file_sha256 and path.exists() else None
 
     def pending(self) -> int:
         """Gives how many jobs are queued or loading."""
@@ -129,7 +152,8 @@ class UploadQueue:
         with self._connect() as con:
             rows = con.execute(_statement("take"), {"now": _now(), "limit": limit}).fetchall()
         return sorted((QueuedFile(r[0], Path(r[1]), r[2], r[3], r[4], r[5],
-                                  date.fromisoformat(r[6]) if r[6] else None, r[7]) for r in rows),
+                                  date.fromisoformat(r[6]) if r[6] else None, r[7],
+                                  tuple(json.loads(r[8])) if r[8] is not None else None) for r in rows),
                       key=lambda job: job.job_id)
 
     def finish(self, job_id: int, status: str, submission_id: int | None, result: dict) -> None:
@@ -138,6 +162,15 @@ class UploadQueue:
             con.execute(_statement("finish"), {"job_id": job_id, "status": status, "submission_id": submission_id,
                                                "result_json": json.dumps(result, ensure_ascii=False),
                                                "now": _now()})
+
+    def forget_refused_file(self, job_id: int) -> None:
+        """Deletes the stored copy of a forbidden upload (another unit's figures) unless another
+        job still needs the same file: nothing of a refused sender's file is kept."""
+        result = self.result(job_id)
+        with self._connect() as con:
+            needed = con.execute(_statement("file_still_needed"), {"file_sha256": result.file_sha256}).fetchone()[0]
+        if not needed:
+            (self.uploads / f"{result.file_sha256}{UPLOAD_SUFFIX}").unlink(missing_ok=True)
 
     def mark_published(self) -> None:
         """Marks every loaded job as visible: the snapshot just swapped in holds it."""
@@ -177,6 +210,25 @@ class _Closing:
 
     def execute(self, *args, **kwargs):
         return self.con.execute(*args, **kwargs)
+
+
+def _migrate(con) -> None:
+    """Brings a queue file of an earlier version up to date: the allowed_units column and the
+    'forbidden' status (SQLite cannot alter a CHECK, so the table is rebuilt, rows kept)."""
+    row = con.execute("SELECT sql FROM sqlite_master WHERE name = 'upload_jobs'").fetchone()
+    if row is None or "forbidden" in row[0]:
+        return
+    columns = [c[1] for c in con.execute("PRAGMA table_info(upload_jobs)").fetchall()]
+    con.execute("BEGIN IMMEDIATE")
+    con.execute("ALTER TABLE upload_jobs RENAME TO upload_jobs_old")
+    con.execute("DROP INDEX IF EXISTS upload_jobs_state")
+    for statement in _schema().split(";"):  # the schema file keeps ';' out of its comments
+        if statement.strip() and "PRAGMA" not in statement:
+            con.execute(statement)
+    kept = ", ".join(columns)
+    con.execute(f"INSERT INTO upload_jobs ({kept}) SELECT {kept} FROM upload_jobs_old")
+    con.execute("DROP TABLE upload_jobs_old")
+    con.execute("COMMIT")
 
 
 def _schema() -> str:

@@ -304,6 +304,16 @@ def bomb_copy(source: Path, target: Path, inflated_mb: int = 400) -> Path:
     return target
 
 
+def with_member(source: Path, target: Path, name: str, data: bytes) -> Path:
+    """A real workbook with one more part, as Excel writes it: xl/vbaProject.bin (macros) or
+    xl/externalLinks/externalLink1.xml (a link to another workbook)."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in original.infolist():
+            copy.writestr(info, original.read(info.filename))
+        copy.writestr(name, data)
+    return target
+
+
 def zip_bytes(members: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -316,5 +326,5 @@ __all__ = [
     "CATALOG", "SAMPLE", "PLEIKU", "AN_KHE", "CHU_SE", "DAK_DOA", "DAK_PO", "TT_CHU_SE", "IA_TIEM", "NEW_CHU_SE",
     "QUY_NHON", "TABLES", "base_warehouse", "base_db", "db", "con", "loader", "counts", "data_counts", "current",
     "messages", "codes", "issue", "filled_template", "template_cell", "consolidated", "encrypted_copy",
-    "bomb_copy", "zip_bytes", "date", "datetime",
+    "bomb_copy", "with_member", "zip_bytes", "date", "datetime",
 ]

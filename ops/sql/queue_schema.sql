@@ -1,5 +1,5 @@
 -- The upload queue: operational state, kept in SQLite beside the warehouse (never in DuckDB,
--- which has one writing process). Web workers and `govkpi load` insert rows; the one writer
+-- which has one writing process). Web workers and `govkpi load` insert rows, and the one writer
 -- takes them, loads them and writes each file's result back on its row.
 PRAGMA journal_mode = WAL;
 
@@ -13,11 +13,12 @@ CREATE TABLE IF NOT EXISTS upload_jobs (
     period        TEXT,               -- as `govkpi load --period`, when the sheet does not say
     submitted     TEXT,               -- YYYY-MM-DD, as `govkpi load --submitted`
     province      TEXT,               -- as `govkpi load --province`
+    allowed_units TEXT,               -- JSON list of the unit_keys a reporter may send (NULL: any unit)
     enqueued_at   TEXT NOT NULL,
     state         TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'loading', 'done')),
     started_at    TEXT,
     finished_at   TEXT,
-    status        TEXT CHECK (status IN ('accepted', 'rejected', 'duplicate', 'failed')),
+    status        TEXT CHECK (status IN ('accepted', 'rejected', 'duplicate', 'forbidden', 'failed')),
     submission_id INTEGER,
     result_json   TEXT,               -- {"file", "status", "units", "values", "problems": [...]}
     published_at  TEXT                -- when a read snapshot holding this load was swapped in
