@@ -1,7 +1,7 @@
 """Administrative units of both eras into the warehouse: provinces, districts, communes, agencies.
 
 The unit tables are built from the committed CSVs in data/reference (made by
-data/reference/build_units.py from the PyPI packages), so the runtime never imports those
+scripts/reference/build_units.py from the PyPI packages), so the runtime never imports those
 packages. A warehouse holds the new provinces asked for and every old province merged into
 them, so history before 1 July 2025 re-aggregates on the new map through unit_ancestors.
 """

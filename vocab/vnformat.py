@@ -166,8 +166,17 @@ def vn_sort_key(text: str) -> tuple:
 
 def wrap(text: str, width: int = 22) -> str:
     """Breaks a chart label into lines of about `width` characters (plotly's <br>), the same
-    on a page and in an exported chart."""
-    words, lines, line = text.split(), [], ""
+    on a page and in an exported chart. The lines are balanced: as few lines as a greedy break
+    gives, at the narrowest width that keeps that count, so no word ("60%") is left alone."""
+    lines = _greedy_lines(text.split(), width)
+    narrowest = width
+    while narrowest > 1 and len(_greedy_lines(text.split(), narrowest - 1)) == len(lines):
+        narrowest -= 1
+    return "<br>".join(_greedy_lines(text.split(), narrowest))
+
+
+def _greedy_lines(words: list[str], width: int) -> list[str]:
+    lines, line = [], ""
     for word in words:
         if line and len(line) + len(word) + 1 > width:
             lines.append(line)
@@ -175,4 +184,4 @@ def wrap(text: str, width: int = 22) -> str:
         else:
             line = f"{line} {word}".strip()
     lines.append(line)
-    return "<br>".join(lines)
+    return lines

@@ -3,7 +3,7 @@
 Why a script and committed CSVs: the two `vietnam-provinces` versions share one module
 name and cannot be installed side by side, and the runtime should not depend on either.
 So this installs each into its own temporary folder, reads their data files and writes
-plain CSVs that etl/units.py reads. Run: .venv/bin/python data/reference/build_units.py
+plain CSVs that etl/units.py reads. Run: .venv/bin/python scripts/reference/build_units.py
 """
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent.parent))
+ROOT = Path(__file__).resolve().parents[2]
+HERE = ROOT / "data" / "reference"  # where the built CSVs live (shipped in the package govkpi_data)
+sys.path.insert(0, str(ROOT))
 from etl.unitnames import TYPE_PREFIX, fold_name, normalise_name, split_prefix  # noqa: E402
 
 PACKAGES = {

@@ -3,7 +3,7 @@ centre), from the PyPI package vietnamadminunits (MIT licence), for the dashboar
 
 No package we know ships the units' boundaries, so the map draws each unit as a point at its
 centre rather than filling its polygon. The package keys its units by GSO code, the same
-codes as units_old.csv and units_new.csv. Run: .venv/bin/python data/reference/build_points.py
+codes as units_old.csv and units_new.csv. Run: .venv/bin/python scripts/reference/build_points.py
 """
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent.parent))
+ROOT = Path(__file__).resolve().parents[2]
+HERE = ROOT / "data" / "reference"  # where the built CSVs live (shipped in the package govkpi_data)
+sys.path.insert(0, str(ROOT))
 from etl.unitnames import normalise_name  # noqa: E402
 PACKAGE = "vietnamadminunits==1.0.4"
 COLUMNS = ["era", "level", "unit_code", "lat", "lon", "area_km2"]

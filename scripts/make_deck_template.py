@@ -1,4 +1,4 @@
-"""Writes govkpi.pptx, the clean 16:9 template the deck is built on (run once; the .pptx is
+"""Writes exports/templates/govkpi.pptx, the clean 16:9 template the deck is built on (run once; the .pptx is
 committed). python-pptx's own default is 4:3 Calibri: we widen it, move the placeholders,
 and set Arial (rendered by Liberation Sans where Arial is absent; both carry Vietnamese)."""
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pptx.util import Emu, Inches, Pt
 
 from exports.fonts import DECK_FONT
 
-OUT = Path(__file__).with_name("govkpi.pptx")
+OUT = Path(__file__).resolve().parents[1] / "exports" / "templates" / "govkpi.pptx"  # run from a checkout
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 ACCENT = RGBColor(0x0B, 0x4F, 0x8A)  # a deep administrative blue
 FONT = DECK_FONT
