@@ -3,14 +3,22 @@ sets targets for 2025–2027 and 2028–2030, and a period after 2025 is judged 
 against an expired 2020/2025 target. Catalog checks, then SQL on the real demo warehouse."""
 from __future__ import annotations
 
+import sys
 from datetime import date
+from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 
-from etl.catalog import load_catalog
-from etl.demo_values import unit_values
-from vocab.periods import REFORM_DATE, parse_code
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from workbooks import NEW_CHU_SE, base_db, con, db, filled_template, issue, template_cell  # noqa: E402,F401
+
+from etl.catalog import load_catalog  # noqa: E402
+from etl.demo_values import unit_values  # noqa: E402
+from etl.load import Loader  # noqa: E402
+from etl.template import DATA_SHEET, FIRST_DATA_ROW, write_template  # noqa: E402
+from vocab.periods import REFORM_DATE, parse_code  # noqa: E402
 
 CATALOG = load_catalog()
 PLAN = next(p for p in CATALOG.plans if p["code"] == "QD2629")
@@ -113,3 +121,36 @@ def test_on_the_demo_the_current_quarter_shows_the_2027_targets_measured_and_not
 def test_before_the_reform_the_new_indicators_have_no_rows(demo):
     assert demo.execute("SELECT count(*) FROM level_progress WHERE period = '2025Q2' AND indicator_code IN ?",
                         [list(TARGETS)]).fetchone()[0] == 0
+
+
+def template_codes(tmp_path: Path, period: str) -> list[str]:
+    path = write_template(tmp_path / f"{period}.xlsx", CATALOG, NEW_CHU_SE[0], NEW_CHU_SE[1], parse_code(period))
+    sheet = openpyxl.load_workbook(path)[DATA_SHEET]
+    return [sheet.cell(r, 2).value for r in range(FIRST_DATA_ROW, sheet.max_row + 1) if sheet.cell(r, 2).value]
+
+
+def test_a_2026_template_asks_for_the_new_metrics_and_a_2025q2_one_does_not(tmp_path):
+    assert set(NEW_METRICS) <= set(template_codes(tmp_path, "2026Q3"))
+    assert not set(NEW_METRICS) & set(template_codes(tmp_path, "2025Q2"))
+
+
+def test_more_satisfied_ratings_than_ratings_is_refused_naming_the_cell(con, tmp_path):
+    path = filled_template(tmp_path / "t.xlsx", NEW_CHU_SE, "2026Q3",
+                           {"service_ratings_total": 100, "service_ratings_satisfied": 120})
+    report = Loader(con, CATALOG, today=date(2026, 12, 3)).load_file(path)
+    found = issue(report, "part_exceeds_whole")
+    part, whole = template_cell(path, "service_ratings_satisfied"), template_cell(path, "service_ratings_total")
+    assert report.status == "rejected" and (found.sheet, found.cell) == ("Báo cáo", part)
+    assert found.message_vi == (f"Số lượt đánh giá hài lòng khi sử dụng dịch vụ công trực tuyến (120, ô {part}) lớn hơn "
+                                f"Tổng số lượt đánh giá khi sử dụng dịch vụ công trực tuyến (100, ô {whole}).")
+
+
+def test_a_communes_satisfaction_is_its_satisfied_ratings_over_its_ratings(con, tmp_path):
+    path = filled_template(tmp_path / "t.xlsx", NEW_CHU_SE, "2026Q3",
+                           {"service_ratings_total": 400, "service_ratings_satisfied": 372,
+                            "services_eligible_full_online": 80, "services_full_online": 60})
+    assert Loader(con, CATALOG, today=date(2026, 12, 3)).load_file(path).status == "accepted"
+    rates = dict(con.execute("SELECT indicator_code, value FROM indicator_values WHERE scope = 'unit' "
+                             "AND period = '2026Q3' AND unit_code = ?", [NEW_CHU_SE[0]]).fetchall())
+    assert rates["online_service_satisfaction_rate"] == pytest.approx(0.93)
+    assert rates["services_full_online_eligible_rate"] == pytest.approx(0.75)
