@@ -198,6 +198,18 @@ def _unit_quarter_figures(units: pd.DataFrame, quarters: list[Period]) -> pd.Dat
         "agencies_on_network": part(agencies, "agencies_on_network"),
         "agencies_with_it_staff": part(agencies, "agencies_with_it_staff"),
     }
+    # Decision 2629 metrics, drawn after the others so the older figures keep their values.
+    eligible = np.maximum(full, np.minimum(services_total, np.round(full / np.maximum(share("services_full_online_eligible"), 0.05))))
+    ratings = np.round(dossiers * 0.3 * noise(0.8, 1.2))
+    digitized = part(dossiers, "dossiers_digitized")
+    figures.update({
+        "services_eligible_full_online": eligible,
+        "service_ratings_total": ratings,
+        "service_ratings_satisfied": part(ratings, "service_ratings_satisfied"),
+        "dossiers_digitized": digitized,
+        "results_digitized": part(resolved, "results_digitized"),
+        "dossiers_data_reused": part(digitized, "dossiers_data_reused"),
+    })
     return pd.DataFrame({
         "unit_key": units["unit_key"].to_numpy()[u],
         "level": level,

@@ -25,6 +25,13 @@ RATES = {
     "agencies_with_signature": {"province": (0.7, 1.0), "district": (0.6, 1.0), "commune": (0.3, 1.0)},
     "agencies_on_network": {"province": (0.75, 1.0), "district": (0.65, 1.0), "commune": (0.4, 0.95)},
     "agencies_with_it_staff": {"province": (0.4, 0.9), "district": (0.3, 0.8), "commune": (0.1, 0.6)},
+    # Decision 2629/QĐ-TTg metrics (reported from 2025Q3): toàn trình over the eligible
+    # procedures, satisfaction, digitised dossiers and results, reuse of digitised data.
+    "services_full_online_eligible": {"province": (0.5, 0.95), "district": (0.5, 0.9), "commune": (0.4, 0.9)},
+    "service_ratings_satisfied": {"province": (0.8, 0.96), "district": (0.8, 0.95), "commune": (0.75, 0.94)},
+    "dossiers_digitized": {"province": (0.2, 0.85), "district": (0.15, 0.8), "commune": (0.1, 0.7)},
+    "results_digitized": {"province": (0.25, 0.9), "district": (0.2, 0.85), "commune": (0.1, 0.75)},
+    "dossiers_data_reused": {"province": (0.05, 0.5), "district": (0.05, 0.45), "commune": (0.02, 0.35)},
 }
 TREND_QUARTERS = 32  # 2019Q1 .. 2026Q4
 
@@ -85,4 +92,17 @@ def unit_values(unit: tuple, quarter: Period, metrics: list[Metric]) -> dict[str
         "agencies_on_network": part(agencies, "agencies_on_network"),
         "agencies_with_it_staff": part(agencies, "agencies_with_it_staff"),
     }
+    # Decision 2629 metrics, drawn after the others so the older figures keep their values;
+    # the procedures eligible for toàn trình are at least those already fully online.
+    eligible = max(full, min(services_total, round(full / max(share("services_full_online_eligible"), 0.05))))
+    ratings = round(dossiers * 0.3 * noise.uniform(0.8, 1.2))
+    digitized = part(dossiers, "dossiers_digitized")
+    values.update({
+        "services_eligible_full_online": eligible,
+        "service_ratings_total": ratings,
+        "service_ratings_satisfied": part(ratings, "service_ratings_satisfied"),
+        "dossiers_digitized": digitized,
+        "results_digitized": part(resolved, "results_digitized"),
+        "dossiers_data_reused": part(digitized, "dossiers_data_reused"),
+    })
     return {m.code: values[m.code] for m in metrics}

@@ -32,7 +32,8 @@ def _need_tools() -> None:
 
 
 def _flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    # A line may wrap after a word's hyphen ("2629/QĐ-" / "TTg"): that break is not a space.
+    return re.sub(r"(?<=\S)-\s+", "-", re.sub(r"\s+", " ", text)).strip()
 
 
 @pytest.fixture(scope="module")

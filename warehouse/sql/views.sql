@@ -250,12 +250,16 @@ FROM metrics ORDER BY sort_order;
 
 -- The online-service metrics of the two eras, read from the catalog's validity: levels 2/3/4
 -- valid only until Decree 42/2022/NĐ-CP (era 'old'), toàn trình / một phần only from it ('new').
+-- The two eras meet on the day of that change; a stock that starts later (the eligible
+-- procedures of Decision 2629, from the 2025 reform) is a count of procedures, not an era's
+-- online services, and belongs to neither.
 CREATE OR REPLACE VIEW service_metrics AS
+WITH change AS (SELECT min(valid_to) + 1 AS day FROM metrics WHERE valid_to < DATE '9999-12-31')
 SELECT metric_code, name_vi, name_en,
        CASE WHEN valid_to < DATE '9999-12-31' THEN 'old' ELSE 'new' END AS era,
        valid_from, valid_to, sort_order
-FROM metrics
-WHERE kind = 'stock' AND (valid_from > DATE '2000-01-01' OR valid_to < DATE '9999-12-31')
+FROM metrics, change
+WHERE kind = 'stock' AND (valid_to + 1 = change.day OR valid_from = change.day)
 ORDER BY sort_order;
 
 CREATE OR REPLACE VIEW catalog_indicators AS
