@@ -202,3 +202,21 @@ def _failure(job: QueuedFile, error: Exception) -> dict:
     return {"file": job.file_name, "status": "failed", "units": 0, "values": 0, "submission_id": None,
             "problems": [{"severity": "error", "sheet": None, "cell": None, "code": "internal",
                           "message_vi": said_vi, "message_en": said_en, "detail": f"{type(error).__name__}"}]}
+
+
+def apply_ops_now(db_path: str | Path) -> bool:
+    """Makes new decisions, locks and comments visible now: when no writer runs (a CLI-only
+    province), applies them under the writer lock and publishes; when one runs, it applies them
+    on its next step (within its poll interval) and this returns False."""
+    try:
+        with writer_lock(db_path):
+            con = connect(db_path)
+            try:
+                changed = apply_ops(con, ops_path(db_path))
+                if changed:
+                    publish_snapshot(db_path, con)
+            finally:
+                con.close()
+            return bool(changed)
+    except WriterBusy:
+        return False
