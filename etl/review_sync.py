@@ -6,10 +6,10 @@ call it when no writer runs), so the pages and the exports, which read the wareh
 snapshot, count them. Rows are taken by `seq` above the largest already in the warehouse,
 inserted in ONE DuckDB transaction with the derived rows of the (unit, period) pairs whose
 submissions were reviewed: none is applied twice, none half, and a killed writer catches up
-from where its last commit stands. Times are stored as Vietnam's local time (UTC+7, no DST)."""
+from where its last commit stands. Times are stored in the server's local time, like loaded_at."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -18,7 +18,6 @@ import pandas as pd
 from etl.derived import refresh_in_transaction
 from ops.store import OpsDb, connection
 
-VIETNAM = timedelta(hours=7)
 
 _SOURCES = {
     # warehouse table: (ops query, warehouse columns)
@@ -35,8 +34,22 @@ _TIME_COLUMNS = {"reviewed_at", "changed_at", "written_at"}
 
 
 def local_time(utc_text: str) -> datetime:
-    """'2026-12-03T05:00:00.000Z' → 2026-12-03 12:00:00 (Vietnam's wall clock)."""
-    return datetime.fromisoformat(utc_text.replace("Z", "+00:00")).replace(tzinfo=None) + VIETNAM
+    """'2026-12-03T05:00:00.000Z' → the server's wall clock, as submissions.loaded_at is kept
+    (2026-12-03 12:00:00 on a server set to Vietnam's time)."""
+    return datetime.fromisoformat(utc_text.replace("Z", "+00:00")).astimezone().replace(tzinfo=None)
+
+
+def start_from_now(con: duckdb.DuckDBPyConnection, ops_db: OpsDb) -> None:
+    """A warehouse created anew beside an ops file that already holds decisions, locks and
+    comments (of the warehouse it replaces, whose submission ids it reuses) ignores them: it
+    records the ops file's current seq of each as already passed."""
+    if isinstance(ops_db, (str, Path)) and not Path(ops_db).exists():
+        return
+    with connection(ops_db) as ops:
+        for table, source in (("submission_reviews", "review_decisions"), ("period_locks", "period_locks"),
+                              ("value_comments", "value_comments")):
+            floor = ops.execute(f"SELECT coalesce(max(seq), 0) FROM {source}").fetchone()[0]
+            con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [f"ops_seq_{table}", str(floor)])
 
 
 def apply_ops(con: duckdb.DuckDBPyConnection, ops_db: OpsDb) -> int:
@@ -46,7 +59,8 @@ def apply_ops(con: duckdb.DuckDBPyConnection, ops_db: OpsDb) -> int:
     new: dict[str, pd.DataFrame] = {}
     with connection(ops_db) as ops:
         for table, (query, columns) in _SOURCES.items():
-            applied = con.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0]
+            applied = con.execute(f"SELECT greatest(coalesce(max(seq), 0), coalesce((SELECT CAST(value AS BIGINT) "
+                                  f"FROM meta WHERE key = 'ops_seq_{table}'), 0)) FROM {table}").fetchone()[0]
             rows = [tuple(r) for r in ops.execute(query, (applied,)).fetchall()]
             if rows:
                 frame = pd.DataFrame(rows, columns=columns)

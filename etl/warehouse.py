@@ -10,6 +10,8 @@ import pandas as pd
 
 from etl.catalog import Catalog, catalog_frames, load_catalog
 from etl.migrate import migrate
+from etl.review_sync import start_from_now
+from ops.store import ops_path
 from vocab.periods import all_periods, cutoff_date
 from warehouse.reader import connect_read_only, snapshot_path
 from warehouse.sqlfiles import contract_sql
@@ -50,6 +52,7 @@ def init_warehouse(db_path: str | Path, province: str, catalog: Catalog | None =
         set_meta(con, "province_arg", province)
         set_meta(con, "province_codes", ",".join(province_codes))
         set_meta(con, "created_at", datetime.now().isoformat(timespec="seconds"))
+        start_from_now(con, ops_path(path))  # decisions of a warehouse this one replaces do not apply
         con.execute("COMMIT")
     finally:
         con.close()

@@ -176,7 +176,7 @@ class ValueComment:
     level: str
     text: str
     author: str
-    written_at: object  # datetime, Vietnam's time
+    written_at: object  # datetime, the server's local time
 
     def line(self, lang: str = "vi") -> str:
         """'Huyện Chư Sê: giảm do mất điện hai tuần (chuse, 03/12/2026)'."""

@@ -1,5 +1,5 @@
 -- The periods a file may not report for now: each period whose latest lock row is a lock, and
--- the quarters of a locked half-year or year; with the day it was locked (Vietnam's date) and
+-- the quarters of a locked half-year or year; with the day it was locked (the server's local date) and
 -- who can unlock it.
 WITH latest AS (
     SELECT period, arg_max(action, seq) AS action, arg_max(changed_at, seq) AS changed_at, arg_max(contacts, seq) AS contacts

@@ -35,5 +35,8 @@ JOIN units u ON u.unit_key = r.unit_key
 JOIN metrics m ON m.metric_code = r.metric_code
 LEFT JOIN period_values pv ON pv.unit_key = r.unit_key AND pv.period = r.previous_period AND pv.metric_code = r.metric_code
 LEFT JOIN period_values lv ON lv.unit_key = r.unit_key AND lv.period = r.last_year_period AND lv.metric_code = r.metric_code
+LEFT JOIN current_values cv ON cv.unit_key = r.unit_key AND cv.period = r.period AND cv.metric_code = r.metric_code
+-- a blank cell matters only where it would clear a value that counts now
+WHERE r.value IS NOT NULL OR cv.value IS NOT NULL
 ORDER BY r.due_date, CASE u.level WHEN 'province' THEN 0 WHEN 'district' THEN 1 ELSE 2 END, r.submission_id,
          u.unit_code, m.sort_order

@@ -218,7 +218,7 @@ SELECT s.submission_id, s.file_name, s.submitted_by, s.loaded_at, s.status, s.pe
 FROM submissions s LEFT JOIN latest l USING (submission_id)
 WHERE s.status IN ('accepted', 'superseded');
 
--- Each period's latest lock or unlock: locked, since when (Vietnam's time), by whom, why.
+-- Each period's latest lock or unlock: locked, since when (the server's local time), by whom, why.
 CREATE OR REPLACE VIEW period_lock_state AS
 SELECT period, arg_max(action, seq) = 'lock' AS locked, arg_max(changed_at, seq) AS changed_at,
        arg_max(actor, seq) AS changed_by, arg_max(reason, seq) AS reason
