@@ -36,6 +36,8 @@ class FileReport:
     values: int = 0
     issues: list[Issue] = field(default_factory=list)
     submission_id: int | None = None
+    # (unit_key, period) pairs of a file refused for a locked period: its audit rows name them
+    refused_unit_periods: list[tuple[str, str]] = field(default_factory=list)
 
     def as_json(self, lang: str = "vi") -> dict:
         return {

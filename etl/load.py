@@ -188,7 +188,7 @@ class Loader:
                                 "Tệp không được nạp.",
                                 f"{label_en} was locked on {locked_on:%d/%m/%Y}; ask {who_en} to unlock it. "
                                 "Nothing was loaded."))
-        return FileReport(name, "rejected", issues=issues)
+        return FileReport(name, "rejected", issues=issues, refused_unit_periods=sorted(unit_periods))
 
     def _check(self, path: Path, period: str | None):
         """Reads, recognises and checks a file: its values, or a rejected report."""

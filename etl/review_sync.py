@@ -111,7 +111,7 @@ def audit_loads(ops_db: OpsDb, con: duckdb.DuckDBPyConnection, reports, actor: s
         for report, job_id in zip(reports, job_ids):
             detail = {"file": report.file, "status": report.status, "units": report.units, "values": report.values,
                       "job_id": job_id, "problems": sorted({i.code for i in report.issues})}
-            for unit, period in pairs.get(report.submission_id, [(None, None)]):
+            for unit, period in pairs.get(report.submission_id) or report.refused_unit_periods or [(None, None)]:
                 audit.record(ops, "upload", actor, address=address, unit_key=unit, period=period,
                              submission_id=report.submission_id, detail=detail)
         for earlier, later, unit, period in superseded:
