@@ -66,6 +66,7 @@ class Batch:
     files: list[PreparedFile] = field(default_factory=list)
     accepted_hashes: dict[str, str] = field(default_factory=dict)  # digest → file name
     value_count: int = 0
+    needs_review: bool = False  # its accepted files count only once a reviewer accepts them (ops/review.py)
 
     def add(self, prepared: PreparedFile) -> None:
         self.files.append(prepared)
@@ -82,7 +83,8 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch: Batch, submitted_by: str,
         return
     con.execute("BEGIN")
     try:
-        insert_batch(con, batch, submitted_by, needs_review)
+        batch.needs_review = needs_review
+        insert_batch(con, batch, submitted_by)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -91,9 +93,8 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch: Batch, submitted_by: str,
         raise
 
 
-def insert_batch(con: duckdb.DuckDBPyConnection, batch: Batch, submitted_by: str, needs_review: bool = False) -> None:
-    """The statements of a group's transaction (the caller begins and commits it). `needs_review`:
-    the group's accepted files count only once a reviewer accepts them (ops/review.py)."""
+def insert_batch(con: duckdb.DuckDBPyConnection, batch: Batch, submitted_by: str) -> None:
+    """The statements of a group's transaction (the caller begins and commits it)."""
     first_id = con.execute(f"SELECT nextval('submission_seq') FROM range({len(batch.files)})").fetchall()[0][0]
     ids_by_digest = {}
     for offset, prepared in enumerate(batch.files):
@@ -112,7 +113,7 @@ def insert_batch(con: duckdb.DuckDBPyConnection, batch: Batch, submitted_by: str
     con.execute("INSERT INTO unit_reports SELECT * FROM report_rows")
     con.execute("INSERT INTO pending_refresh SELECT unit_key, period FROM report_rows")
     _add_cleared_warnings(con, batch, value_rows)
-    submission_rows = _submissions_frame(batch, submitted_by, needs_review)
+    submission_rows = _submissions_frame(batch, submitted_by, batch.needs_review)
     issue_rows = pd.DataFrame(
         [(p.report.submission_id, i.severity, i.sheet, i.cell, i.code, i.message_vi, i.message_en)
          for p in batch.files for i in p.report.issues], columns=_ISSUE_COLUMNS)
