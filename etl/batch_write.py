@@ -21,7 +21,7 @@ BATCH_VALUES = 200_000
 
 _SUBMISSION_COLUMNS = ["submission_id", "file_name", "file_sha256", "layout", "submitted_by", "submitted_at",
                        "loaded_at", "status", "superseded_by", "duplicate_of", "periods", "units_count",
-                       "values_count", "errors_count", "warnings_count"]
+                       "values_count", "errors_count", "warnings_count", "needs_review"]
 _ISSUE_COLUMNS = ["submission_id", "severity", "sheet", "cell", "code", "message_vi", "message_en"]
 _VALUE_COLUMNS = ["submission_id", "unit_key", "period", "metric_code", "value", "sheet", "cell"]
 
@@ -36,6 +36,8 @@ class FileReport:
     values: int = 0
     issues: list[Issue] = field(default_factory=list)
     submission_id: int | None = None
+    # (unit_key, period) pairs of a file refused for a locked period: its audit rows name them
+    refused_unit_periods: list[tuple[str, str]] = field(default_factory=list)
 
     def as_json(self, lang: str = "vi") -> dict:
         return {
@@ -64,6 +66,7 @@ class Batch:
     files: list[PreparedFile] = field(default_factory=list)
     accepted_hashes: dict[str, str] = field(default_factory=dict)  # digest → file name
     value_count: int = 0
+    needs_review: bool = False  # its accepted files count only once a reviewer accepts them (ops/review.py)
 
     def add(self, prepared: PreparedFile) -> None:
         self.files.append(prepared)
@@ -72,7 +75,7 @@ class Batch:
             self.accepted_hashes.setdefault(prepared.digest, prepared.report.file)
 
 
-def write_batch(con: duckdb.DuckDBPyConnection, batch: Batch, submitted_by: str) -> None:
+def write_batch(con: duckdb.DuckDBPyConnection, batch: Batch, submitted_by: str, needs_review: bool = False) -> None:
     """Writes a group of files and their derived rows in one transaction and fills in their
     submission ids and the warnings only the warehouse can tell (a blank cell that clears an
     earlier value)."""
@@ -80,6 +83,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch: Batch, submitted_by: str)
         return
     con.execute("BEGIN")
     try:
+        batch.needs_review = needs_review
         insert_batch(con, batch, submitted_by)
         con.execute("COMMIT")
     except BaseException:
@@ -109,7 +113,7 @@ def insert_batch(con: duckdb.DuckDBPyConnection, batch: Batch, submitted_by: str
     con.execute("INSERT INTO unit_reports SELECT * FROM report_rows")
     con.execute("INSERT INTO pending_refresh SELECT unit_key, period FROM report_rows")
     _add_cleared_warnings(con, batch, value_rows)
-    submission_rows = _submissions_frame(batch, submitted_by)
+    submission_rows = _submissions_frame(batch, submitted_by, batch.needs_review)
     issue_rows = pd.DataFrame(
         [(p.report.submission_id, i.severity, i.sheet, i.cell, i.code, i.message_vi, i.message_en)
          for p in batch.files for i in p.report.issues], columns=_ISSUE_COLUMNS)
@@ -128,7 +132,7 @@ def _values_frame(batch: Batch) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=_VALUE_COLUMNS).astype({"value": "Int64", "submission_id": "int64"})
 
 
-def _submissions_frame(batch: Batch, submitted_by: str) -> pd.DataFrame:
+def _submissions_frame(batch: Batch, submitted_by: str, needs_review: bool = False) -> pd.DataFrame:
     now = datetime.now()
     rows = []
     for p in batch.files:
@@ -137,7 +141,7 @@ def _submissions_frame(batch: Batch, submitted_by: str) -> pd.DataFrame:
         periods = ",".join(sorted({period for _, period in p.unit_periods})) or None
         rows.append((report.submission_id, report.file, p.digest, p.layout, submitted_by, p.submitted_at or now, now,
                      report.status, None, p.duplicate_of, periods, report.units, report.values, errors,
-                     len(report.issues) - errors))
+                     len(report.issues) - errors, needs_review and report.status == "accepted"))
     return pd.DataFrame(rows, columns=_SUBMISSION_COLUMNS).astype(
         {"superseded_by": "Int64", "duplicate_of": "Int64", "submission_id": "int64"})
 

@@ -87,6 +87,14 @@ def load_catalog(folder: Path = CATALOG_DIR) -> Catalog:
     coverage = settings.setdefault("coverage_threshold", 0.8)
     if not isinstance(coverage, (int, float)) or not 0 <= coverage <= 1:
         raise CatalogError(f"settings.yaml: coverage_threshold phải là phân số từ 0 đến 1, không phải {coverage!r}")
+    review = settings.setdefault("review", "off")
+    if review is False:  # YAML reads a bare `off` as false
+        review = settings["review"] = "off"
+    if review not in ("required", "off"):
+        raise CatalogError(f"settings.yaml: review phải là required hoặc off, không phải {review!r}")
+    swing = settings.setdefault("review_swing_threshold", 0.3)
+    if not isinstance(swing, (int, float)) or not 0 < swing:
+        raise CatalogError(f"settings.yaml: review_swing_threshold phải là phân số dương, không phải {swing!r}")
     return Catalog(metrics, indicators, plans, settings)
 
 

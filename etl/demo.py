@@ -17,7 +17,7 @@ from etl.demo_values import unit_values
 from etl.load import Loader
 from vocab.periods import Period, quarter_of, quarter_range
 from etl.template import write_template
-from etl.warehouse import connect, get_meta, init_warehouse, set_meta
+from etl.warehouse import connect, get_meta, init_warehouse, set_meta, set_review
 
 FIRST_QUARTER = Period(2019, "quarter", 1)
 TEMPLATE_QUARTERS = 6  # agencies send templates for the last quarters, consolidated tables before
@@ -30,8 +30,10 @@ def latest_quarter(today: date | None = None) -> Period:
 
 
 def build_demo_warehouse(db_path: str | Path, workdir: str | Path = "data/demo", progress=None,
-                         last: Period | None = None) -> dict:
-    """Writes the demo workbooks into workdir and loads them into a fresh warehouse."""
+                         last: Period | None = None, review: bool = False) -> dict:
+    """Writes the demo workbooks into workdir and loads them into a fresh warehouse. The demo's
+    own files always count (loaded with review off, whatever settings.yaml says); with `review`
+    the warehouse then requires review, so every upload after them waits for a reviewer."""
     db_path, workdir = Path(db_path), Path(workdir)
     if db_path.exists():
         con = connect(db_path, read_only=True)
@@ -45,6 +47,7 @@ def build_demo_warehouse(db_path: str | Path, workdir: str | Path = "data/demo",
     con = connect(db_path)
     try:
         set_meta(con, "demo", "1")
+        set_review(con, "off")
         units = _units(con)
         batches = write_demo_files(workdir, catalog, units, last or latest_quarter())
         loader = Loader(con, catalog, submitted_by="demo")
@@ -53,6 +56,8 @@ def build_demo_warehouse(db_path: str | Path, workdir: str | Path = "data/demo",
             reports += loader.load_files(files, period)
         if progress is not None:
             progress.print(f"Đã nạp {len(reports)} tệp mẫu từ {workdir}")
+        if review:
+            set_review(con, "required")
     finally:
         con.close()
     statuses = [r.status for r in reports]

@@ -22,6 +22,14 @@ from etl.read import read_workbook
 from vocab.periods import today as current_day
 from etl.records import Issue
 from etl.units import UnitError, province_scope
+from warehouse.sqlfiles import read_sql
+
+
+def review_required(con: duckdb.DuckDBPyConnection) -> bool:
+    """The warehouse's own review setting ('required' | 'off', settings table; an older warehouse
+    without it: off, so its figures keep counting as before)."""
+    row = con.execute("SELECT value FROM settings WHERE key = 'review'").fetchone()
+    return bool(row) and row[0] == "required"
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 
@@ -60,6 +68,10 @@ class Loader:
         self.matchers = MatcherCache(con)
         self.submitted_by = submitted_by or _user()
         self.batch_files = batch_files or int(os.environ.get("GOVKPI_LOAD_BATCH", BATCH_FILES))
+        # Read once per Loader: the writer copies new locks and the setting from the ops file
+        # (etl/review_sync.py) before it makes the Loader of each group.
+        self.needs_review = review_required(con)
+        self.locked = {r[0]: r[1:] for r in con.execute(read_sql("etl/sql/locked_periods.sql")).fetchall()}
         self._loaded_hashes = dict(con.execute(
             "SELECT file_sha256, min(submission_id) FROM submissions WHERE status IN ('accepted', 'superseded') "
             "GROUP BY file_sha256").fetchall())
@@ -90,7 +102,7 @@ class Loader:
         return reports
 
     def _write(self, batch: Batch) -> None:
-        write_batch(self.con, batch, self.submitted_by)
+        write_batch(self.con, batch, self.submitted_by, self.needs_review)
         for prepared in batch.files:
             if prepared.report.status == "accepted":
                 self._loaded_hashes.setdefault(prepared.digest, prepared.report.submission_id)
@@ -148,10 +160,35 @@ class Loader:
         if isinstance(checked, FileReport):
             return PreparedFile(checked, digest)
         values, unit_periods, issues, layout, report_date = checked
+        refused = self._refuse_locked(name, values, unit_periods)
+        if refused is not None:
+            return PreparedFile(refused, digest)
         report = FileReport(name, "accepted", units=len(unit_periods),
                             values=sum(v.value is not None for v in values), issues=issues)
         return PreparedFile(report, digest, layout=layout, values=values, unit_periods=sorted(unit_periods),
                             submitted_at=_submitted_at(report_date, submitted))
+
+    def _refuse_locked(self, name: str, values, unit_periods) -> FileReport | None:
+        """A file with any unit-period of a locked period is refused whole: one error per locked
+        period, at its first cell, saying when it was locked and who can unlock it."""
+        hit = sorted({period for _, period in unit_periods if period in self.locked})
+        if not hit:
+            return None
+        first_cell = {}
+        for value in values:
+            first_cell.setdefault(value.period, (value.sheet, value.cell))
+        issues = []
+        for period in hit:
+            locked_period, label_vi, label_en, locked_on, contacts = self.locked[period]
+            sheet, cell = first_cell.get(period, (None, None))
+            who_vi = f"quản trị viên ({contacts})" if contacts else "quản trị viên"
+            who_en = f"an admin ({contacts})" if contacts else "an admin"
+            issues.append(Issue("error", "period_locked", sheet, cell,
+                                f"Kỳ {label_vi} đã chốt số liệu ngày {locked_on:%d/%m/%Y}; liên hệ {who_vi} để mở khóa. "
+                                "Tệp không được nạp.",
+                                f"{label_en} was locked on {locked_on:%d/%m/%Y}; ask {who_en} to unlock it. "
+                                "Nothing was loaded."))
+        return FileReport(name, "rejected", issues=issues, refused_unit_periods=sorted(unit_periods))
 
     def _check(self, path: Path, period: str | None):
         """Reads, recognises and checks a file: its values, or a rejected report."""

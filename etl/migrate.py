@@ -11,7 +11,8 @@ from etl.unitnames import fold_name, normalise_name
 from vocab.periods import cutoff_date, parse_code
 from warehouse.sqlfiles import contract_sql
 
-_COLUMNS = [("units", "name_key", "TEXT"), ("units", "fold_key", "TEXT"), ("periods", "cutoff_date", "DATE")]
+_COLUMNS = [("units", "name_key", "TEXT"), ("units", "fold_key", "TEXT"), ("periods", "cutoff_date", "DATE"),
+            ("submissions", "needs_review", "BOOLEAN DEFAULT false")]
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
@@ -23,6 +24,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         con.executemany("UPDATE units SET name_key = ?, fold_key = ? WHERE unit_key = ?",
                         [(normalise_name(short), fold_name(short).replace(" ", ""), key) for key, short in missing])
     _fill_period_settings(con)
+    _fill_review_settings(con)
     if _empty(con, "unit_points") and not _empty(con, "units"):
         install_points(con)
     if (_empty(con, "current_values") or _empty(con, "level_indicator_values")) and not _empty(con, "reported_values"):
@@ -46,6 +48,17 @@ def _fill_period_settings(con: duckdb.DuckDBPyConnection) -> None:
                         [(cutoff_date(parse_code(code), day), code) for (code,) in missing])
     if not has_threshold and not _empty(con, "settings"):
         con.execute("INSERT INTO settings VALUES ('coverage_threshold', ?)", [str(settings["coverage_threshold"])])
+
+
+def _fill_review_settings(con: duckdb.DuckDBPyConnection) -> None:
+    """Gives an older warehouse the review settings of settings.yaml (its files loaded before
+    keep counting: only a file loaded while review is required waits for review)."""
+    have = con.execute("SELECT count(*) FROM settings WHERE key IN ('review', 'review_swing_threshold')").fetchone()[0]
+    if have == 2 or _empty(con, "settings"):
+        return  # up to date, or being created (install_catalog writes them)
+    settings = load_catalog().settings
+    for key in ("review", "review_swing_threshold"):
+        con.execute("INSERT OR IGNORE INTO settings VALUES (?, ?)", [key, str(settings[key])])
 
 
 def _empty(con: duckdb.DuckDBPyConnection, table: str) -> bool:

@@ -10,6 +10,8 @@ import pandas as pd
 
 from etl.catalog import Catalog, catalog_frames, load_catalog
 from etl.migrate import migrate
+from etl.review_sync import start_from_now
+from ops.store import ops_path
 from vocab.periods import all_periods, cutoff_date
 from warehouse.reader import connect_read_only, snapshot_path
 from warehouse.sqlfiles import contract_sql
@@ -50,6 +52,7 @@ def init_warehouse(db_path: str | Path, province: str, catalog: Catalog | None =
         set_meta(con, "province_arg", province)
         set_meta(con, "province_codes", ",".join(province_codes))
         set_meta(con, "created_at", datetime.now().isoformat(timespec="seconds"))
+        start_from_now(con, ops_path(path))  # decisions of a warehouse this one replaces do not apply
         con.execute("COMMIT")
     finally:
         con.close()
@@ -67,6 +70,11 @@ def install_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog, root_keys:
     con.execute("DELETE FROM settings")
     con.execute("INSERT INTO settings VALUES ('status_margin', ?)", [str(catalog.settings.get("status_margin", 0.1))])
     con.execute("INSERT INTO settings VALUES ('coverage_threshold', ?)", [str(catalog.settings.get("coverage_threshold", 0.8))])
+    # Review, from settings.yaml; the warehouse keeps it in its own settings table, where the
+    # loader and derived.sql read it (`govkpi demo` sets it with set_review: off unless --review).
+    con.execute("INSERT INTO settings VALUES ('review', ?)", [catalog.settings["review"]])
+    con.execute("INSERT INTO settings VALUES ('review_swing_threshold', ?)",
+                [str(catalog.settings["review_swing_threshold"])])
 
 
 def install_periods(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
@@ -127,3 +135,11 @@ def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
     row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
     return row[0] if row else None
+
+
+def set_review(con: duckdb.DuckDBPyConnection, mode: str) -> None:
+    """Sets the warehouse's review setting ('required' | 'off'): files loaded from now on wait
+    for review (or not); files loaded before keep counting as they did."""
+    if mode not in ("required", "off"):
+        raise ValueError(mode)
+    con.execute("INSERT OR REPLACE INTO settings VALUES ('review', ?)", [mode])

@@ -21,7 +21,9 @@ from pathlib import Path
 
 from etl.load import Loader
 from etl.warehouse import connect, publish_snapshot
+from etl.review_sync import apply_ops, audit_loads
 from ops.queue import QueuedFile, UploadQueue
+from ops.store import ops_path
 
 PUBLISH_INTERVAL = 3.0  # seconds: a burst publishes at most once per interval, data shows within 10 s
 POLL_INTERVAL = 0.2
@@ -76,6 +78,7 @@ class Writer:
                  poll_interval: float = POLL_INTERVAL, take_limit: int = TAKE_LIMIT) -> None:
         self.db_path = Path(db_path)
         self.queue = UploadQueue(db_path)
+        self.ops_db = ops_path(db_path)
         self.publish_interval = publish_interval
         self.poll_interval = poll_interval
         self.take_limit = take_limit
@@ -119,7 +122,11 @@ class Writer:
             con.close()
 
     def step(self, con) -> int:
-        """Loads every queued file (a Loader per sender and options, each in group commits); gives how many."""
+        """Applies new review decisions, locks and comments from the ops file (so a lock made a
+        moment ago already refuses the next file), then loads every queued file (a Loader per
+        sender and options, each in group commits); gives how many files."""
+        if apply_ops(con, self.ops_db):
+            self._dirty = True
         jobs = self.queue.take(self.take_limit)
         if not jobs:
             return 0
@@ -161,6 +168,10 @@ class Writer:
                 self.queue.finish(job.job_id, report.status, report.submission_id, _result(report))
                 if report.status == "forbidden":
                     self.queue.forget_refused_file(job.job_id)
+            try:
+                audit_loads(self.ops_db, con, reports, submitted_by, job_ids=[job.job_id for job in jobs])
+            except Exception:  # the loads are committed: a failed audit write must not stop the writer
+                log.exception("recording the loads in the audit trail failed")
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
@@ -191,3 +202,21 @@ def _failure(job: QueuedFile, error: Exception) -> dict:
     return {"file": job.file_name, "status": "failed", "units": 0, "values": 0, "submission_id": None,
             "problems": [{"severity": "error", "sheet": None, "cell": None, "code": "internal",
                           "message_vi": said_vi, "message_en": said_en, "detail": f"{type(error).__name__}"}]}
+
+
+def apply_ops_now(db_path: str | Path) -> bool:
+    """Makes new decisions, locks and comments visible now: when no writer runs (a CLI-only
+    province), applies them under the writer lock and publishes; when one runs, it applies them
+    on its next step (within its poll interval) and this returns False."""
+    try:
+        with writer_lock(db_path):
+            con = connect(db_path)
+            try:
+                changed = apply_ops(con, ops_path(db_path))
+                if changed:
+                    publish_snapshot(db_path, con)
+            finally:
+                con.close()
+            return bool(changed)
+    except WriterBusy:
+        return False

@@ -93,6 +93,12 @@ def _title(doc, model: ReportModel) -> None:
         run = para.add_run(tail)
         run.bold, run.font.size = True, Pt(14)
     _rule(doc.add_paragraph(), Cm(6.5), Cm(16.5))
+    if model.lock_line():  # a locked period's figures no longer move: the report says so
+        para = doc.add_paragraph()
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        para.paragraph_format.first_line_indent = Cm(0)
+        run = para.add_run(f"({model.lock_line()})")
+        run.italic, run.font.size = True, Pt(13)
 
 
 def _closing(doc, model: ReportModel) -> None:

@@ -167,6 +167,24 @@ class Agency:
 
 
 @dataclass(frozen=True)
+class ValueComment:
+    """A comment on a unit's indicator in the period (ops/comments.py, copied by the writer)."""
+
+    indicator_code: str
+    unit_code: str
+    unit_name: str
+    level: str
+    text: str
+    author: str
+    written_at: object  # datetime, the server's local time
+
+    def line(self, lang: str = "vi") -> str:
+        """'Huyện Chư Sê: giảm do mất điện hai tuần (chuse, 03/12/2026)'."""
+        day = self.written_at.strftime("%d/%m/%Y") if hasattr(self.written_at, "strftime") else str(self.written_at)
+        return f"{self.unit_name}: {self.text} ({self.author}, {day})"
+
+
+@dataclass(frozen=True)
 class ReportModel:
     """Everything an export writes, for one province, period and language."""
 
@@ -183,6 +201,19 @@ class ReportModel:
     missing: tuple[MissingReport, ...] = ()
     lagging: tuple[LaggingUnit, ...] = ()
     unit_periods: tuple[str, ...] = field(default=())
+    locked_on: date | None = None  # the period's figures were locked (chốt) this day
+    comments: tuple[ValueComment, ...] = ()
+
+    def lock_line(self) -> str | None:
+        """'Số liệu đã chốt ngày 03/12/2026' for a locked period, else None."""
+        if self.locked_on is None:
+            return None
+        if self.lang == "vi":
+            return f"Số liệu đã chốt ngày {self.locked_on:%d/%m/%Y}"
+        return f"Figures locked on {self.locked_on:%d/%m/%Y}"
+
+    def comments_on(self, indicator_code: str) -> list[ValueComment]:
+        return [c for c in self.comments if c.indicator_code == indicator_code]
 
     def count(self, status: str) -> int:
         return dict(self.status_counts).get(status, 0)
@@ -343,6 +374,10 @@ def _build(con: duckdb.DuckDBPyConnection, the_period: Period, lang: str, made_o
         missing=missing,
         lagging=lagging,
         unit_periods=unit_periods,
+        locked_on=next((r["locked_on"] for r in fetch_rows(con, "period_lock", period=code)), None),
+        comments=tuple(ValueComment(r["indicator_code"], r["unit_code"], r["unit_name"], r["level"], r["text"],
+                                    r["author"], r["written_at"])
+                       for r in fetch_rows(con, "period_comments", period=code)),
     )
 
 

@@ -56,6 +56,8 @@ def _title_slide(prs, model: ReportModel) -> None:
     _fit(slide.shapes.title.text_frame, 36)
     made = fmt_date_long(model.made_on) if model.lang == "vi" else model.made_on.isoformat()
     lines = [f"{model.province_name} – {model.period_label}", model.agency.title, f"{model.agency.place}, {made}"]
+    if model.lock_line():
+        lines.append(model.lock_line())
     body = slide.placeholders[1].text_frame
     body.text = lines[0]
     for line in lines[1:]:
@@ -157,7 +159,7 @@ def _indicator_slide(prs, model: ReportModel, indicator: IndicatorReport) -> Non
         line.chart.has_title = True
         line.chart.chart_title.text_frame.text = w["trend"]
         _title_size(line.chart, 14)
-    slide.notes_slide.notes_text_frame.text = _indicator_notes(indicator, lang)
+    slide.notes_slide.notes_text_frame.text = _indicator_notes(indicator, lang, model)
 
 
 def _lagging_slide(prs, model: ReportModel) -> None:
@@ -324,9 +326,11 @@ def _status_key(slide, lang: str, x, y, cx, indicator: IndicatorReport | None = 
         mark.font.size = name.font.size = Pt(12)
 
 
-def _indicator_notes(indicator: IndicatorReport, lang: str) -> str:
+def _indicator_notes(indicator: IndicatorReport, lang: str, model: ReportModel | None = None) -> str:
     w = words(lang)
     lines = [indicator.name]
+    if model is not None and model.lock_line():
+        lines.append(model.lock_line())
     for r in indicator.levels:
         lines.append(w["notes_level"].format(
             level=level_label(r.level, lang), value=fmt_rate(r.value, r.target, lang),
@@ -345,6 +349,10 @@ def _indicator_notes(indicator: IndicatorReport, lang: str) -> str:
                     cells.append(f"{level_label(level, lang)} {fmt_rate(point.value, point.target, lang)}"
                                  f" / {fmt_pct(point.target, lang, digits=0)}")
             lines.append(f"{short_period(period, lang)}: " + "; ".join(cells))
+    comments = model.comments_on(indicator.code) if model is not None else []
+    if comments:  # what the units and the reviewers said about these figures
+        lines.append(w["comments_head"])
+        lines += [f"– {c.line(lang)}" for c in comments]
     return "\n".join(lines)
 
 

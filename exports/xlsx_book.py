@@ -44,6 +44,8 @@ def write_workbook(model: ReportModel, out_path: str | Path) -> Path:
     _completeness(book.create_sheet(words(model.lang)["completeness_sheet"]), model)
     _missing(book.create_sheet(words(model.lang)["missing_sheet"]), model)
     _lagging(book.create_sheet(words(model.lang)["lagging_sheet"]), model)
+    if model.comments:
+        _comments(book.create_sheet(words(model.lang)["comments_sheet"]), model)
     book.properties.title = f"{words(model.lang)['report_subject']} – {model.period_label}"
     book.properties.creator = "govkpi"
     book.properties.language = "vi-VN" if model.lang == "vi" else "en-US"
@@ -82,6 +84,8 @@ def _summary(sheet: Worksheet, model: ReportModel) -> None:
     put(sheet, 2, 1, f"{model.province_name} · {model.agency.title}")
     put(sheet, 3, 1, w["made_on"])
     put(sheet, 3, 2, model.made_on)
+    if model.lock_line():
+        put(sheet, 4, 1, model.lock_line()).font = Font(name=FONT, bold=True, color="C00000")
     row = 5
     for status in STATUS_ORDER:
         put(sheet, row, 1, status_name(status, lang)).fill = _fill(status)
@@ -223,6 +227,25 @@ def _lagging(sheet: Worksheet, model: ReportModel) -> None:
 
 
 # Helpers ------------------------------------------------------------------------------------
+
+def _comments(sheet: Worksheet, model: ReportModel) -> None:
+    """The comments on the period's figures: one row each, by indicator and unit."""
+    w, lang = words(model.lang), model.lang
+    put(sheet, 1, 1, f"{w['comments_head']} – {model.period_label}").font = TITLE
+    if model.lock_line():
+        put(sheet, 2, 1, model.lock_line())
+    _header(sheet, 4, w["comments_columns"])
+    names = {i.code: i.name for i in model.indicators}
+    for row, c in enumerate(model.comments, start=5):
+        put(sheet, row, 1, names.get(c.indicator_code, c.indicator_code))
+        put(sheet, row, 2, c.unit_code)
+        put(sheet, row, 3, c.unit_name)
+        put(sheet, row, 4, level_label(c.level, lang))
+        put(sheet, row, 5, c.text)
+        put(sheet, row, 6, c.author)
+        put(sheet, row, 7, c.written_at, "dd/mm/yyyy hh:mm")
+    _widths(sheet, [40, 10, 28, 12, 60, 16, 18])
+
 
 def _header(sheet: Worksheet, row: int, labels: list[str]) -> None:
     for j, label in enumerate(labels, start=1):

@@ -80,10 +80,17 @@ def load(paths: list[Path] = typer.Argument(..., help="Tệp hoặc thư mục .
                                                 help="Tỉnh của bảng khi tiêu đề không ghi (tên hoặc mã, cũ hoặc mới)"),
          submitted: Optional[str] = typer.Option(None, "--submitted", help="Ngày nộp YYYY-MM-DD"),
          by: Optional[str] = typer.Option(None, "--by", help="Người nộp"),
+         reviewed: bool = typer.Option(False, "--reviewed",
+                                       help="Khi kho bắt buộc duyệt: ghi nhận luôn là đã duyệt (người chạy lệnh duyệt)"),
+         as_name: Optional[str] = typer.Option(None, "--as", help="Tài khoản duyệt khi --reviewed (mặc định: người vận hành)"),
          as_json: bool = typer.Option(False, "--json", help="In kết quả dạng JSON"),
          lang: str = typer.Option("vi", "--lang", help="vi | en"),
          db: Path = DbOption) -> None:
-    """Kiểm tra và nạp tệp báo cáo / check and load workbooks."""
+    """Kiểm tra và nạp tệp báo cáo / check and load workbooks.
+
+    Khi kho bắt buộc duyệt (review: required), tệp nạp bằng lệnh này cũng chờ duyệt như tệp đơn
+    vị nộp, trừ khi có --reviewed: khi đó người chạy lệnh (hoặc --as) ghi nhận đã duyệt, có trong
+    nhật ký. / Under review, files loaded here wait too, unless --reviewed."""
     from etl.load import Loader, expand_paths
     from vocab.periods import parse_code
     from etl.units import province_scope
@@ -118,22 +125,51 @@ def load(paths: list[Path] = typer.Argument(..., help="Tệp hoặc thư mục .
             except duckdb.IOException:
                 _usage_error(f"Kho dữ liệu {db} đang được một tiến trình khác ghi; hãy thử lại sau. / The warehouse is being written by another process.")
             try:
+                from etl.review_sync import apply_ops
+                from ops.store import ops_path
+
+                apply_ops(con, ops_path(db))  # the latest locks refuse files before loading
                 loader = Loader(con, submitted_by=by, province=province)
                 with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                               console=err, transient=True, disable=as_json or len(files) < 5) as progress:
                     task = progress.add_task("Đang nạp", total=len(files))
                     reports = loader.load_files(files, period, submitted_on, on_file=lambda _: progress.advance(task))
+                from etl.review_sync import audit_loads
+                from etl.load import _user as os_user
+
+                audit_loads(ops_path(db), con, reports, by or os_user(), address=CLI_ADDRESS)
             finally:
                 con.close()
             publish_snapshot(db)
     except WriterBusy:
         err.print("Bộ ghi đang chạy: các tệp được xếp hàng cho nó nạp. / A writer is running: the files are queued for it.")
         reports = _load_through_queue(db, files, by, period, submitted_on, province)
+    _review_cli_loads(db, reports, reviewed, as_name)  # the loads are in the audit trail already
     if as_json:
         print(json.dumps([r.as_json(lang) for r in reports], ensure_ascii=False, indent=2))
     else:
         _print_reports(reports, lang)
     raise typer.Exit(1 if any(r.status == "rejected" for r in reports) else 0)
+
+
+def _review_cli_loads(db: Path, reports, reviewed: bool, as_name: Optional[str]) -> None:
+    """With --reviewed, records an accept decision for each file just accepted (the operator, or
+    --as, reviews them) and makes it count now."""
+    if not reviewed:
+        return
+    from etl.writer import apply_ops_now
+    from ops.review import Forbidden, decide
+    from ops.store import ops_path
+
+    reviewer = _acting_user(db, as_name)
+    for report in reports:
+        if report.status == "accepted" and report.submission_id is not None:
+            try:
+                decide(ops_path(db), reviewer, report.submission_id, "accept", "nạp và duyệt bằng govkpi load --reviewed",
+                       address=CLI_ADDRESS, units=_submission_units(db, report.submission_id))
+            except Forbidden as error:
+                _usage_error(str(error))
+    apply_ops_now(db)
 
 
 def _load_through_queue(db: Path, files: list[Path], by: Optional[str], period: Optional[str],
@@ -190,13 +226,15 @@ def _print_reports(reports, lang: str) -> None:
 def demo(db: Path = DbOption,
          serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Mở bảng điều khiển sau khi nạp"),
          port: int = typer.Option(8050, "--port"),
-         workdir: Path = typer.Option(Path("data/demo"), "--workdir", help="Thư mục ghi các tệp mẫu")) -> None:
+         workdir: Path = typer.Option(Path("data/demo"), "--workdir", help="Thư mục ghi các tệp mẫu"),
+         review: bool = typer.Option(False, "--review",
+                                     help="Bật duyệt số liệu: tệp nộp sau dữ liệu mẫu phải được duyệt mới được tính")) -> None:
     """Tạo tỉnh mẫu Gia Lai, nạp qua bộ nạp thật và mở bảng điều khiển."""
     from etl.demo import build_demo_warehouse
     from etl.warehouse import publish_snapshot
 
     try:
-        summary = build_demo_warehouse(db, workdir, progress=err)
+        summary = build_demo_warehouse(db, workdir, progress=err, review=review)
     except RuntimeError as error:  # the warehouse is not a demo one: never overwrite real data
         _usage_error(str(error))
     publish_snapshot(db)
@@ -304,6 +342,10 @@ def export(kind: str = typer.Argument(..., help="pptx | xlsx | docx | pdf"),
         _usage_error(str(error))
     except RuntimeError as error:  # e.g. LibreOffice missing for PDF: the message says how to install it
         _usage_error(str(error))
+    from ops.audit import record_export
+    from ops.store import ops_path
+
+    record_export(ops_path(db), kind, period, _operator_name(), "admin", CLI_ADDRESS, Path(path).name, lang)
     err.print(f"Đã xuất {path}")
 
 
@@ -359,7 +401,8 @@ def user_add(name: str = typer.Argument(..., help="Tên đăng nhập"),
 
     keys = _resolve_units(db, unit)
     try:
-        user = add_user(ops_path(db), name, role, _read_password(password_stdin), keys)
+        user = add_user(ops_path(db), name, role, _read_password(password_stdin), keys, actor=_operator_name(),
+                        address=CLI_ADDRESS)
     except AccountError as error:
         _usage_error(str(error))
     err.print(f"Đã thêm {user.name} ({user.role}{': ' + ', '.join(user.units) if user.units else ''}).")
@@ -382,7 +425,7 @@ def user_remove(name: str = typer.Argument(...), db: Path = DbOption) -> None:
     from ops.store import ops_path
 
     try:
-        remove_user(ops_path(db), name)
+        remove_user(ops_path(db), name, actor=_operator_name(), address=CLI_ADDRESS)
     except AccountError as error:
         _usage_error(str(error))
     err.print(f"Đã xoá tài khoản {name}.")
@@ -397,7 +440,7 @@ def user_passwd(name: str = typer.Argument(...),
     from ops.store import ops_path
 
     try:
-        set_password(ops_path(db), name, _read_password(password_stdin))
+        set_password(ops_path(db), name, _read_password(password_stdin), actor=_operator_name(), address=CLI_ADDRESS)
     except AccountError as error:
         _usage_error(str(error))
     err.print(f"Đã đổi mật khẩu của {name}.")
@@ -410,11 +453,264 @@ def token_create(name: str = typer.Argument(...), db: Path = DbOption) -> None:
     from ops.store import ops_path
 
     try:
-        token = create_token(ops_path(db), name)
+        token = create_token(ops_path(db), name, actor=_operator_name(), address=CLI_ADDRESS)
     except AccountError as error:
         _usage_error(str(error))
     err.print(f"Mã API mới của {name}; chỉ hiện một lần, hãy lưu lại:")
     typer.echo(token)
+
+
+
+# Review, lock, comments, audit trail (issue 12) ---------------------------------------------
+# The CLI is the server's own operator: whoever runs it can read and write the warehouse and
+# the ops file directly, so without --as it acts as an admin under the operating-system user's
+# name (marked in the trail with address 'cli'). --as NAME acts as that account, with its role
+# checked like on the web, for an ICT staffer who reviews from the shell under their own name.
+
+CLI_ADDRESS = "cli"
+review_app = typer.Typer(no_args_is_help=True, help="Duyệt số liệu đơn vị nộp / review submissions")
+app.add_typer(review_app, name="review")
+AsOption = typer.Option(None, "--as", help="Tài khoản thực hiện (mặc định: người vận hành máy chủ, quyền admin)")
+
+
+def _operator_name() -> str:
+    from etl.load import _user
+
+    return _user()
+
+
+def _acting_user(db: Path, as_name: Optional[str]):
+    from ops.accounts import User, get_user
+    from ops.store import ops_path
+
+    if not as_name:
+        return User(_operator_name(), "admin")
+    user = get_user(ops_path(db), as_name)
+    if user is None:
+        _usage_error(f"Không có tài khoản '{as_name}' (--as). / No user '{as_name}'.")
+    return user
+
+
+def _need_db(db: Path) -> None:
+    if not db.exists():
+        _usage_error(f"Chưa có kho dữ liệu {db}. Hãy chạy: govkpi init --province \"Gia Lai\" --db {db}")
+
+
+def _period_code(period: str) -> str:
+    from vocab.periods import parse_code
+
+    try:
+        return parse_code(period).code
+    except ValueError as error:
+        _usage_error(str(error))
+
+
+def _read(db: Path, name: str, **params) -> list[dict]:
+    """Runs a read query on the published snapshot (what the pages show)."""
+    from warehouse.reader import connect_read_only, fetch_rows, reading_path
+
+    con = connect_read_only(reading_path(db))
+    try:
+        return fetch_rows(con, name, **params)
+    finally:
+        con.close()
+
+
+def _submission_units(db: Path, submission_id: int) -> list[tuple[str, str]]:
+    return [(r["unit_key"], r["period"]) for r in _read(db, "submission_units", submission_id=submission_id)]
+
+
+def _print_json(rows) -> None:
+    print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+
+
+def _refused(call):
+    """Runs an ops call; a refusal (role, missing comment, …) is a usage error, exit 2."""
+    from ops.review import Forbidden, ReviewError
+
+    try:
+        return call()
+    except (Forbidden, ReviewError) as error:
+        _usage_error(str(error))
+
+
+def _after_change(db: Path) -> None:
+    from etl.writer import apply_ops_now
+
+    if not apply_ops_now(db):
+        err.print("Bộ ghi đang chạy: thay đổi hiển thị sau vài giây. / The writer shows it within seconds.")
+
+
+@review_app.command("list")
+def review_list(period: Optional[str] = typer.Option(None, "--period", help="Chỉ một kỳ, ví dụ 2025Q3"),
+                as_json: bool = typer.Option(False, "--json", help="In dạng JSON"),
+                db: Path = DbOption) -> None:
+    """Hàng chờ duyệt: hạn nộp sớm nhất trước, rồi cấp tỉnh, huyện, xã / the review queue."""
+    from vocab.vnformat import fmt_int, fmt_pct
+
+    _need_db(db)
+    rows = _read(db, "review_queue", period=_period_code(period) if period else None)
+    if as_json:
+        _print_json(rows)
+        return
+    out = Console()
+    if not rows:
+        out.print("Không có lần nộp nào chờ duyệt. / Nothing waits for review.")
+        return
+    current = None
+    for r in rows:
+        if r["submission_id"] != current:
+            current = r["submission_id"]
+            out.print(f"[bold]#{current}[/] {r['unit_name']} ({r['unit_code']}) – {r['period_label']} – {r['file_name']}, "
+                      f"{r['submitted_by']}, {r['loaded_at']:%d/%m/%Y %H:%M}", highlight=False)
+
+        def change(value):
+            return fmt_pct(value) if value is not None else "–"
+
+        mark = "[red]⚠[/] " if r["flagged"] else "  "
+        out.print(f"  {mark}{r['metric_name']}: {fmt_int(r['value']) if r['value'] is not None else '(trống)'}"
+                  f" | kỳ trước {fmt_int(r['previous_value']) if r['previous_value'] is not None else '–'}"
+                  f" ({change(r['change_previous'])})"
+                  f" | cùng kỳ năm trước {fmt_int(r['last_year_value']) if r['last_year_value'] is not None else '–'}"
+                  f" ({change(r['change_last_year'])})", highlight=False)
+
+
+def _review(db: Path, submission_id: int, decision: str, comment: Optional[str], as_name: Optional[str]) -> None:
+    from ops.review import decide
+    from ops.store import ops_path
+
+    _need_db(db)
+    units = _submission_units(db, submission_id)
+    if not units:
+        _usage_error(f"Không có lần nộp số {submission_id} đã nạp. / No accepted submission {submission_id}.")
+    user = _acting_user(db, as_name)
+    _refused(lambda: decide(ops_path(db), user, submission_id, decision, comment, CLI_ADDRESS, units))
+    err.print(f"Lần nộp số {submission_id}: {'đã duyệt' if decision == 'accept' else 'đã trả lại'} ({user.name}).")
+    _after_change(db)
+
+
+@review_app.command("accept")
+def review_accept(submission_id: int = typer.Argument(..., help="Số lần nộp"),
+                  comment: Optional[str] = typer.Option(None, "--comment"),
+                  as_name: Optional[str] = AsOption, db: Path = DbOption) -> None:
+    """Duyệt một lần nộp: số liệu được tính / accept a submission."""
+    _review(db, submission_id, "accept", comment, as_name)
+
+
+@review_app.command("send-back")
+def review_send_back(submission_id: int = typer.Argument(..., help="Số lần nộp"),
+                     comment: str = typer.Option(..., "--comment", help="Lý do trả lại, đơn vị sẽ đọc"),
+                     as_name: Optional[str] = AsOption, db: Path = DbOption) -> None:
+    """Trả lại một lần nộp kèm lý do / send a submission back with a comment."""
+    _review(db, submission_id, "send_back", comment, as_name)
+
+
+@app.command()
+def lock(period: str = typer.Argument(..., help="Kỳ, ví dụ 2025Q3"),
+         reason: Optional[str] = typer.Option(None, "--reason"),
+         as_name: Optional[str] = AsOption, db: Path = DbOption) -> None:
+    """Chốt số liệu một kỳ: không nhận thêm tệp nộp / lock a period."""
+    from ops.locks import lock_period
+    from ops.store import ops_path
+
+    _need_db(db)
+    code = _period_code(period)
+    user = _acting_user(db, as_name)
+    _refused(lambda: lock_period(ops_path(db), user, code, reason, CLI_ADDRESS))
+    err.print(f"Đã chốt số liệu kỳ {code} ({user.name}).")
+    _after_change(db)
+
+
+@app.command()
+def unlock(period: str = typer.Argument(..., help="Kỳ, ví dụ 2025Q3"),
+           reason: str = typer.Option(..., "--reason", help="Lý do mở khóa (ghi vào nhật ký)"),
+           as_name: Optional[str] = AsOption, db: Path = DbOption) -> None:
+    """Mở khóa một kỳ đã chốt (quản trị viên, có lý do) / unlock a period."""
+    from ops.locks import unlock_period
+    from ops.store import ops_path
+
+    _need_db(db)
+    code = _period_code(period)
+    user = _acting_user(db, as_name)
+    _refused(lambda: unlock_period(ops_path(db), user, code, reason, CLI_ADDRESS))
+    err.print(f"Đã mở khóa kỳ {code} ({user.name}).")
+    _after_change(db)
+
+
+@app.command()
+def comment(unit: str = typer.Argument(..., help="Mã đơn vị hoặc unit_key"),
+            indicator: str = typer.Argument(..., help="Mã chỉ tiêu, ví dụ work_records_online_rate"),
+            period: str = typer.Argument(..., help="Kỳ, ví dụ 2025Q3"),
+            text: str = typer.Argument(..., help="Ghi chú, ví dụ \"giảm do mất điện hai tuần\""),
+            as_name: Optional[str] = AsOption, db: Path = DbOption) -> None:
+    """Ghi chú về số liệu của một đơn vị, chỉ tiêu, kỳ / comment on a figure."""
+    from ops.comments import add_comment
+    from ops.store import ops_path
+
+    _need_db(db)
+    key = _resolve_units(db, [unit])[0]
+    if not any(r["indicator_code"] == indicator for r in _read(db, "indicators")):
+        _usage_error(f"Không có chỉ tiêu mã '{indicator}'. / Unknown indicator.")
+    code = _period_code(period)
+    user = _acting_user(db, as_name)
+    _refused(lambda: add_comment(ops_path(db), user, key, indicator, code, text, CLI_ADDRESS))
+    err.print(f"Đã ghi chú cho {key}, {indicator}, {code}.")
+    _after_change(db)
+
+
+@app.command("audit")
+def audit_trail(unit: Optional[str] = typer.Option(None, "--unit", help="Mã đơn vị hoặc unit_key"),
+                period: Optional[str] = typer.Option(None, "--period"),
+                action: Optional[str] = typer.Option(None, "--action", help="upload, review_accept, lock, export, …"),
+                limit: Optional[int] = typer.Option(None, "--limit", help="Chỉ N sự kiện gần nhất"),
+                as_json: bool = typer.Option(False, "--json", help="In dạng JSON"),
+                db: Path = DbOption) -> None:
+    """In nhật ký thay đổi (chỉ ghi thêm, không sửa, không xoá) / print the audit trail."""
+    from ops.audit import ACTIONS, events
+    from ops.store import ops_path
+
+    if action and action not in ACTIONS:
+        _usage_error(f"--action phải là một trong: {', '.join(ACTIONS)}")
+    key = _resolve_units(db, [unit])[0] if unit else None
+    found = events(ops_path(db), unit_key=key, period=_period_code(period) if period else None, action=action,
+                   limit=limit)
+    if as_json:
+        _print_json([e.as_json() for e in found])
+        return
+    out = Console()
+    for e in found:
+        where = " ".join(x for x in (e.unit_key, e.period, e.indicator_code,
+                                     f"#{e.submission_id}" if e.submission_id else None) if x)
+        detail = json.dumps(e.detail, ensure_ascii=False) if e.detail else ""
+        out.print(f"{e.seq}\t{e.at}\t{e.actor}{' (' + e.role + ')' if e.role else ''}\t{e.address or ''}\t"
+                  f"{e.action}\t{where}\t{detail}", highlight=False, markup=False)
+
+
+@app.command()
+def history(unit: str = typer.Argument(..., help="Mã đơn vị hoặc unit_key"),
+            metric: str = typer.Argument(..., help="Mã số liệu, ví dụ work_records_online"),
+            period: str = typer.Argument(..., help="Kỳ, ví dụ 2025Q3"),
+            as_json: bool = typer.Option(False, "--json", help="In dạng JSON"),
+            db: Path = DbOption) -> None:
+    """Mọi phiên bản của một số liệu: ai nộp, khi nào, ai duyệt / every version of a value."""
+    from vocab.vnformat import fmt_int
+
+    _need_db(db)
+    key = _resolve_units(db, [unit])[0]
+    rows = _read(db, "value_history", unit_key=key, metric_code=metric, period=_period_code(period))
+    if as_json:
+        _print_json(rows)
+        return
+    out = Console()
+    if not rows:
+        out.print(f"Chưa có giá trị nào của {key}, {metric}, {period}. / No value yet.")
+    for r in rows:
+        value = fmt_int(r["value"]) if r["value"] is not None else "(trống: xoá giá trị trước)"
+        review = {"accepted": "đã duyệt", "sent_back": "bị trả lại", "waiting": "chờ duyệt",
+                  "not_required": "không cần duyệt", None: "–"}[r["review_state"]]
+        who = f" bởi {r['reviewed_by']} {r['reviewed_at']:%d/%m/%Y %H:%M}" if r["reviewed_by"] else ""
+        out.print(f"{'→' if r['current'] else ' '} #{r['submission_id']} {value} — {r['file_name']}, {r['submitted_by']}, "
+                  f"{r['loaded_at']:%d/%m/%Y %H:%M}, {r['status']}; {review}{who}", highlight=False, markup=False)
 
 
 if __name__ == "__main__":

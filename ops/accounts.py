@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from ops import audit
 from ops.store import OpsDb, connection, transaction
 
 ROLES = ("admin", "reviewer", "viewer", "reporter")
@@ -54,8 +55,10 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def add_user(db: OpsDb, name: str, role: str, password: str, units=()) -> User:
-    """Adds an account; a reporter needs at least one unit, other roles take none."""
+def add_user(db: OpsDb, name: str, role: str, password: str, units=(), actor: str | None = None,
+             address: str | None = None) -> User:
+    """Adds an account; a reporter needs at least one unit, other roles take none. `actor` (who
+    did it) goes into the audit trail with the change, in its transaction."""
     name = norm_name(name)
     units = tuple(dict.fromkeys(units))
     if not name or any(c.isspace() for c in name) or len(name) > 64:
@@ -76,6 +79,7 @@ def add_user(db: OpsDb, name: str, role: str, password: str, units=()) -> User:
             raise AccountError(f"Đã có tài khoản '{name}'. / User '{name}' exists.")
         con.execute("INSERT INTO users (name, role, password_hash) VALUES (?, ?, ?)", (name, role, hashed))
         con.executemany("INSERT INTO user_units (name, unit_key) VALUES (?, ?)", [(name, u) for u in units])
+        audit.record(con, "user_add", actor, address=address, detail={"user": name, "role": role, "units": list(units)})
     return User(name, role, units)
 
 
@@ -84,16 +88,19 @@ def _require_user(con, name: str) -> None:
         raise AccountError(f"Không có tài khoản '{name}'. / No user '{name}'.")
 
 
-def remove_user(db: OpsDb, name: str) -> None:
+def remove_user(db: OpsDb, name: str, actor: str | None = None, address: str | None = None) -> None:
     """Removes an account with its units and tokens (its sessions stop at their next request)."""
     name = norm_name(name)
     with transaction(db) as con:
         _require_user(con, name)
+        was = _user(con, name)
         con.execute("DELETE FROM users WHERE name = ?", (name,))
         con.execute("DELETE FROM login_failures WHERE name = ?", (name,))
+        audit.record(con, "user_remove", actor, address=address,
+                     detail={"user": name, "role": was.role, "units": list(was.units)})
 
 
-def set_password(db: OpsDb, name: str, password: str) -> None:
+def set_password(db: OpsDb, name: str, password: str, actor: str | None = None, address: str | None = None) -> None:
     """Sets a new password and lifts a lock (the old sessions stop: see session_key)."""
     name = norm_name(name)
     _check_password_rule(password)
@@ -102,6 +109,7 @@ def set_password(db: OpsDb, name: str, password: str) -> None:
         _require_user(con, name)
         con.execute("UPDATE users SET password_hash = ? WHERE name = ?", (hashed, name))
         con.execute("DELETE FROM login_failures WHERE name = ?", (name,))
+        audit.record(con, "user_passwd", actor, address=address, detail={"user": name})  # never the password
 
 
 def _user(con, name: str) -> User | None:
@@ -190,13 +198,14 @@ def user_for_session_key(db: OpsDb, key: str) -> User | None:
     return get_user(db, name)
 
 
-def create_token(db: OpsDb, name: str) -> str:
+def create_token(db: OpsDb, name: str, actor: str | None = None, address: str | None = None) -> str:
     """Gives a new API token for the user; only its sha256 is stored, so it is shown once."""
     name = norm_name(name)
     token = secrets.token_urlsafe(32)
     with transaction(db) as con:
         _require_user(con, name)
         con.execute("INSERT INTO tokens (token_sha256, name) VALUES (?, ?)", (token_hash(token), name))
+        audit.record(con, "token_create", actor, address=address, detail={"user": name})  # never the token
     return token
 
 
@@ -225,3 +234,36 @@ def may_see_unit(user: User | None, unit: str) -> bool:
     if user is None:
         return False
     return user.role in ALL_UNITS_ROLES or unit in user.units
+
+
+# Review, lock and comment (issue 12): the pages, the API and the CLI ask these, nothing else.
+REVIEW_ROLES = ("admin", "reviewer")
+
+
+def may_review(user: User | None) -> bool:
+    """Accepts or sends back a submission: an admin or a reviewer (ICT staff)."""
+    return user is not None and user.role in REVIEW_ROLES
+
+
+def may_lock(user: User | None) -> bool:
+    """Locks a period (after the committee's meeting): a reviewer or an admin."""
+    return user is not None and user.role in REVIEW_ROLES
+
+
+def may_unlock(user: User | None) -> bool:
+    """Unlocks a period, with a reason: an admin only (the ICT department answers for the report sent)."""
+    return user is not None and user.role == "admin"
+
+
+def may_comment(user: User | None, unit_key: str) -> bool:
+    """Comments on a unit's figure: a reporter on its own units; reviewers and admins on any;
+    a viewer (the committee) asks in the meeting, it does not annotate the figures."""
+    if user is None:
+        return False
+    return user.role in REVIEW_ROLES or (user.role == "reporter" and unit_key in user.units)
+
+
+def admins(db: OpsDb) -> list[str]:
+    """Gives the admins' names: who can unlock a period."""
+    with connection(db) as con:
+        return [r[0] for r in con.execute("SELECT name FROM users WHERE role = 'admin' ORDER BY name")]

@@ -26,7 +26,9 @@ def ops_path(db_path: str | Path) -> Path:
 
 
 def schema_sql() -> str:
-    return files("ops").joinpath("sql/ops_schema.sql").read_text(encoding="utf-8")
+    """The ops file's tables: accounts (ops_schema.sql), then review, locks, comments, audit."""
+    return "\n".join(files("ops").joinpath(f"sql/{name}").read_text(encoding="utf-8")
+                     for name in ("ops_schema.sql", "review_schema.sql"))
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
@@ -75,3 +77,9 @@ def setting(db: OpsDb, key: str, make) -> str:
     with transaction(db) as con:
         con.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", (key, make()))
         return con.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()[0]
+
+
+def now_text() -> str:
+    """The time an ops row records: UTC, ISO 8601 with milliseconds, so rows sort by it."""
+    from datetime import datetime, timezone
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -72,3 +72,30 @@ def test_an_older_warehouse_gains_data_cutoffs_and_the_coverage_threshold(demo_d
     partial = con.execute("SELECT count(*) FROM level_progress WHERE partial IS NULL").fetchone()[0]
     con.close()
     assert str(cutoff) == "2024-06-14" and partial == 0
+
+
+def test_an_older_warehouse_gains_the_review_lock_and_comment_tables_and_keeps_counting(demo_db, tmp_path):
+    # An earlier govkpi had no review: no needs_review column, no mirror tables, no review settings.
+    old = tmp_path / "cu.duckdb"
+    shutil.copy(demo_db, old)
+    con = duckdb.connect(str(old))
+    for view in ("review_state", "period_lock_state", "value_comment_log", "reporting_completeness",
+                 "missing_reports", "expected_reports"):
+        con.execute(f"DROP VIEW IF EXISTS {view}")
+    for table in ("submission_reviews", "period_locks", "value_comments"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute("ALTER TABLE submissions DROP COLUMN needs_review")
+    con.execute("DELETE FROM settings WHERE key IN ('review', 'review_swing_threshold')")
+    before = con.execute("SELECT count(*) FROM metric_values").fetchall()[0][0]
+    con.close()
+
+    con = connect(old)
+    assert con.execute("SELECT count(*) FROM metric_values").fetchall()[0][0] == before
+    assert dict(con.execute("SELECT key, value FROM settings WHERE key LIKE 'review%'").fetchall()) == {
+        "review": "off", "review_swing_threshold": "0.3"}
+    assert con.execute("SELECT count(*) FROM submission_reviews").fetchall()[0][0] == 0
+    assert con.execute("SELECT DISTINCT review_state FROM review_state").fetchall() == [("not_required",)]
+    assert con.execute("SELECT sum(units_waiting) FROM reporting_completeness").fetchall()[0][0] == 0
+    report = Loader(con).load_file(SAMPLE)
+    con.close()
+    assert report.status == "accepted"

@@ -5,14 +5,19 @@
 DELETE FROM current_values c USING touched t WHERE c.unit_key = t.unit_key AND c.period = t.period;
 
 -- Per unit, period and metric the latest accepted file that carried the cell wins; a blank
--- there (NULL) cleared the value.
+-- there (NULL) cleared the value. A file loaded while review was required (needs_review)
+-- counts only once its latest review decision is 'accept': a newer file waiting for review,
+-- or sent back, never displaces the reviewed value. (views.sql review_state says the same.)
 INSERT INTO current_values
 SELECT unit_key, period, metric_code, value, submission_id FROM (
     SELECT rv.unit_key, rv.period, rv.metric_code, rv.value, rv.submission_id
     FROM reported_values rv
     JOIN touched t ON t.unit_key = rv.unit_key AND t.period = rv.period
     JOIN submissions s ON s.submission_id = rv.submission_id
+    LEFT JOIN (SELECT submission_id, arg_max(decision, seq) AS decision FROM submission_reviews GROUP BY submission_id) r
+      ON r.submission_id = s.submission_id
     WHERE s.status IN ('accepted', 'superseded')
+      AND (NOT coalesce(s.needs_review, false) OR r.decision = 'accept')
     QUALIFY row_number() OVER (PARTITION BY rv.unit_key, rv.period, rv.metric_code ORDER BY rv.submission_id DESC) = 1
 ) WHERE value IS NOT NULL;
 

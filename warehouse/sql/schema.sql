@@ -151,7 +151,8 @@ CREATE TABLE IF NOT EXISTS submissions (
     units_count     INTEGER NOT NULL,
     values_count    INTEGER NOT NULL,
     errors_count    INTEGER NOT NULL,
-    warnings_count  INTEGER NOT NULL
+    warnings_count  INTEGER NOT NULL,
+    needs_review    BOOLEAN DEFAULT false  -- loaded while review was required: counts once accepted by review
 );
 
 CREATE TABLE IF NOT EXISTS submission_issues (
@@ -237,4 +238,38 @@ CREATE TABLE IF NOT EXISTS unit_points (
     lat      DOUBLE NOT NULL,
     lon      DOUBLE NOT NULL,
     area_km2 DOUBLE
+);
+
+-- Review, locks and comments (issue 12), copied from the ops file by the writer in the order of
+-- their `seq` (etl/review_sync.py): the largest seq here says what is already applied, in the
+-- same transaction as the rows, so nothing is applied twice and a killed writer catches up.
+-- Rows only grow: the latest row of a submission / period says what holds now.
+CREATE TABLE IF NOT EXISTS submission_reviews (
+    seq           BIGINT PRIMARY KEY,
+    submission_id INTEGER NOT NULL,
+    decision      TEXT NOT NULL CHECK (decision IN ('accept', 'send_back')),
+    comment       TEXT,
+    reviewed_by   TEXT NOT NULL,
+    reviewed_at   TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS period_locks (
+    seq       BIGINT PRIMARY KEY,
+    period    TEXT NOT NULL,
+    action    TEXT NOT NULL CHECK (action IN ('lock', 'unlock')),
+    reason    TEXT,
+    contacts  TEXT,
+    actor     TEXT NOT NULL,
+    changed_at TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS value_comments (
+    seq            BIGINT PRIMARY KEY,
+    unit_key       TEXT NOT NULL,
+    indicator_code TEXT NOT NULL,
+    period         TEXT NOT NULL,
+    text           TEXT NOT NULL,
+    author         TEXT NOT NULL,
+    author_role    TEXT NOT NULL,
+    written_at     TIMESTAMP NOT NULL
 );

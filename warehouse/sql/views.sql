@@ -198,6 +198,38 @@ WHERE p.period_type = 'quarter'
 ORDER BY (p.due_date < today) DESC, p.end_date DESC
 LIMIT 1;
 
+-- Each accepted (or since superseded) submission's review: 'not_required' (loaded while review
+-- was off: it counts), 'waiting', 'accepted' or 'sent_back' by its latest decision. The rule
+-- that a submission counts (not_required or accepted) is derived.sql's, for current_values.
+CREATE OR REPLACE VIEW review_state AS
+WITH latest AS (
+    SELECT submission_id, arg_max(decision, seq) AS decision, arg_max(comment, seq) AS comment,
+           arg_max(reviewed_by, seq) AS reviewed_by, arg_max(reviewed_at, seq) AS reviewed_at
+    FROM submission_reviews GROUP BY submission_id
+)
+SELECT s.submission_id, s.file_name, s.submitted_by, s.loaded_at, s.status, s.periods,
+       coalesce(s.needs_review, false) AS needs_review,
+       CASE WHEN l.decision = 'accept' THEN 'accepted'
+            WHEN l.decision = 'send_back' THEN 'sent_back'
+            WHEN coalesce(s.needs_review, false) THEN 'waiting'
+            ELSE 'not_required' END AS review_state,
+       NOT coalesce(s.needs_review, false) OR l.decision IS NOT DISTINCT FROM 'accept' AS counted,
+       l.decision, l.comment, l.reviewed_by, l.reviewed_at
+FROM submissions s LEFT JOIN latest l USING (submission_id)
+WHERE s.status IN ('accepted', 'superseded');
+
+-- Each period's latest lock or unlock: locked, since when (the server's local time), by whom, why.
+CREATE OR REPLACE VIEW period_lock_state AS
+SELECT period, arg_max(action, seq) = 'lock' AS locked, arg_max(changed_at, seq) AS changed_at,
+       arg_max(actor, seq) AS changed_by, arg_max(reason, seq) AS reason
+FROM period_locks GROUP BY period;
+
+-- Comments on a unit's indicator in a period, oldest first per figure.
+CREATE OR REPLACE VIEW value_comment_log AS
+SELECT c.unit_key, u.unit_code, u.unit_name, u.level, c.indicator_code, c.period, c.text,
+       c.author, c.author_role, c.written_at
+FROM value_comments c JOIN units u USING (unit_key);
+
 -- Who was expected to report each period, and who did (quarters and directly reported periods).
 CREATE OR REPLACE VIEW expected_reports AS
 WITH reported_periods AS (
@@ -217,22 +249,31 @@ first_reports AS (
     FROM unit_reports r JOIN submissions s USING (submission_id)
     WHERE s.status IN ('accepted', 'superseded')
     GROUP BY r.unit_key, r.period
+),
+-- a unit whose latest upload for the period waits for review (what the reporting page counts)
+waiting_reports AS (
+    SELECT r.unit_key, r.period, arg_max(rs.review_state, r.submission_id) = 'waiting' AS waiting
+    FROM unit_reports r JOIN review_state rs USING (submission_id)
+    GROUP BY r.unit_key, r.period
 )
 SELECT p.period, p.due_date, u.unit_key, u.unit_code, u.unit_name, u.level, u.parent_key,
        f.first_submitted_at,
        f.first_submitted_at IS NOT NULL AS reported,
-       f.first_submitted_at IS NOT NULL AND CAST(f.first_submitted_at AS DATE) <= p.due_date AS on_time
+       f.first_submitted_at IS NOT NULL AND CAST(f.first_submitted_at AS DATE) <= p.due_date AS on_time,
+       coalesce(w.waiting, false) AS waiting
 FROM report_periods rp
 JOIN periods p USING (period)
 JOIN units u ON u.valid_from <= p.end_date AND u.valid_to >= p.start_date AND NOT u.is_root
-LEFT JOIN first_reports f ON f.unit_key = u.unit_key AND f.period = p.period;
+LEFT JOIN first_reports f ON f.unit_key = u.unit_key AND f.period = p.period
+LEFT JOIN waiting_reports w ON w.unit_key = u.unit_key AND w.period = p.period;
 
 CREATE OR REPLACE VIEW reporting_completeness AS
 SELECT period, level, count(*) AS units_expected,
        count(*) FILTER (WHERE reported) AS units_reported,
        count(*) FILTER (WHERE on_time) AS units_on_time,
        count(*) FILTER (WHERE reported) / count(*) AS rate,
-       count(*) FILTER (WHERE on_time) / count(*) AS on_time_rate
+       count(*) FILTER (WHERE on_time) / count(*) AS on_time_rate,
+       count(*) FILTER (WHERE waiting) AS units_waiting
 FROM expected_reports
 GROUP BY period, level;
 
