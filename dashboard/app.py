@@ -15,7 +15,7 @@ from flask_caching import Cache
 from dashboard import ids
 from dashboard.api import register_api
 from dashboard.auth import LOGOUT_PATH, auth_enabled, current_user, setup_auth
-from dashboard.components import FILTERS_RENDERED, site_path
+from dashboard.components import FILTERS_RENDERED, app_path, site_path
 from dashboard.data import Warehouse
 from dashboard.downloads import register_downloads
 from ops.store import ops_path
@@ -96,7 +96,7 @@ def nav_links(pathname: str, search: str) -> list[Any]:
     query = dict(parse_qsl((search or "").lstrip("?")))
     lang = norm_lang(query.get("lang"))
     kept = urlencode({k: v for k, v in query.items() if k in KEPT_ACROSS_PAGES})
-    pathname = "/" + (dash.strip_relative_path(pathname) or "") if pathname else pathname  # without the prefix
+    pathname = app_path(pathname)
     links = []
     for path, key in NAV:
         active = pathname == path or (path != "/" and (pathname or "").startswith(path))

@@ -42,6 +42,14 @@ def site_path(path: str) -> str:
         return path
 
 
+def app_path(pathname: str | None) -> str | None:
+    """Gives a browser's path without the URL prefix (/kpi/chi-tieu → /chi-tieu; others unchanged)."""
+    root = site_path("/")
+    if pathname and root != "/" and (pathname + "/").startswith(root):
+        return "/" + pathname[len(root):]
+    return pathname
+
+
 def warehouse() -> Warehouse:
     """Gives the app's warehouse (set by create_app); only inside a request."""
     return current_app.config["GOVKPI_WAREHOUSE"]

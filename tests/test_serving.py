@@ -194,3 +194,124 @@ def _publishes(queue: UploadQueue) -> int:
     count = con.execute("SELECT count(DISTINCT published_at) FROM upload_jobs").fetchone()[0]
     con.close()
     return count
+
+
+# Links under --prefix ------------------------------------------------------------------------
+
+LINKED_PAGES = ["/", "/chi-tieu", "/don-vi", "/dich-vu-cong", "/bao-cao", "/danh-muc", "/khong-co"]
+
+
+@pytest.fixture
+def served_demo(demo_db, tmp_path):
+    """The demo warehouse (every page full of links) under --production --prefix /kpi."""
+    import shutil
+
+    for file in demo_db.parent.glob(demo_db.stem + "*.duckdb"):
+        shutil.copy(file, tmp_path / file.name)
+    db = tmp_path / demo_db.name
+    subprocess.run([GOVKPI, "user", "add", "uyban", "--role", "viewer", "--password-stdin", "--db", str(db)],
+                   input="mat-khau-du-dai-2025\n", text=True, check=True, capture_output=True)
+    token = subprocess.run([GOVKPI, "token", "create", "uyban", "--db", str(db)],
+                           text=True, check=True, capture_output=True).stdout.strip()
+    AUTH["Authorization"] = f"Bearer {token}"
+    server = ProductionServer(db)
+    yield server, db
+    server.stop()
+    AUTH.clear()
+
+
+def links_in(node) -> list[str]:
+    """Every href and form action in a Dash layout or callback answer."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("href", "action") and isinstance(value, str):
+                found.append(value)
+            else:
+                found.extend(links_in(value))
+    elif isinstance(node, list):
+        for value in node:
+            found.extend(links_in(value))
+    return found
+
+
+def shell_links(server: ProductionServer, path: str, search: str = "") -> list[str]:
+    """The shell's links (navigation, language switch) as its callback draws them for the page."""
+    outputs = [("shell-nav", "children"), ("shell-lang-link", "href"), ("shell-lang-link", "children"),
+               ("shell-title", "children"), ("shell-open-banner", "children")]
+    body = {"output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
+            "outputs": [{"id": i, "property": p} for i, p in outputs],
+            "inputs": [{"id": "shell-url", "property": "pathname", "value": "/kpi" + path},
+                       {"id": "shell-url", "property": "search", "value": search}],
+            "changedPropIds": ["shell-url.pathname"], "state": []}
+    request = urllib.request.Request(server.base + "/_dash-update-component", data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json", **AUTH})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        answer = json.loads(response.read())["response"]
+    return links_in(answer) + [answer["shell-lang-link"]["href"]]
+
+
+def test_every_link_of_every_page_stays_under_the_prefix(served_demo):
+    server, db = served_demo
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        commune = con.execute("SELECT unit_key FROM unit_directory WHERE level = 'commune' AND parent_key IS NOT NULL "
+                              "AND valid_to >= current_date ORDER BY unit_key LIMIT 1").fetchone()[0]
+    status, layout = get(server.base + "/_dash-layout")
+    links = {"/_dash-layout": links_in(json.loads(layout))}
+    for path in LINKED_PAGES + [f"/don-vi/{commune}"]:
+        for search in ("", "?lang=en&period=2025Q2"):
+            status, content = server.page(path, search)
+            assert status == 200, path
+            links[path + search] = links_in(json.loads(content)) + shell_links(server, path, search)
+    outside = {page: [href for href in hrefs if not href.startswith("/kpi/")] for page, hrefs in links.items()}
+    assert not any(outside.values()), outside
+    everything = [href for hrefs in links.values() for href in hrefs]
+    for expected in ("/kpi/chi-tieu", "/kpi/tai-ve/pptx", "/kpi/bao-cao?", "/kpi/don-vi?lang=", "/kpi/dang-xuat",
+                     f"/kpi/don-vi/{commune.split(':')[0]}"):
+        assert any(href.startswith(expected) for href in everything), expected
+    # a link followed as written: the download answers through the prefix
+    download = next(href for href in everything if href.startswith("/kpi/tai-ve/xlsx"))
+    request = urllib.request.Request(server.base.removesuffix("/kpi") + download, headers=AUTH)
+    with urllib.request.urlopen(request, timeout=120) as response:
+        assert response.status == 200 and response.read()[:2] == b"PK"
+
+
+def test_sign_in_under_the_prefix_sends_the_browser_to_prefixed_addresses(served_demo):
+    server, _ = served_demo
+    anonymous = urllib.request.build_opener(NoRedirect)
+    try:
+        anonymous.open(server.base + "/chi-tieu?lang=en", timeout=60)
+        raise AssertionError("no redirect")
+    except urllib.error.HTTPError as error:
+        assert error.code == 302 and error.headers["Location"].startswith("/kpi/dang-nhap?next=%2Fchi-tieu")
+    page = urllib.request.urlopen(server.base + "/dang-nhap?lang=en", timeout=60)
+    html = page.read().decode()
+    session = page.headers["Set-Cookie"].split(";")[0]  # Secure under --production: a browser on HTTPS sends it
+    actions = re.findall(r'(?:action|href)="([^"]+)"', html)
+    assert actions and all(a.startswith("/kpi/") for a in actions), actions
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    form = urllib.parse.urlencode({"name": "uyban", "password": "mat-khau-du-dai-2025", "csrf_token": token}).encode()
+    request = urllib.request.Request(server.base + "/dang-nhap?next=%2Fchi-tieu", data=form,
+                                     headers={"Cookie": session, "Referer": server.base + "/dang-nhap"})
+    try:
+        anonymous.open(request, timeout=60)
+        raise AssertionError("no redirect")
+    except urllib.error.HTTPError as error:
+        assert error.code == 302 and error.headers["Location"] == "/kpi/chi-tieu"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_unit_links_made_by_a_chart_click_carry_the_prefix(db):
+    from dashboard.app import create_app, unit_href
+
+    create_app(str(db), prefix="/kpi/")
+    try:
+        assert unit_href("new:52:23404", "?lang=en&period=2025Q3&x=1") == "/kpi/don-vi/new:52:23404?lang=en&period=2025Q3"
+    finally:
+        create_app(str(db))  # Dash keeps the last app's prefix for the process: put back the plain one
