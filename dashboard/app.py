@@ -13,8 +13,9 @@ from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
 from flask_caching import Cache
 
 from dashboard import ids
+from dashboard.api import register_api
 from dashboard.auth import LOGOUT_PATH, auth_enabled, current_user, setup_auth
-from dashboard.components import FILTERS_RENDERED
+from dashboard.components import FILTERS_RENDERED, app_path, site_path
 from dashboard.data import Warehouse
 from dashboard.downloads import register_downloads
 from ops.store import ops_path
@@ -48,6 +49,7 @@ def create_app(db_path: str, prefix: str = "/", ops_db: str | None = None, produ
     app.server.config["GOVKPI_WAREHOUSE"] = Warehouse(db_path, cache=cache)
     setup_auth(app, str(ops_db or ops_path(db_path)), production=production)
     register_downloads(app.server, db_path)
+    register_api(app.server)
     app.layout = shell
     register_callbacks(app)
     return app
@@ -66,7 +68,7 @@ def shell() -> html.Div:
         html.Header([
             html.Div(t("app_title"), id=ids.APP_TITLE, className="app-title"),
             html.Nav(nav_links("/", ""), id=ids.NAV, className="nav"),
-            dcc.Link(t("switch_lang"), id=ids.LANG_LINK, href="/?lang=en", className="lang-link"),
+            dcc.Link(t("switch_lang"), id=ids.LANG_LINK, href=site_path("/") + "?lang=en", className="lang-link"),
             account_menu(),
         ], className="header"),
         html.Div(open_banner(), id=ids.OPEN_BANNER, className="open-banner", role="alert"),
@@ -86,7 +88,7 @@ def account_menu() -> html.Form | None:
         html.Span(f"{user.name} ({user.role})", className="account-name"),
         dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
         html.Button(t("logout"), type="submit", className="logout-button"),
-    ], method="POST", action=LOGOUT_PATH, className="account")
+    ], method="POST", action=site_path(LOGOUT_PATH), className="account")
 
 
 def nav_links(pathname: str, search: str) -> list[Any]:
@@ -94,10 +96,11 @@ def nav_links(pathname: str, search: str) -> list[Any]:
     query = dict(parse_qsl((search or "").lstrip("?")))
     lang = norm_lang(query.get("lang"))
     kept = urlencode({k: v for k, v in query.items() if k in KEPT_ACROSS_PAGES})
+    pathname = app_path(pathname)
     links = []
     for path, key in NAV:
         active = pathname == path or (path != "/" and (pathname or "").startswith(path))
-        links.append(dcc.Link(t(key, lang), href=path + (f"?{kept}" if kept else ""),
+        links.append(dcc.Link(t(key, lang), href=site_path(path) + (f"?{kept}" if kept else ""),
                               className="nav-link active" if active else "nav-link"))
     return links
 
@@ -124,7 +127,7 @@ def unit_href(unit_key: str, search: str) -> str:
     """Gives the unit page's address, keeping language, period and indicator."""
     query = dict(parse_qsl((search or "").lstrip("?")))
     kept = urlencode({k: v for k, v in query.items() if k in ("lang", "period", "indicator")})
-    return f"/don-vi/{quote(unit_key, safe=':')}" + (f"?{kept}" if kept else "")
+    return site_path(f"/don-vi/{quote(unit_key, safe=':')}") + (f"?{kept}" if kept else "")
 
 
 def clicked_unit(click: dict | None) -> str | None:

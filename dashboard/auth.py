@@ -6,6 +6,7 @@ neither, the dashboard stays open as before, behind a banner. Roles and who may 
 ops/accounts.py; this module only applies them to requests."""
 from __future__ import annotations
 
+import json
 import time
 from html import escape
 from typing import Iterable
@@ -99,12 +100,12 @@ def setup_auth(app: dash.Dash, ops_db: str, production: bool = False) -> None:
         session.clear()  # a new session at login: nothing set before it (fixation) survives
         flask_login.login_user(SessionUser(accounts.session_key(ops_db, user.name), user))
         g.govkpi_user = user  # so the redirect already carries the new session's CSRF cookie
-        return redirect(_safe_next(request.args.get("next")), 302)
+        return redirect(request.script_root + _safe_next(request.args.get("next")), 302)
 
     def logout() -> Response:
         flask_login.logout_user()
         session.clear()
-        return redirect(LOGIN_PATH + ("?lang=en" if _lang() == "en" else ""), 302)
+        return redirect(request.script_root + LOGIN_PATH + ("?lang=en" if _lang() == "en" else ""), 302)
 
     server.add_url_rule(LOGIN_PATH, "govkpi_login", login, methods=["GET", "POST"])
     server.add_url_rule(LOGOUT_PATH, "govkpi_logout", logout, methods=["POST"])
@@ -167,7 +168,8 @@ def _gate() -> Response | None:
             query = {"next": request.full_path.rstrip("?")}
             if _lang() == "en":
                 query["lang"] = "en"
-            return redirect(f"{LOGIN_PATH}?{urlencode(query)}", 302)
+            # Paths here are the app's own (behind --prefix the browser's have request.script_root before them).
+            return redirect(f"{request.script_root}{LOGIN_PATH}?{urlencode(query)}", 302)
         return _text(t("need_login", _lang()), 401)
     if request.method in STATE_CHANGING and not g.get("govkpi_via_token"):
         # Bearer-token calls skip CSRF: a browser never attaches that header by itself.
@@ -202,6 +204,10 @@ def _safe_next(target: str | None) -> str:
 
 
 def _text(message: str, status: int) -> Response:
+    if request.path.startswith("/api/"):  # machines read the API's error shape (dashboard/api.py)
+        body = {"error": {"code": {400: "bad_request", 401: "unauthorized", 403: "forbidden"}.get(status, "error"),
+                          "message": message}}
+        return Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
     return Response(message, status=status, mimetype="text/plain; charset=utf-8")
 
 
@@ -219,8 +225,8 @@ header a{{color:#fff}}form{{max-width:22rem;margin:3rem auto;background:#fff;pad
 label{{display:block;margin:.8rem 0 .2rem}}input{{width:100%;padding:.45rem;font-size:1rem;box-sizing:border-box}}
 button{{margin-top:1.2rem;padding:.5rem 1.2rem;font-size:1rem;background:#0b3d6e;color:#fff;border:0;border-radius:4px}}
 .error{{color:#a33a00;background:#fdeee8;padding:.5rem;border-radius:4px}}</style></head>
-<body><header><span>{escape(t("app_title", lang))}</span><a href="{LOGIN_PATH}?{escape(switch)}">{escape(t("switch_lang", lang))}</a></header>
-<form method="post" action="{LOGIN_PATH}{'?' + escape(query) if query else ''}"><h1>{escape(t("login_title", lang))}</h1>{error}
+<body><header><span>{escape(t("app_title", lang))}</span><a href="{escape(request.script_root)}{LOGIN_PATH}?{escape(switch)}">{escape(t("switch_lang", lang))}</a></header>
+<form method="post" action="{escape(request.script_root)}{LOGIN_PATH}{'?' + escape(query) if query else ''}"><h1>{escape(t("login_title", lang))}</h1>{error}
 <input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">
 <label for="name">{escape(t("login_name", lang))}</label><input id="name" name="name" autocomplete="username" required autofocus>
 <label for="password">{escape(t("login_password", lang))}</label><input id="password" name="password" type="password" autocomplete="current-password" required>

@@ -31,6 +31,25 @@ GRAPH_CONFIG = {"displaylogo": False,
                 "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
 
 
+def site_path(path: str) -> str:
+    """Gives a path of this site as browsers must ask for it: under the URL prefix the app
+    serves at (`govkpi serve --production --prefix /kpi` → /kpi/chi-tieu)."""
+    import dash
+
+    try:
+        return dash.get_relative_path(path)
+    except (AttributeError, KeyError):  # no Dash app built yet (a page function called alone)
+        return path
+
+
+def app_path(pathname: str | None) -> str | None:
+    """Gives a browser's path without the URL prefix (/kpi/chi-tieu → /chi-tieu; others unchanged)."""
+    root = site_path("/")
+    if pathname and root != "/" and (pathname + "/").startswith(root):
+        return "/" + pathname[len(root):]
+    return pathname
+
+
 def warehouse() -> Warehouse:
     """Gives the app's warehouse (set by create_app); only inside a request."""
     return current_app.config["GOVKPI_WAREHOUSE"]
@@ -130,7 +149,7 @@ def filter_bar(wh: Warehouse, f: Filters, show: Iterable[str], notices: Iterable
                 options = [{"label": row["unit_name"], "value": row["unit_key"]} for _, row in frame.iterrows()]
                 controls.append(_dropdown("unit", t("parent", lang), options, f.unit,
                                           placeholder=t("all_units", lang)))
-    page_path = path or _current_path()
+    page_path = site_path(path) if path else _current_path()  # the callback's pathname has the prefix
     if page_path:
         controls.append(html.Div(dcc.Link(t("clear_filters", lang), href=f"{page_path}?lang={lang}",
                                           id=CLEAR_FILTERS, className="clear-filters"),

@@ -60,8 +60,10 @@ def _page(title: str, message: str, lang: str, status: int) -> Response:
 
 def download_links(period: str, lang: str) -> html.Div:
     """Gives the row of links that download the exports of a period."""
+    from dashboard.components import site_path
+
     return html.Div(
         [html.Span(t("download_title", lang), className="downloads-title")]
-        + [html.A(t(LABELS[kind], lang), href=f"/tai-ve/{kind}?period={period}&lang={lang}",
+        + [html.A(t(LABELS[kind], lang), href=site_path(f"/tai-ve/{kind}") + f"?period={period}&lang={lang}",
                   className="download-link", id=f"download-{kind}") for kind in KINDS],
         className="downloads")

@@ -20,7 +20,8 @@ from warehouse.sqlfiles import query_names, query_sql
 SQL_PARAMS = {"periods": ["2025Q3"], "plan": "KH648", "period": "2025Q3", "level": "commune",
               "parent": None, "unit": "new:52", "limit": 20, "first": "2024Q4", "last": "2025Q3",
               "indicators": ["work_records_online_rate"], "today": "2026-12-03",
-              "unit_keys": None, "submission_id": 1, "unit_key": "new:52", "metric_code": "work_records_total"}
+              "unit_keys": None, "submission_id": 1, "unit_key": "new:52", "metric_code": "work_records_total",
+              "visible_units": ["new:52"], "submitted_by": "cntt", "units": None, "submission": None}
 
 
 def _params(name: str) -> dict:

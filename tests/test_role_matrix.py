@@ -24,6 +24,10 @@ ROLES = ("anonymous", "admin", "reviewer", "viewer", "reporter")
 PASSWORD = "mật-khẩu-thử-nghiệm"
 CALLBACK = "/_dash-update-component"
 UNIT = "{unit}"  # filled with a commune of the demo, the reporter's own unit
+# The API's rows: the reporter's own unit (by code) and another's, a submission that reported the
+# reporter's unit and one that did not (filled from the demo warehouse).
+OWN_CODE, OTHER_CODE = "{own_code}", "{other_code}"
+OWN_SUBMISSION, OTHER_SUBMISSION = "{own_submission}", "{other_submission}"
 
 #  method, path,                          anonymous, admin, reviewer, viewer, reporter
 MATRIX = [
@@ -44,6 +48,15 @@ MATRIX = [
     ("GET", "/tai-ve/docx?period=x",          401, 400, 400, 400, 400),
     ("GET", "/tai-ve/pdf?period=x",           401, 400, 400, 400, 400),
     ("GET", "/dang-nhap",                     200, 200, 200, 200, 200),
+    # The JSON API: published figures for every signed-in role; submissions per unit; sending for
+    # reporters and admins (no file field: the 400 proves the sender was let through).
+    ("GET", "/api/v1/indicators?period=2026Q3&level=commune",  401, 200, 200, 200, 200),
+    ("GET", "/api/v1/submissions",                             401, 200, 200, 200, 200),
+    ("GET", f"/api/v1/submissions?unit={OWN_CODE}",            401, 200, 200, 200, 200),
+    ("GET", f"/api/v1/submissions?unit={OTHER_CODE}",          401, 200, 200, 200, 403),
+    ("GET", f"/api/v1/submissions/{OWN_SUBMISSION}",           401, 200, 200, 200, 200),
+    ("GET", f"/api/v1/submissions/{OTHER_SUBMISSION}",         401, 200, 200, 200, 403),
+    ("POST", "/api/v1/submissions",                            401, 400, 403, 403, 400),
 ]
 
 # The shell's first callback, as dash-renderer posts it.
@@ -122,6 +135,21 @@ def reporter_unit(demo_db) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
+def api_places(demo_db, reporter_unit) -> dict[str, str]:
+    """The API rows' placeholders: another commune's code, a submission with the reporter's unit, one without."""
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        other = con.execute("""
+            SELECT unit_code FROM unit_directory WHERE level = 'commune' AND valid_to >= current_date
+              AND unit_code <> ? ORDER BY unit_code LIMIT 1""", [reporter_unit[0]]).fetchone()[0]
+        own = con.execute("SELECT min(submission_id) FROM unit_submissions WHERE unit_key = ?",
+                          [reporter_unit[1]]).fetchone()[0]
+        theirs = con.execute("""
+            SELECT min(submission_id) FROM submission_log WHERE submission_id NOT IN
+              (SELECT submission_id FROM unit_submissions WHERE unit_key = ?)""", [reporter_unit[1]]).fetchone()[0]
+    return {OWN_CODE: reporter_unit[0], OTHER_CODE: other, OWN_SUBMISSION: str(own), OTHER_SUBMISSION: str(theirs)}
+
+
+@pytest.fixture(scope="module")
 def site(demo_db, reporter_unit, tmp_path_factory):
     """The real server with one account of each role, made through the CLI."""
     db = copy_warehouse(demo_db, tmp_path_factory.mktemp("roles"))
@@ -142,8 +170,8 @@ def send(client: requests.Session, base: str, method: str, path: str, **kwargs) 
     headers = kwargs.pop("headers", {})
     if method == "POST" and path == CALLBACK:
         kwargs["json"] = SHELL_CALLBACK
-        if "_csrf_token" in client.cookies:
-            headers["X-CSRFToken"] = client.cookies["_csrf_token"]
+    if method == "POST" and "_csrf_token" in client.cookies:  # a signed-in page sends its token
+        headers["X-CSRFToken"] = client.cookies["_csrf_token"]
     return client.request(method, base + path, headers=headers, allow_redirects=False, timeout=60, **kwargs)
 
 
@@ -153,10 +181,12 @@ def test_the_cli_stored_the_reporters_unit_as_its_key(site, reporter_unit):
     assert "uy-ban\tviewer\t" in listed
 
 
-def test_every_role_gets_what_the_matrix_says(site, reporter_unit):
+def test_every_role_gets_what_the_matrix_says(site, reporter_unit, api_places):
     got, expected = {}, {}
     for method, path, *statuses in MATRIX:
         path = path.replace(UNIT, reporter_unit[1])
+        for place, value in api_places.items():
+            path = path.replace(place, value)
         for role, status in zip(ROLES, statuses):
             got[(method, path, role)] = send(site["clients"][role], site["base"], method, path).status_code
             expected[(method, path, role)] = status

@@ -1,6 +1,7 @@
 """Production serving: `govkpi serve --production` runs the dashboard under gunicorn with
 several workers at a URL prefix, with the one writer beside it; pages keep answering while a
-burst of workbooks is loaded, and the new figures show once the writer has published."""
+burst of workbooks is sent through the API and loaded, and the new figures show once the writer
+has published. Every link of every page stays under the prefix."""
 from __future__ import annotations
 
 import json
@@ -141,17 +142,41 @@ def test_twenty_clients_on_the_pages_while_two_hundred_workbooks_are_loaded_see_
             answered[0] += 1
 
     queue = UploadQueue(db)
-    with ThreadPoolExecutor(20) as pool:
+    sender = admin_token(db)
+
+    def upload(path: Path) -> dict:
+        """One workbook through POST /api/v1/submissions, as the province's platform sends it."""
+        boundary = "govkpi-load-test"
+        body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"\r\n'
+                f"Content-Type: application/octet-stream\r\n\r\n").encode() + path.read_bytes() + \
+            f"\r\n--{boundary}--\r\n".encode()
+        request = urllib.request.Request(served.base + "/api/v1/submissions", data=body, headers={
+            "Authorization": f"Bearer {sender}", "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return json.loads(response.read())
+
+    with ThreadPoolExecutor(20) as pool, ThreadPoolExecutor(8) as uploaders:
         for number in range(20):
             pool.submit(client, number)
         try:
             started = time.monotonic()
-            jobs = [queue.enqueue(path, "Sở KH&CN") for path in files]
-            results = [queue.wait(job, timeout=max(1.0, 75 - (time.monotonic() - started)), published=True)
-                       for job in jobs]
+            # later versions of a unit's report supersede earlier ones in the order they arrive:
+            # send each version as a wave, the files of one wave side by side
+            waves = [[f for f in files if "_v" not in f.stem]] + [
+                [f for f in files if f.stem.endswith(f"_v{version}")] for version in (2, 3, 4)]
+            assert sum(len(wave) for wave in waves) == 200
+            answers = [answer for wave in waves for answer in uploaders.map(upload, wave)]
+            sent = time.monotonic()
+            # every answer came once its file was loaded; published within 10 s of the last commit
+            results = [queue.wait(a["job_id"], timeout=max(0.5, 10 - (time.monotonic() - sent)), published=True)
+                       for a in answers]
             loaded_in = time.monotonic() - started
+            print(f"200 uploads answered in {sent - started:.1f} s, all published after {loaded_in:.1f} s; "
+                  f"{answered[0]} page requests answered meanwhile")
         finally:
             stop.set()
+    # a file the writer has not reached within a request's wait is answered 202 with its job: waited for above
+    assert {a["status"] for a in answers} <= {"accepted", "queued"}
     assert not failures, failures[:5]
     assert answered[0] > 40
     assert all(r.published for r in results), f"{sum(r.published for r in results)} of 200 published"
@@ -161,6 +186,14 @@ def test_twenty_clients_on_the_pages_while_two_hundred_workbooks_are_loaded_see_
     # is the sum of numerators over the sum of denominators, 2,520 / 5,000.
     after = served.page("/chi-tieu", "?period=2022Q1")[1]
     assert "Cấp huyện đạt 50,4%" in after
+
+
+def admin_token(db: Path) -> str:
+    """An API token of an admin (the uploads' sender), made through the CLI."""
+    subprocess.run([GOVKPI, "user", "add", "so-khcn", "--role", "admin", "--password-stdin", "--db", str(db)],
+                   input="mat-khau-du-dai-2025\n", text=True, check=True, capture_output=True)
+    return subprocess.run([GOVKPI, "token", "create", "so-khcn", "--db", str(db)],
+                          text=True, check=True, capture_output=True).stdout.strip()
 
 
 def two_hundred_workbooks(folder: Path) -> list[Path]:
@@ -194,3 +227,124 @@ def _publishes(queue: UploadQueue) -> int:
     count = con.execute("SELECT count(DISTINCT published_at) FROM upload_jobs").fetchone()[0]
     con.close()
     return count
+
+
+# Links under --prefix ------------------------------------------------------------------------
+
+LINKED_PAGES = ["/", "/chi-tieu", "/don-vi", "/dich-vu-cong", "/bao-cao", "/danh-muc", "/khong-co"]
+
+
+@pytest.fixture
+def served_demo(demo_db, tmp_path):
+    """The demo warehouse (every page full of links) under --production --prefix /kpi."""
+    import shutil
+
+    for file in demo_db.parent.glob(demo_db.stem + "*.duckdb"):
+        shutil.copy(file, tmp_path / file.name)
+    db = tmp_path / demo_db.name
+    subprocess.run([GOVKPI, "user", "add", "uyban", "--role", "viewer", "--password-stdin", "--db", str(db)],
+                   input="mat-khau-du-dai-2025\n", text=True, check=True, capture_output=True)
+    token = subprocess.run([GOVKPI, "token", "create", "uyban", "--db", str(db)],
+                           text=True, check=True, capture_output=True).stdout.strip()
+    AUTH["Authorization"] = f"Bearer {token}"
+    server = ProductionServer(db)
+    yield server, db
+    server.stop()
+    AUTH.clear()
+
+
+def links_in(node) -> list[str]:
+    """Every href and form action in a Dash layout or callback answer."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("href", "action") and isinstance(value, str):
+                found.append(value)
+            else:
+                found.extend(links_in(value))
+    elif isinstance(node, list):
+        for value in node:
+            found.extend(links_in(value))
+    return found
+
+
+def shell_links(server: ProductionServer, path: str, search: str = "") -> list[str]:
+    """The shell's links (navigation, language switch) as its callback draws them for the page."""
+    outputs = [("shell-nav", "children"), ("shell-lang-link", "href"), ("shell-lang-link", "children"),
+               ("shell-title", "children"), ("shell-open-banner", "children")]
+    body = {"output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
+            "outputs": [{"id": i, "property": p} for i, p in outputs],
+            "inputs": [{"id": "shell-url", "property": "pathname", "value": "/kpi" + path},
+                       {"id": "shell-url", "property": "search", "value": search}],
+            "changedPropIds": ["shell-url.pathname"], "state": []}
+    request = urllib.request.Request(server.base + "/_dash-update-component", data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json", **AUTH})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        answer = json.loads(response.read())["response"]
+    return links_in(answer) + [answer["shell-lang-link"]["href"]]
+
+
+def test_every_link_of_every_page_stays_under_the_prefix(served_demo):
+    server, db = served_demo
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        commune = con.execute("SELECT unit_key FROM unit_directory WHERE level = 'commune' AND parent_key IS NOT NULL "
+                              "AND valid_to >= current_date ORDER BY unit_key LIMIT 1").fetchone()[0]
+    status, layout = get(server.base + "/_dash-layout")
+    links = {"/_dash-layout": links_in(json.loads(layout))}
+    for path in LINKED_PAGES + [f"/don-vi/{commune}"]:
+        for search in ("", "?lang=en&period=2025Q2"):
+            status, content = server.page(path, search)
+            assert status == 200, path
+            links[path + search] = links_in(json.loads(content)) + shell_links(server, path, search)
+    outside = {page: [href for href in hrefs if not href.startswith("/kpi/")] for page, hrefs in links.items()}
+    assert not any(outside.values()), outside
+    everything = [href for hrefs in links.values() for href in hrefs]
+    for expected in ("/kpi/chi-tieu", "/kpi/tai-ve/pptx", "/kpi/bao-cao?", "/kpi/don-vi?lang=", "/kpi/dang-xuat",
+                     f"/kpi/don-vi/{commune.split(':')[0]}"):
+        assert any(href.startswith(expected) for href in everything), expected
+    # a link followed as written: the download answers through the prefix
+    download = next(href for href in everything if href.startswith("/kpi/tai-ve/xlsx"))
+    request = urllib.request.Request(server.base.removesuffix("/kpi") + download, headers=AUTH)
+    with urllib.request.urlopen(request, timeout=120) as response:
+        assert response.status == 200 and response.read()[:2] == b"PK"
+
+
+def test_sign_in_under_the_prefix_sends_the_browser_to_prefixed_addresses(served_demo):
+    server, _ = served_demo
+    anonymous = urllib.request.build_opener(NoRedirect)
+    try:
+        anonymous.open(server.base + "/chi-tieu?lang=en", timeout=60)
+        raise AssertionError("no redirect")
+    except urllib.error.HTTPError as error:
+        assert error.code == 302 and error.headers["Location"].startswith("/kpi/dang-nhap?next=%2Fchi-tieu")
+    page = urllib.request.urlopen(server.base + "/dang-nhap?lang=en", timeout=60)
+    html = page.read().decode()
+    session = page.headers["Set-Cookie"].split(";")[0]  # Secure under --production: a browser on HTTPS sends it
+    actions = re.findall(r'(?:action|href)="([^"]+)"', html)
+    assert actions and all(a.startswith("/kpi/") for a in actions), actions
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    form = urllib.parse.urlencode({"name": "uyban", "password": "mat-khau-du-dai-2025", "csrf_token": token}).encode()
+    request = urllib.request.Request(server.base + "/dang-nhap?next=%2Fchi-tieu", data=form,
+                                     headers={"Cookie": session, "Referer": server.base + "/dang-nhap"})
+    try:
+        anonymous.open(request, timeout=60)
+        raise AssertionError("no redirect")
+    except urllib.error.HTTPError as error:
+        assert error.code == 302 and error.headers["Location"] == "/kpi/chi-tieu"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_unit_links_made_by_a_chart_click_carry_the_prefix(db):
+    from dashboard.app import create_app, unit_href
+
+    create_app(str(db), prefix="/kpi/")
+    try:
+        assert unit_href("new:52:23404", "?lang=en&period=2025Q3&x=1") == "/kpi/don-vi/new:52:23404?lang=en&period=2025Q3"
+    finally:
+        create_app(str(db))  # Dash keeps the last app's prefix for the process: put back the plain one

@@ -8,6 +8,7 @@ import dash
 from dash import dcc, html
 
 from dashboard.app import NAV
+from dashboard.components import site_path
 from vocab.i18n import norm_lang, t
 
 dash.register_page(__name__, path="/404", title="Không tìm thấy trang / Page not found")
@@ -16,7 +17,7 @@ dash.register_page(__name__, path="/404", title="Không tìm thấy trang / Page
 def layout(**query: Any) -> html.Div:
     lang = norm_lang(query.get("lang"))
     suffix = "?lang=en" if lang == "en" else ""
-    links = [html.Li(dcc.Link(t(key, lang), href=path + suffix)) for path, key in NAV]
+    links = [html.Li(dcc.Link(t(key, lang), href=site_path(path) + suffix)) for path, key in NAV]
     return html.Div([
         html.H1(t("not_found_title", lang), className="page-title"),
         html.P(t("not_found_text", lang), className="note note-muted", role="status"),

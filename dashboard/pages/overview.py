@@ -9,7 +9,7 @@ from dash import html
 
 from dashboard import data, ids
 from dashboard.components import (data_table, filter_bar, note, page, partial_notes, plan_label, safe_page,
-                                  scope_line, warehouse)
+                                  scope_line, site_path, warehouse)
 from dashboard.figures import coverage_text, is_partial  # noqa: F401
 from dashboard.filter_checks import checked_filters
 from dashboard.downloads import download_links
@@ -93,7 +93,7 @@ def completeness_line(frame: pd.DataFrame, period, lang: str) -> html.Div:
     text = t("completeness_summary", lang, reported=fmt_int(int(whole["units_reported"]), lang),
              expected=fmt_int(int(whole["units_expected"]), lang), rate=fmt_pct(whole["rate"], lang),
              on_time=fmt_int(int(whole["units_on_time"]), lang))
-    return html.Div(html.A(text, href=f"/bao-cao?lang={lang}&period={rows['period'].iloc[0]}"), className="completeness")
+    return html.Div(html.A(text, href=site_path("/bao-cao") + f"?lang={lang}&period={rows['period'].iloc[0]}"), className="completeness")
 
 
 def indicator_card(code: str, name: str, part: pd.DataFrame, lang: str) -> html.Div:

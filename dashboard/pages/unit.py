@@ -8,7 +8,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import data, figures, ids
-from dashboard.components import chart, data_table, filter_bar, note, page, safe_page, warehouse
+from dashboard.components import chart, data_table, filter_bar, note, page, safe_page, site_path, warehouse
 from dashboard.figures import coverage_text
 from dashboard.filter_checks import checked_filters, unit_exists_in
 from vocab.levels import STATUS_COLOURS, STATUS_NAMES
@@ -72,7 +72,7 @@ def layout(unit_key: str | None = None, **query: Any) -> html.Div:
 
 
 def _header(info: dict[str, Any], lang: str) -> html.Div:
-    parts: list[Any] = [dcc.Link(t("back_to_units", lang), href=f"/don-vi?lang={lang}", className="back")]
+    parts: list[Any] = [dcc.Link(t("back_to_units", lang), href=site_path("/don-vi") + f"?lang={lang}", className="back")]
     facts = [level_name(info["level"], lang, capitalise=True), info["unit_code"]]
     # The old era's start (2000-01-01) is a placeholder, not a founding date: leave it out.
     start = pd.Timestamp(info["valid_from"])
@@ -82,7 +82,7 @@ def _header(info: dict[str, Any], lang: str) -> html.Div:
     parts.append(html.Span(" · ".join(str(x) for x in facts), className="unit-facts"))
     if isinstance(info.get("parent_key"), str) and info["parent_key"]:
         parts.append(html.Span([f" · {t('parent', lang)}: ",
-                                dcc.Link(info["parent_name"], href=f"/don-vi/{info['parent_key']}?lang={lang}")]))
+                                dcc.Link(info["parent_name"], href=site_path(f"/don-vi/{info['parent_key']}") + f"?lang={lang}")]))
     return html.Div(parts, className="unit-header")
 
 
