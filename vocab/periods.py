@@ -73,7 +73,7 @@ class Period:
     @property
     def sort_key(self) -> tuple[date, date]:
         """Orders periods of any kinds: by end, then the longer first (a year before its Q4)."""
-        return (self.end, -self.start.toordinal())
+        return (self.end, self.start)
 
     def label(self, lang: str = "vi") -> str:
         if self.period_type in _OTHER_LABELS:
