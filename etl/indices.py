@@ -210,6 +210,31 @@ def missing_settings(indices: dict[str, Index]) -> list[str]:
     return missing
 
 
+def install_indices(con, indices: dict[str, Index] | None = None) -> None:
+    """Replaces the index catalog tables with the YAML's current content."""
+    indices = load_indices() if indices is None else indices
+    rows: dict[str, list[tuple]] = {"index_versions": [], "index_groups": [], "index_criteria": [],
+                                    "index_grade_bands": []}
+    for index in indices.values():
+        for v in index.versions:
+            rows["index_versions"].append((index.code, v.version, index.name_vi, index.name_en, index.cadence,
+                                           index.continuous, v.valid_from, v.valid_to, v.max_score, v.source))
+            rows["index_grade_bands"] += [(index.code, v.version, b.grade, b.grade_en, b.min_score, order)
+                                          for order, b in enumerate(v.grades, start=1)]
+            for order, g in enumerate(v.groups, start=1):
+                rows["index_groups"].append((index.code, v.version, g.code, g.name_vi, g.name_en, g.max_score,
+                                             order, g.source))
+                rows["index_criteria"] += [
+                    (index.code, v.version, g.code, c.code, c.name_vi, c.name_en, c.max_score, c.rule.kind,
+                     c.rule.indicators[0] if c.rule.indicators else None, c.evidence, c.verifier, number, c.source)
+                    for number, c in enumerate(g.criteria, start=1)]
+    for table, values in rows.items():
+        con.execute(f"DELETE FROM {table}")
+        if values:
+            marks = ", ".join("?" * len(values[0]))
+            con.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
+
+
 def _max(criterion: Criterion) -> float:
     if criterion.max_score is None:
         raise MissingSetting(f"{criterion.where}: điểm tối đa")

@@ -6,6 +6,7 @@ import duckdb
 
 from etl.catalog import load_catalog
 from etl.derived import rebuild_all, refresh_pending
+from etl.indices import install_indices
 from etl.unit_points import install_points
 from etl.unitnames import fold_name, normalise_name
 from vocab.periods import cutoff_date, parse_code
@@ -23,6 +24,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         con.executemany("UPDATE units SET name_key = ?, fold_key = ? WHERE unit_key = ?",
                         [(normalise_name(short), fold_name(short).replace(" ", ""), key) for key, short in missing])
     _fill_period_settings(con)
+    if _empty(con, "index_versions") and not _empty(con, "metrics"):  # a warehouse from before the indices
+        install_indices(con)
     if _empty(con, "unit_points") and not _empty(con, "units"):
         install_points(con)
     if (_empty(con, "current_values") or _empty(con, "level_indicator_values")) and not _empty(con, "reported_values"):

@@ -10,6 +10,7 @@ import pandas as pd
 
 from etl.catalog import Catalog, catalog_frames, load_catalog
 from etl.migrate import migrate
+from etl.indices import install_indices
 from vocab.periods import all_periods, cutoff_date
 from warehouse.reader import connect_read_only, snapshot_path
 from warehouse.sqlfiles import contract_sql
@@ -64,6 +65,7 @@ def install_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog, root_keys:
             con.register("catalog_frame", frame)
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM catalog_frame")
             con.unregister("catalog_frame")
+    install_indices(con)
     con.execute("DELETE FROM settings")
     con.execute("INSERT INTO settings VALUES ('status_margin', ?)", [str(catalog.settings.get("status_margin", 0.1))])
     con.execute("INSERT INTO settings VALUES ('coverage_threshold', ?)", [str(catalog.settings.get("coverage_threshold", 0.8))])
