@@ -140,7 +140,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     submission_id   INTEGER PRIMARY KEY,
     file_name       TEXT NOT NULL,
     file_sha256     TEXT NOT NULL,
-    layout          TEXT,               -- template | consolidated
+    layout          TEXT,               -- template | consolidated | index_scores
     submitted_by    TEXT,
     submitted_at    TIMESTAMP,          -- the report date the workbook states, or --submitted, or load time
     loaded_at       TIMESTAMP NOT NULL,
