@@ -117,3 +117,14 @@ def test_a_later_table_for_the_same_month_replaces_the_earlier(loader, con, tmp_
     assert loader.load_file(score_table(tmp_path / "b.xlsx", "THÁNG 10/2026", fixed)).status == "accepted"
     assert con.execute("SELECT score FROM index_scores WHERE unit_code = '52-SNV' AND period = '2026M10'"
                        ).fetchall() == [(94,)]
+
+
+def test_no_grade_until_the_province_fills_in_every_threshold(loader, con, tmp_path):
+    loader.load_file(score_table(tmp_path / "t10.xlsx", "THÁNG 10/2026", OCTOBER))
+    assert con.execute("SELECT DISTINCT grade FROM index_scores").fetchall() == [(None,)]  # never 'Yếu' by default
+    # the province's thresholds (as it would write them into 766.yaml)
+    for grade, minimum in [("Xuất sắc", 90), ("Tốt", 80), ("Khá", 70), ("Trung bình", 50)]:
+        con.execute("UPDATE index_grade_bands SET min_score = ? WHERE index_code = '766' AND grade = ?",
+                    [minimum, grade])
+    assert con.execute("SELECT unit_code, grade FROM index_scores ORDER BY unit_code").fetchall() == \
+        [("52-SNV", "Xuất sắc"), ("52-STC", "Khá"), ("52-STP", "Tốt")]

@@ -350,6 +350,10 @@ WITH totals AS (
 SELECT t.index_code, t.version, t.period, u.unit_code, u.unit_name, t.level, t.score, iv.max_score,
        (SELECT b.grade FROM index_grade_bands b
         WHERE b.index_code = t.index_code AND b.version = t.version AND b.min_score <= t.score + 1e-9
+          -- a band left for the province to fill in (NULL) leaves every score ungraded, never
+          -- graded by the lower bands alone
+          AND NOT EXISTS (SELECT 1 FROM index_grade_bands n WHERE n.index_code = t.index_code
+                          AND n.version = t.version AND n.min_score IS NULL)
         ORDER BY b.sort_order LIMIT 1) AS grade,
        t.rank_in_level, p.rank_in_level - t.rank_in_level AS rank_change, 'reported' AS source, t.as_of,
        t.unit_key
