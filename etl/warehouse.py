@@ -11,7 +11,7 @@ import pandas as pd
 from etl.catalog import Catalog, catalog_frames, load_catalog
 from etl.migrate import migrate
 from etl.indices import install_indices
-from vocab.periods import all_periods, cutoff_date
+from vocab.periods import Period, all_periods, cutoff_date
 from warehouse.reader import connect_read_only, snapshot_path
 from warehouse.sqlfiles import contract_sql
 
@@ -76,7 +76,9 @@ def install_periods(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     due_days = catalog.settings.get("due_days", {"quarter": 15, "half": 20, "year": 30})
     cutoff_day = catalog.settings.get("cutoff_day_of_last_month", 14)
     first, last = catalog.settings.get("first_year", 2015), catalog.settings.get("last_year", 2035)
-    periods = all_periods(first, last)
+    # The nine months (Q1-Q3) are derived like half-years; they fall due with their third quarter.
+    periods = all_periods(first, last) + [Period(year, "nine_months", 1) for year in range(first, last + 1)]
+    due_days = {"nine_months": due_days["quarter"], **due_days}
     frame = pd.DataFrame(  # DuckDB reads the data frames below by their variable names
         [
             (p.code, p.period_type, p.year, p.number, p.start, p.end, p.end + timedelta(days=due_days[p.period_type]),

@@ -78,12 +78,13 @@ CREATE TABLE IF NOT EXISTS settings (
     value TEXT NOT NULL
 );
 
--- Periods 2015..2035: quarters, half-years, years, with their due dates.
+-- Periods 2015..2035: quarters, half-years, years and the cumulative nine months, with their
+-- due dates. (Months and weeks are periods of the composite indices only: index_score_values.)
 CREATE TABLE IF NOT EXISTS periods (
-    period      TEXT PRIMARY KEY,       -- 2025Q3, 2025H2, 2025
-    period_type TEXT NOT NULL CHECK (period_type IN ('quarter', 'half', 'year')),
+    period      TEXT PRIMARY KEY,       -- 2025Q3, 2025H2, 2025, 2025Q1-Q3
+    period_type TEXT NOT NULL CHECK (period_type IN ('quarter', 'half', 'year', 'nine_months')),
     year        INTEGER NOT NULL,
-    number      INTEGER NOT NULL,       -- quarter 1-4, half 1-2, 1 for a year
+    number      INTEGER NOT NULL,       -- quarter 1-4, half 1-2, 1 for a year and the nine months
     start_date  DATE NOT NULL,
     end_date    DATE NOT NULL,
     due_date    DATE NOT NULL,
@@ -92,7 +93,7 @@ CREATE TABLE IF NOT EXISTS periods (
     cutoff_date DATE                    -- the data run to this day (settings.cutoff_day_of_last_month)
 );
 
--- Which quarters make up each half-year and year.
+-- Which quarters make up each half-year, nine months and year.
 CREATE TABLE IF NOT EXISTS period_parts (
     period  TEXT NOT NULL,
     quarter TEXT NOT NULL
