@@ -128,3 +128,26 @@ def test_no_grade_until_the_province_fills_in_every_threshold(loader, con, tmp_p
                     [minimum, grade])
     assert con.execute("SELECT unit_code, grade FROM index_scores ORDER BY unit_code").fetchall() == \
         [("52-SNV", "Xuất sắc"), ("52-STC", "Khá"), ("52-STP", "Tốt")]
+
+
+def test_a_group_defined_on_held_metrics_is_computed_from_them(loader, con, tmp_path):
+    # "Tiến độ, kết quả giải quyết" (20 points) is linear on dossiers_on_time / dossiers_resolved
+    metrics = ["dossiers_resolved", "dossiers_on_time"]
+    path = consolidated(tmp_path / "q3.xlsx", [(("52-SNV", "Sở Nội vụ"), {"dossiers_resolved": 200,
+                                                                         "dossiers_on_time": 180})],
+                        metrics, title="BẢNG TỔNG HỢP QUÝ III/2026", code_header="Mã đơn vị")
+    assert loader.load_file(path).status == "accepted"
+    rows = con.execute("""SELECT group_code, score, max_score, source, as_of FROM index_group_scores
+                          WHERE index_code = '766' AND unit_code = '52-SNV' AND period = '2026Q3'""").fetchall()
+    assert rows == [("tien_do", pytest.approx(18.0), 20, "computed", date(2026, 9, 30))]  # 20 × 90%
+
+
+def test_the_province_dti_is_loaded_against_the_version_in_force_that_year(loader, con, tmp_path):
+    groups = ["Nhận thức số", "Thể chế số", "Hạ tầng số", "Nhân lực số", "An toàn thông tin mạng",
+              "Đô thị thông minh", "Hoạt động chính quyền số", "Hoạt động kinh tế số", "Hoạt động xã hội số"]
+    rows = [("Tỉnh Gia Lai", 80, 75, 70, 60, 85, 0, 150, 90, 100, 710)]
+    report = loader.load_file(score_table(tmp_path / "dti.xlsx", "KẾT QUẢ DTI CẤP TỈNH NĂM 2024", rows, groups,
+                                          unit_header="Tên đơn vị"))
+    assert report.status == "accepted", messages(report)
+    assert con.execute("SELECT index_code, version, score, max_score FROM index_scores WHERE period = '2024'"
+                       ).fetchall() == [("dti", "2022", 710, 1000)]
