@@ -15,7 +15,7 @@ from etl.indices import Index, IndexVersion
 from vocab.periods import Period, month_of
 
 MONTHS = 12
-MISMATCH_SHARE = 0.02  # rows whose stated total differs from their groups
+MISMATCH_EVERY = 4  # every fourth month one row states a total its groups do not add up to
 
 
 def write_index_demo(folder: Path, index: Index, units: list[tuple[str, str, str]], today: date,
@@ -34,12 +34,13 @@ def write_index_demo(folder: Path, index: Index, units: list[tuple[str, str, str
         if version is None or any(g.max_score is None for g in version.groups):
             continue
         rows = []
-        for code, name, _level in units:
+        odd_one = rng.randrange(len(units)) if step % MISMATCH_EVERY == 0 else None
+        for number, (code, name, _level) in enumerate(units):
             level_now = min(0.99, character[code] + 0.01 * step + rng.uniform(-0.04, 0.04))
             groups = [round(g.max_score * min(1.0, max(0.0, level_now + rng.uniform(-0.08, 0.08))), 2)
                       for g in version.groups]
             total = round(sum(groups), 2)
-            if rng.random() < MISMATCH_SHARE:
+            if number == odd_one:
                 total = round(min(version.max_score or total, total + rng.uniform(1, 4)), 2)
             rows.append((code, name, *groups, total))
         files.append(write_score_table(folder / f"chi_so_766_{month.code}.xlsx", version, month, rows))
