@@ -59,6 +59,7 @@ class PreparedFile:
     submitted_at: datetime | None = None
     duplicate_of: int | None = None
     duplicate_in_batch: str | None = None  # the digest of an accepted file earlier in the group
+    scores: list = field(default_factory=list)  # ScoreValue: a table of published index scores
 
 
 @dataclass
@@ -110,6 +111,10 @@ def insert_batch(con: duckdb.DuckDBPyConnection, batch: Batch, submitted_by: str
         [(p.report.submission_id, unit, period, p.submitted_at) for p in batch.files for unit, period in p.unit_periods],
         columns=["submission_id", "unit_key", "period", "submitted_at"]).astype({"submission_id": "int64"})
     con.execute("INSERT INTO reported_values SELECT * FROM value_rows")
+    score_rows = [(p.report.submission_id, s.index_code, s.version, s.period, s.previous_period, s.unit_key,
+                   s.group_code, s.score, s.as_of, s.sheet, s.cell) for p in batch.files for s in p.scores]
+    if score_rows:
+        con.executemany("INSERT INTO index_score_values VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", score_rows)
     con.execute("INSERT INTO unit_reports SELECT * FROM report_rows")
     con.execute("INSERT INTO pending_refresh SELECT unit_key, period FROM report_rows")
     _add_cleared_warnings(con, batch, value_rows)

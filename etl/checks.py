@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from etl.catalog import Catalog
 from etl.layouts.common import parse_date_text
-from vocab.periods import Period, cutoff_date, parse_code
+from vocab.periods import REPORTING_PERIOD_TYPES, Period, cutoff_date, parse_code
 from etl.read import SheetGrid
 from etl.records import Issue, RawRow, RecognisedSheet, a1
 from etl.unitnames import ProvinceScope, UnitIndex, UnitMatcher, split_prefix
@@ -181,7 +181,15 @@ def _decide_period(recognised: RecognisedSheet, period_arg: str | None, issues: 
                             "Không xác định được kỳ báo cáo: tiêu đề không ghi kỳ (ví dụ \"QUÝ IV/2020\"). Hãy dùng --period, ví dụ --period 2020Q4.",
                             "The period is unknown: the title states none (e.g. \"QUÝ IV/2020\"). Use --period, e.g. --period 2020Q4."))
         return None
-    return stated or given
+    chosen = stated or given
+    if chosen.period_type not in REPORTING_PERIOD_TYPES:
+        issues.append(Issue("error", "period_not_reporting", recognised.sheet, recognised.period_cell or "A1",
+                            f"Số liệu chỉ tiêu được báo cáo theo quý, 6 tháng hoặc năm; kỳ {chosen.label('vi')} "
+                            "chỉ dùng cho điểm các bộ chỉ số.",
+                            f"Metrics are reported by quarter, half-year or year; {chosen.label('en')} is a period "
+                            "of the composite indices only."))
+        return None
+    return chosen
 
 
 def _resolve_unit(row: RawRow, period: Period, matcher: UnitMatcher, matchers: MatcherCache, sheet: str,

@@ -14,6 +14,7 @@ from pathlib import Path
 from etl.catalog import Catalog, load_catalog
 from etl.consolidated_writer import write_consolidated
 from etl.demo_values import unit_values
+from etl.index_demo import write_index_demo
 from etl.load import Loader
 from vocab.periods import Period, quarter_of, quarter_range
 from etl.template import write_template
@@ -22,6 +23,14 @@ from etl.warehouse import connect, get_meta, init_warehouse, set_meta, set_revie
 FIRST_QUARTER = Period(2019, "quarter", 1)
 TEMPLATE_QUARTERS = 6  # agencies send templates for the last quarters, consolidated tables before
 SEED = 2019
+
+
+def _index_files(con, workdir: Path, loader: Loader) -> list[Path]:
+    """The last twelve months' 766 scores of every department and commune of the merged province."""
+    units = con.execute("""SELECT unit_code, unit_name, level FROM units
+                           WHERE era = 'new' AND NOT is_root AND level IN ('province', 'commune')
+                           ORDER BY level, unit_code""").fetchall()
+    return write_index_demo(workdir / "chi_so_766", loader.indices["766"], units, loader.today)
 
 
 def latest_quarter(today: date | None = None) -> Period:
@@ -54,6 +63,7 @@ def build_demo_warehouse(db_path: str | Path, workdir: str | Path = "data/demo",
         reports = []
         for files, period in batches:
             reports += loader.load_files(files, period)
+        reports += loader.load_files(_index_files(con, workdir, loader))
         if progress is not None:
             progress.print(f"Đã nạp {len(reports)} tệp mẫu từ {workdir}")
         if review:

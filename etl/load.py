@@ -17,7 +17,10 @@ import duckdb
 from etl.catalog import Catalog, load_catalog
 from etl.checks import CheckedValue, MatcherCache, check_sheet
 from etl.batch_write import BATCH_FILES, BATCH_VALUES, Batch, FileReport, PreparedFile, write_batch
+from etl.index_checks import check_score_sheet
+from etl.indices import Index, load_indices
 from etl.layouts import recognise_workbook
+from etl.layouts.index_scores import ScoreSheet
 from etl.read import read_workbook
 from vocab.periods import today as current_day
 from etl.records import Issue
@@ -55,7 +58,8 @@ class Loader:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, catalog: Catalog | None = None,
                  submitted_by: str | None = None, batch_files: int | None = None,
-                 province: str | None = None, today: date | None = None) -> None:
+                 province: str | None = None, today: date | None = None,
+                 indices: dict[str, Index] | None = None) -> None:
         """`province` (as `govkpi load --province` takes it) is where units are looked for when a
         table's header names no province; raises UnitError when it names none. `today` judges
         report dates and data cut-offs."""
@@ -65,6 +69,7 @@ class Loader:
         if province and self.province is None:
             raise UnitError(f"Không có tỉnh/thành phố nào tên hoặc mã «{province}» (no province named {province!r}).")
         self.catalog = catalog or load_catalog()
+        self.indices = load_indices() if indices is None else indices
         self.matchers = MatcherCache(con)
         self.submitted_by = submitted_by or _user()
         self.batch_files = batch_files or int(os.environ.get("GOVKPI_LOAD_BATCH", BATCH_FILES))
@@ -163,10 +168,12 @@ class Loader:
         refused = self._refuse_locked(name, values, unit_periods)
         if refused is not None:
             return PreparedFile(refused, digest)
+        scores = values if layout == "index_scores" else []
+        values = [] if scores else values
         report = FileReport(name, "accepted", units=len(unit_periods),
-                            values=sum(v.value is not None for v in values), issues=issues)
+                            values=len(scores) or sum(v.value is not None for v in values), issues=issues)
         return PreparedFile(report, digest, layout=layout, values=values, unit_periods=sorted(unit_periods),
-                            submitted_at=_submitted_at(report_date, submitted))
+                            submitted_at=_submitted_at(report_date, submitted), scores=scores)
 
     def _refuse_locked(self, name: str, values, unit_periods) -> FileReport | None:
         """A file with any unit-period of a locked period is refused whole: one error per locked
@@ -195,9 +202,11 @@ class Loader:
         book = read_workbook(path)
         if isinstance(book, Issue):
             return FileReport(path.name, "rejected", issues=[book])
-        recognised = recognise_workbook(book, self.catalog)
+        recognised = recognise_workbook(book, self.catalog, self.indices)
         if isinstance(recognised, Issue):
             return FileReport(path.name, "rejected", issues=[recognised])
+        if isinstance(recognised[0], ScoreSheet):
+            return self._check_scores(path, recognised, period)
         grids = {sheet.name: sheet for sheet in book.sheets}
         values: dict[tuple[str, str, str], CheckedValue] = {}
         unit_periods: set[tuple[str, str]] = set()
@@ -222,6 +231,24 @@ class Loader:
         if any(i.severity == "error" for i in issues):
             return FileReport(path.name, "rejected", issues=issues)
         return list(values.values()), unit_periods, issues, recognised[0].layout, report_date
+
+
+    def _check_scores(self, path: Path, sheets: list[ScoreSheet], period: str | None):
+        """Checks the sheets of published index scores: their scores, or a rejected report."""
+        scores, unit_periods, issues = [], set(), []
+        report_date = None
+        for sheet in sheets:
+            checked = check_score_sheet(sheet, self.indices, self.matchers, period, self.province, self.today)
+            scores += checked.scores
+            unit_periods |= checked.unit_periods
+            issues += checked.issues
+            report_date = report_date or (sheet.report_date if isinstance(sheet.report_date, date) else None)
+        if not unit_periods and not any(i.severity == "error" for i in issues):
+            issues.append(Issue("error", "no_rows", sheets[0].sheet, None,
+                                "Không có dòng điểm nào của đơn vị để nạp.", "No unit rows with scores to load."))
+        if any(i.severity == "error" for i in issues):
+            return FileReport(path.name, "rejected", issues=issues)
+        return scores, unit_periods, issues, "index_scores", report_date
 
 
 def _sha256(path: Path) -> str:

@@ -2,13 +2,16 @@
 new columns and tables, the data they derive from what is already there, and the views."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import duckdb
 
 from etl.catalog import load_catalog
 from etl.derived import rebuild_all, refresh_pending
+from etl.indices import install_indices
 from etl.unit_points import install_points
 from etl.unitnames import fold_name, normalise_name
-from vocab.periods import cutoff_date, parse_code
+from vocab.periods import Period, cutoff_date, parse_code
 from warehouse.sqlfiles import contract_sql
 
 _COLUMNS = [("units", "name_key", "TEXT"), ("units", "fold_key", "TEXT"), ("periods", "cutoff_date", "DATE"),
@@ -25,6 +28,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
                         [(normalise_name(short), fold_name(short).replace(" ", ""), key) for key, short in missing])
     _fill_period_settings(con)
     _fill_review_settings(con)
+    _add_nine_months(con)
+    if _empty(con, "index_versions") and not _empty(con, "metrics"):  # a warehouse from before the indices
+        install_indices(con)
     if _empty(con, "unit_points") and not _empty(con, "units"):
         install_points(con)
     if (_empty(con, "current_values") or _empty(con, "level_indicator_values")) and not _empty(con, "reported_values"):
@@ -59,6 +65,35 @@ def _fill_review_settings(con: duckdb.DuckDBPyConnection) -> None:
     settings = load_catalog().settings
     for key in ("review", "review_swing_threshold"):
         con.execute("INSERT OR IGNORE INTO settings VALUES (?, ?)", [key, str(settings[key])])
+
+
+def _add_nine_months(con: duckdb.DuckDBPyConnection) -> None:
+    """Gives an older warehouse the cumulative nine months (2025Q1-Q3): its periods table is
+    rebuilt with the wider CHECK (DuckDB cannot alter one), then the periods and their derived
+    values are added."""
+    checks = con.execute("SELECT constraint_text FROM duckdb_constraints() WHERE table_name = 'periods' "
+                         "AND constraint_type = 'CHECK'").fetchall()
+    if _empty(con, "periods") or any("nine_months" in text for (text,) in checks):
+        return
+    con.execute("ALTER TABLE periods RENAME TO periods_before_nine_months")
+    con.execute(contract_sql("schema.sql"))  # creates periods anew, the other tables exist
+    con.execute("INSERT INTO periods SELECT * FROM periods_before_nine_months")
+    con.execute("DROP TABLE periods_before_nine_months")
+    settings = load_catalog().settings
+    due = settings.get("due_days", {}).get("quarter", 15)
+    years = [y for (y,) in con.execute("SELECT DISTINCT year FROM periods ORDER BY year").fetchall()]
+    rows = []
+    for year in years:
+        period = Period(year, "nine_months", 1)
+        rows.append((period.code, period.period_type, year, 1, period.start, period.end,
+                     period.end + timedelta(days=due), period.label("vi"), period.label("en"),
+                     cutoff_date(period, settings["cutoff_day_of_last_month"])))
+    con.executemany("INSERT INTO periods VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    con.executemany("INSERT INTO period_parts VALUES (?, ?)",
+                    [(code, f"{code[:4]}Q{q}") for code, *_ in rows for q in (1, 2, 3)])
+    con.execute("INSERT INTO pending_refresh SELECT DISTINCT unit_key, period FROM reported_values "
+                "WHERE regexp_full_match(period, '[0-9]{4}Q[1-3]')")
+    refresh_pending(con)
 
 
 def _empty(con: duckdb.DuckDBPyConnection, table: str) -> bool:

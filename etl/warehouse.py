@@ -10,9 +10,10 @@ import pandas as pd
 
 from etl.catalog import Catalog, catalog_frames, load_catalog
 from etl.migrate import migrate
+from etl.indices import install_indices
 from etl.review_sync import start_from_now
 from ops.store import ops_path
-from vocab.periods import all_periods, cutoff_date
+from vocab.periods import Period, all_periods, cutoff_date
 from warehouse.reader import connect_read_only, snapshot_path
 from warehouse.sqlfiles import contract_sql
 
@@ -67,6 +68,7 @@ def install_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog, root_keys:
             con.register("catalog_frame", frame)
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM catalog_frame")
             con.unregister("catalog_frame")
+    install_indices(con)
     con.execute("DELETE FROM settings")
     con.execute("INSERT INTO settings VALUES ('status_margin', ?)", [str(catalog.settings.get("status_margin", 0.1))])
     con.execute("INSERT INTO settings VALUES ('coverage_threshold', ?)", [str(catalog.settings.get("coverage_threshold", 0.8))])
@@ -82,7 +84,9 @@ def install_periods(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     due_days = catalog.settings.get("due_days", {"quarter": 15, "half": 20, "year": 30})
     cutoff_day = catalog.settings.get("cutoff_day_of_last_month", 14)
     first, last = catalog.settings.get("first_year", 2015), catalog.settings.get("last_year", 2035)
-    periods = all_periods(first, last)
+    # The nine months (Q1-Q3) are derived like half-years; they fall due with their third quarter.
+    periods = all_periods(first, last) + [Period(year, "nine_months", 1) for year in range(first, last + 1)]
+    due_days = {"nine_months": due_days["quarter"], **due_days}
     frame = pd.DataFrame(  # DuckDB reads the data frames below by their variable names
         [
             (p.code, p.period_type, p.year, p.number, p.start, p.end, p.end + timedelta(days=due_days[p.period_type]),

@@ -1,4 +1,7 @@
-"""Reporting periods: '2025Q3' ⇄ 'Quý III/2025', their dates, and how they contain each other."""
+"""Reporting periods: '2025Q3' ⇄ 'Quý III/2025', their dates, and how they contain each other.
+
+Quarters, half-years and years are the reporting periods; months (2026M10), ISO weeks (2026W44)
+and the cumulative nine months (2026Q1-Q3) are the periods composite indices are reviewed in."""
 from __future__ import annotations
 
 import os
@@ -10,6 +13,9 @@ from datetime import date, timedelta
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _ROMAN_TO_INT = {v: k for k, v in ROMAN.items()}
+# The kinds of period units report metrics for; months, weeks and the nine months are the
+# periods composite indices are reviewed in.
+REPORTING_PERIOD_TYPES = ("quarter", "half", "year")
 REFORM_DATE = date(2025, 7, 1)  # two-tier local government (Resolution 202/2025/QH15)
 # The units of each era are valid between these dates: the district tier and the 63 provinces
 # ended on the day before the reform.
@@ -21,11 +27,13 @@ ERA_VALIDITY: dict[str, tuple[date, date]] = {
 
 @dataclass(frozen=True, order=True)
 class Period:
-    """A quarter, half-year or year; `code` is the warehouse label (2025Q3, 2025H1, 2025)."""
+    """A quarter, half-year, year, month, ISO week or the first nine months of a year; `code` is
+    the warehouse label (2025Q3, 2025H1, 2025, 2026M10, 2026W44, 2026Q1-Q3). A week's year is
+    its ISO year (2026W53 may end in January 2027)."""
 
     year: int
-    period_type: str  # quarter | half | year
-    number: int
+    period_type: str  # quarter | half | year | month | week | nine_months
+    number: int  # the quarter, half, month or week; 1 for a year and for the nine months
 
     @property
     def code(self) -> str:
@@ -33,22 +41,43 @@ class Period:
             return f"{self.year}Q{self.number}"
         if self.period_type == "half":
             return f"{self.year}H{self.number}"
+        if self.period_type == "month":
+            return f"{self.year}M{self.number}"
+        if self.period_type == "week":
+            return f"{self.year}W{self.number:02d}"
+        if self.period_type == "nine_months":
+            return f"{self.year}Q1-Q3"
         return str(self.year)
 
     @property
     def start(self) -> date:
-        months = {"quarter": 3, "half": 6, "year": 12}[self.period_type]
+        if self.period_type == "week":
+            return date.fromisocalendar(self.year, self.number, 1)
+        if self.period_type == "nine_months":
+            return date(self.year, 1, 1)
+        months = _MONTHS[self.period_type]
         return date(self.year, (self.number - 1) * months + 1, 1)
 
     @property
     def end(self) -> date:
-        months = {"quarter": 3, "half": 6, "year": 12}[self.period_type]
+        if self.period_type == "week":
+            return date.fromisocalendar(self.year, self.number, 7)
+        if self.period_type == "nine_months":
+            return date(self.year, 9, 30)
+        months = _MONTHS[self.period_type]
         last_month = self.number * months
         if last_month == 12:
             return date(self.year, 12, 31)
         return date(self.year, last_month + 1, 1) - timedelta(days=1)
 
+    @property
+    def sort_key(self) -> tuple[date, date]:
+        """Orders periods of any kinds: by end, then the longer first (a year before its Q4)."""
+        return (self.end, self.start)
+
     def label(self, lang: str = "vi") -> str:
+        if self.period_type in _OTHER_LABELS:
+            return _OTHER_LABELS[self.period_type][lang == "vi"].format(p=self)
         if lang == "vi":
             if self.period_type == "quarter":
                 return f"Quý {ROMAN[self.number]}/{self.year}"
@@ -63,20 +92,28 @@ class Period:
 
     def previous(self) -> "Period":
         """Gives the period of the same type just before this one."""
-        if self.period_type == "year":
-            return Period(self.year - 1, "year", 1)
-        per_year = 4 if self.period_type == "quarter" else 2
+        if self.period_type in ("year", "nine_months"):
+            return Period(self.year - 1, self.period_type, 1)
+        if self.period_type == "week":
+            return week_of(self.start - timedelta(days=7))
+        per_year = {"quarter": 4, "half": 2, "month": 12}[self.period_type]
         if self.number == 1:
             return Period(self.year - 1, self.period_type, per_year)
         return Period(self.year, self.period_type, self.number - 1)
 
     def year_before(self) -> "Period":
+        if self.period_type == "week":  # not every ISO year has a week 53: then its week 52
+            return _week(self.year - 1, self.number) or Period(self.year - 1, "week", 52)
         return Period(self.year - 1, self.period_type, self.number)
 
     def quarters(self) -> list["Period"]:
-        """Gives the quarters this period is made of."""
+        """Gives the quarters this period is made of (none for a month or a week)."""
         if self.period_type == "quarter":
             return [self]
+        if self.period_type in ("month", "week"):
+            return []
+        if self.period_type == "nine_months":
+            return [Period(self.year, "quarter", q) for q in (1, 2, 3)]
         first = 1 if self.period_type == "year" or self.number == 1 else 3
         count = 4 if self.period_type == "year" else 2
         return [Period(self.year, "quarter", q) for q in range(first, first + count)]
@@ -109,7 +146,8 @@ def parse_code(code: str) -> Period:
     Remembered: charts turn the same few hundred labels into periods thousands of times."""
     period = parse_text(code)
     if period is None:
-        raise ValueError(f"Kỳ báo cáo không hợp lệ: {code!r} (ví dụ: 2025Q3, 2025H1, 2025)")
+        raise ValueError(f"Kỳ báo cáo không hợp lệ: {code!r} (ví dụ: 2025Q3, 2025H1, 2025, 2026M10, 2026W44, "
+                         "2026Q1-Q3)")
     return period
 
 
@@ -122,7 +160,11 @@ def _fold(text: str) -> str:
     return text.replace("đ", "d").replace("Đ", "D").upper()
 
 
+# Quarters and half-years come before months and weeks so that titles read as before; a month
+# in a date line ("ngày 15 tháng 7 năm 2021") is no period, and the layouts skip date lines.
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(\d{4})\s*Q1\s*-\s*Q3\b"), "y9"),
+    (re.compile(r"\b9\s*THANG\s+(?:DAU\s+)?NAM\s+(\d{4})"), "y9"),
     (re.compile(r"\b(\d{4})\s*Q([1-4])\b"), "yq"),
     (re.compile(r"\b(\d{4})\s*H([12])\b"), "yh"),
     (re.compile(r"\bQUY\s+" + _ROMAN_RE + r"\s*(?:/|NAM|-)\s*(\d{4})"), "rq"),
@@ -131,6 +173,10 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?:^|\s)" + _ROMAN_RE + r"\s*/\s*(\d{4})"), "rq"),
     (re.compile(r"\b6\s*THANG\s+(DAU|CUOI)\s+NAM\s+(\d{4})"), "half"),
     (re.compile(r"\b(?:H|6T)([12])\s*[/-]\s*(\d{4})"), "nh"),
+    (re.compile(r"\b(\d{4})\s*M(1[0-2]|0?[1-9])\b"), "ym"),
+    (re.compile(r"\bTHANG\s+(1[0-2]|0?[1-9])\s*(?:/|NAM|-)\s*(\d{4})"), "nm"),
+    (re.compile(r"\b(\d{4})\s*-?W(5[0-3]|[1-4]\d|0?[1-9])\b"), "yw"),
+    (re.compile(r"\bTUAN\s+(5[0-3]|[1-4]\d|0?[1-9])\s*(?:/|NAM|-)\s*(\d{4})"), "nw"),
     (re.compile(r"^\s*(\d{4})\s*$"), "y"),
     (re.compile(r"\bNAM\s+(\d{4})\b"), "y"),
 ]
@@ -145,6 +191,14 @@ def parse_text(text: str) -> Period | None:
         if not found:
             continue
         a, *rest = found.groups()
+        if kind == "y9":
+            return Period(int(a), "nine_months", 1)
+        if kind in ("ym", "nm"):
+            year, month = (int(a), int(rest[0])) if kind == "ym" else (int(rest[0]), int(a))
+            return Period(year, "month", month)
+        if kind in ("yw", "nw"):
+            year, week = (int(a), int(rest[0])) if kind == "yw" else (int(rest[0]), int(a))
+            return _week(year, week)
         if kind == "yq":
             return Period(int(a), "quarter", int(rest[0]))
         if kind == "yh":
@@ -159,6 +213,34 @@ def parse_text(text: str) -> Period | None:
             return Period(int(rest[0]), "half", int(a))
         return Period(int(a), "year", 1)
     return None
+
+
+_MONTHS = {"quarter": 3, "half": 6, "year": 12, "month": 1}
+# label(lang) of the index periods: (English, Vietnamese)
+_OTHER_LABELS = {
+    "month": ("{p.number:02d}/{p.year}", "Tháng {p.number}/{p.year}"),
+    "week": ("Week {p.number}/{p.year}", "Tuần {p.number}/{p.year}"),
+    "nine_months": ("9M/{p.year}", "9 tháng đầu năm {p.year}"),
+}
+
+
+def _week(year: int, week: int) -> Period | None:
+    """An ISO week, or None for a week 53 the year does not have."""
+    try:
+        date.fromisocalendar(year, week, 1)
+    except ValueError:
+        return None
+    return Period(year, "week", week)
+
+
+def week_of(day: date) -> Period:
+    """Gives the ISO week a day falls in (31/12/2024 is in 2025W01)."""
+    iso = day.isocalendar()
+    return Period(iso.year, "week", iso.week)
+
+
+def month_of(day: date) -> Period:
+    return Period(day.year, "month", day.month)
 
 
 def quarter_of(day: date) -> Period:

@@ -185,3 +185,18 @@ def _greedy_lines(words: list[str], width: int) -> list[str]:
             line = f"{line} {word}".strip()
     lines.append(line)
     return lines
+
+
+def parse_score(raw: object) -> float | None:
+    """Reads a published score: 86.94, '86,94', '1.000' (a thousand, the Vietnamese way); None
+    when the cell holds no number."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return float(raw)
+    number = _parse_number_text(nfc(str(raw or "")))
+    return None if number is None else float(number)
+
+
+def fmt_score(value: float, lang: str = "vi") -> str:
+    """Writes a score with up to two decimals: 83,63 (vi), 83.63 (en); 1.000 for a thousand."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text

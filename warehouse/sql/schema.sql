@@ -78,12 +78,13 @@ CREATE TABLE IF NOT EXISTS settings (
     value TEXT NOT NULL
 );
 
--- Periods 2015..2035: quarters, half-years, years, with their due dates.
+-- Periods 2015..2035: quarters, half-years, years and the cumulative nine months, with their
+-- due dates. (Months and weeks are periods of the composite indices only: index_score_values.)
 CREATE TABLE IF NOT EXISTS periods (
-    period      TEXT PRIMARY KEY,       -- 2025Q3, 2025H2, 2025
-    period_type TEXT NOT NULL CHECK (period_type IN ('quarter', 'half', 'year')),
+    period      TEXT PRIMARY KEY,       -- 2025Q3, 2025H2, 2025, 2025Q1-Q3
+    period_type TEXT NOT NULL CHECK (period_type IN ('quarter', 'half', 'year', 'nine_months')),
     year        INTEGER NOT NULL,
-    number      INTEGER NOT NULL,       -- quarter 1-4, half 1-2, 1 for a year
+    number      INTEGER NOT NULL,       -- quarter 1-4, half 1-2, 1 for a year and the nine months
     start_date  DATE NOT NULL,
     end_date    DATE NOT NULL,
     due_date    DATE NOT NULL,
@@ -92,7 +93,7 @@ CREATE TABLE IF NOT EXISTS periods (
     cutoff_date DATE                    -- the data run to this day (settings.cutoff_day_of_last_month)
 );
 
--- Which quarters make up each half-year and year.
+-- Which quarters make up each half-year, nine months and year.
 CREATE TABLE IF NOT EXISTS period_parts (
     period  TEXT NOT NULL,
     quarter TEXT NOT NULL
@@ -140,7 +141,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     submission_id   INTEGER PRIMARY KEY,
     file_name       TEXT NOT NULL,
     file_sha256     TEXT NOT NULL,
-    layout          TEXT,               -- template | consolidated
+    layout          TEXT,               -- template | consolidated | index_scores
     submitted_by    TEXT,
     submitted_at    TIMESTAMP,          -- the report date the workbook states, or --submitted, or load time
     loaded_at       TIMESTAMP NOT NULL,
@@ -272,4 +273,71 @@ CREATE TABLE IF NOT EXISTS value_comments (
     author         TEXT NOT NULL,
     author_role    TEXT NOT NULL,
     written_at     TIMESTAMP NOT NULL
+);
+
+-- Composite indices (data/catalog/indices/*.yaml, etl/indices.py) -----------------------
+
+CREATE TABLE IF NOT EXISTS index_versions (
+    index_code  TEXT NOT NULL,          -- '766', 'dti'
+    version     TEXT NOT NULL,          -- '2022'
+    name_vi     TEXT NOT NULL,
+    name_en     TEXT NOT NULL,
+    cadence     TEXT NOT NULL,          -- week | month | quarter | year
+    continuous  BOOLEAN NOT NULL,       -- computed continuously: scores are shown as of a date
+    valid_from  DATE NOT NULL,
+    valid_to    DATE NOT NULL,
+    max_score   DOUBLE,                 -- NULL: no cited figure yet, the province fills it in
+    source      TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS index_groups (
+    index_code  TEXT NOT NULL,
+    version     TEXT NOT NULL,
+    group_code  TEXT NOT NULL,
+    name_vi     TEXT NOT NULL,
+    name_en     TEXT NOT NULL,
+    max_score   DOUBLE,
+    sort_order  INTEGER NOT NULL,
+    source      TEXT
+);
+
+CREATE TABLE IF NOT EXISTS index_criteria (
+    index_code     TEXT NOT NULL,
+    version        TEXT NOT NULL,
+    group_code     TEXT NOT NULL,
+    criterion_code TEXT NOT NULL,
+    name_vi        TEXT NOT NULL,
+    name_en        TEXT NOT NULL,
+    max_score      DOUBLE,
+    rule_kind      TEXT NOT NULL CHECK (rule_kind IN ('linear', 'steps', 'yes_no', 'reported')),
+    indicator_code TEXT,                -- the ratio a linear or steps rule reads, when govkpi holds it
+    evidence       TEXT NOT NULL,       -- tài liệu kiểm chứng
+    verifier       TEXT NOT NULL,       -- the unit that verifies it
+    sort_order     INTEGER NOT NULL,
+    source         TEXT
+);
+
+CREATE TABLE IF NOT EXISTS index_grade_bands (
+    index_code TEXT NOT NULL,
+    version    TEXT NOT NULL,
+    grade      TEXT NOT NULL,           -- Xuất sắc, Tốt, Khá, Trung bình, Yếu
+    grade_en   TEXT NOT NULL,
+    min_score  DOUBLE,                  -- NULL: no cited threshold yet, the province fills it in
+    sort_order INTEGER NOT NULL         -- 1 = the highest grade
+);
+
+-- One row per score cell loaded: a group's score, or the total (group_code NULL). The current
+-- score of a unit and period is the one from its latest accepted submission.
+CREATE TABLE IF NOT EXISTS index_score_values (
+    submission_id   INTEGER NOT NULL,
+    index_code      TEXT NOT NULL,
+    version         TEXT NOT NULL,
+    period          TEXT NOT NULL,      -- 2023M10, 2026W44, 2025 ...
+    previous_period TEXT NOT NULL,      -- the period of the same kind before it: rank change
+    unit_key        TEXT NOT NULL,
+    group_code      TEXT,
+    score           DOUBLE NOT NULL,
+    as_of           DATE NOT NULL,      -- the day the score stood at (the table's date, else the period's end)
+    sheet           TEXT,
+    cell            TEXT
 );

@@ -339,3 +339,82 @@ FROM unit_reports r JOIN submissions s USING (submission_id);
 CREATE OR REPLACE VIEW unit_map AS
 SELECT u.unit_key, u.unit_code, u.unit_name, u.level, u.era, p.lat, p.lon, p.area_km2
 FROM unit_points p JOIN units u USING (unit_key);
+
+-- Composite indices ---------------------------------------------------------------------
+
+-- Each unit's current score cells per index and period: those of its latest accepted file.
+CREATE OR REPLACE VIEW index_current_cells AS
+SELECT v.* FROM index_score_values v
+JOIN submissions s USING (submission_id)
+WHERE s.status IN ('accepted', 'superseded')
+QUALIFY v.submission_id = max(v.submission_id) OVER (PARTITION BY v.index_code, v.period, v.unit_key);
+
+-- Scores published by the national portal ('reported'), and group scores govkpi computes from
+-- the metrics it holds ('computed': a group whose every criterion is linear on an indicator).
+CREATE OR REPLACE VIEW index_group_scores AS
+WITH reported AS (
+    SELECT c.index_code, c.version, c.period, c.unit_key, c.group_code, c.score, 'reported' AS source, c.as_of
+    FROM index_current_cells c WHERE c.group_code IS NOT NULL
+),
+computable AS (
+    SELECT index_code, version, group_code FROM index_criteria
+    GROUP BY ALL
+    HAVING bool_and(rule_kind = 'linear' AND indicator_code IS NOT NULL AND max_score IS NOT NULL)
+),
+computed AS (
+    SELECT ic.index_code, ic.version, v.period, v.unit_key, ic.group_code,
+           sum(ic.max_score * least(greatest(v.numerator / v.denominator, 0), 1)) AS score,
+           'computed' AS source, any_value(p.end_date) AS as_of
+    FROM computable k
+    JOIN index_criteria ic USING (index_code, version, group_code)
+    JOIN unit_indicator_values v ON v.indicator_code = ic.indicator_code AND v.denominator > 0
+    JOIN periods p ON p.period = v.period
+    JOIN index_versions iv ON iv.index_code = ic.index_code AND iv.version = ic.version
+     AND p.end_date BETWEEN iv.valid_from AND iv.valid_to
+    JOIN units u ON u.unit_key = v.unit_key AND NOT u.is_root
+    GROUP BY ic.index_code, ic.version, v.period, v.unit_key, ic.group_code
+    HAVING count(*) = (SELECT count(*) FROM index_criteria x
+                       WHERE x.index_code = ic.index_code AND x.version = ic.version AND x.group_code = ic.group_code)
+)
+SELECT s.index_code, s.version, s.period, u.unit_code, u.unit_name, u.level, s.group_code,
+       g.name_vi AS group_name_vi, g.name_en AS group_name_en, g.sort_order AS group_order,
+       s.score, g.max_score, s.source, s.as_of, s.unit_key
+FROM (SELECT * FROM reported UNION ALL SELECT * FROM computed) s
+JOIN units u USING (unit_key)
+JOIN index_groups g USING (index_code, version, group_code);
+
+-- Each unit's total per index and period, graded and ranked within its level; rank_change is
+-- the places gained since the previous period of the same kind (+3: three places up).
+CREATE OR REPLACE VIEW index_scores AS
+WITH totals AS (
+    SELECT c.index_code, c.version, c.period, c.previous_period, c.unit_key, c.score, c.as_of, u.level,
+           rank() OVER (PARTITION BY c.index_code, c.period, u.level ORDER BY c.score DESC) AS rank_in_level
+    FROM index_current_cells c JOIN units u USING (unit_key)
+    WHERE c.group_code IS NULL
+)
+SELECT t.index_code, t.version, t.period, u.unit_code, u.unit_name, t.level, t.score, iv.max_score,
+       (SELECT b.grade FROM index_grade_bands b
+        WHERE b.index_code = t.index_code AND b.version = t.version AND b.min_score <= t.score + 1e-9
+          -- a band left for the province to fill in (NULL) leaves every score ungraded, never
+          -- graded by the lower bands alone
+          AND NOT EXISTS (SELECT 1 FROM index_grade_bands n WHERE n.index_code = t.index_code
+                          AND n.version = t.version AND n.min_score IS NULL)
+        ORDER BY b.sort_order LIMIT 1) AS grade,
+       t.rank_in_level, p.rank_in_level - t.rank_in_level AS rank_change, 'reported' AS source, t.as_of,
+       t.unit_key
+FROM totals t
+JOIN units u USING (unit_key)
+JOIN index_versions iv USING (index_code, version)
+LEFT JOIN totals p ON p.index_code = t.index_code AND p.period = t.previous_period
+                  AND p.unit_key = t.unit_key AND p.level = t.level;
+
+CREATE OR REPLACE VIEW catalog_indices AS
+SELECT index_code, version, name_vi, name_en, cadence, continuous, valid_from, valid_to, max_score, source
+FROM index_versions ORDER BY index_code, valid_from;
+
+CREATE OR REPLACE VIEW catalog_index_criteria AS
+SELECT c.index_code, c.version, c.group_code, g.name_vi AS group_name_vi, g.max_score AS group_max_score,
+       c.criterion_code, c.name_vi, c.name_en, c.max_score, c.rule_kind, c.indicator_code, c.evidence,
+       c.verifier, c.source
+FROM index_criteria c JOIN index_groups g USING (index_code, version, group_code)
+ORDER BY c.index_code, c.version, g.sort_order, c.sort_order;
