@@ -99,7 +99,8 @@ def nav_links(pathname: str, search: str) -> list[Any]:
     lang = norm_lang(query.get("lang"))
     kept = urlencode({k: v for k, v in query.items() if k in KEPT_ACROSS_PAGES})
     links = []
-    for path, key in NAV + ([UPLOAD_NAV] if _may_upload() else []):
+    # A reporter's main task comes second, so it shows even when the menu scrolls on a laptop.
+    for path, key in NAV[:1] + ([UPLOAD_NAV] if _may_upload() else []) + NAV[1:]:
         active = pathname == path or (path != "/" and (pathname or "").startswith(path))
         links.append(dcc.Link(t(key, lang), href=path + (f"?{kept}" if kept else ""),
                               className="nav-link active" if active else "nav-link"))

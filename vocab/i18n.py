@@ -351,6 +351,8 @@ STRINGS: dict[str, dict[str, str]] = {
                              "en": "Replaced by a later upload (id {newer})."},
     "upload_supersedes": {"vi": "Thay cho lần nộp trước (mã {older}); cả hai vẫn được lưu trong lịch sử.",
                           "en": "Replaces the earlier upload (id {older}); both stay in the history."},
+    "upload_publishing": {"vi": "Số liệu sẽ hiện trên các trang trong vài giây (đang công bố bản đọc).",
+                          "en": "The figures show on the pages within seconds (being published)."},
     "upload_no_file": {"vi": "Chưa chọn tệp nào để nộp.", "en": "No file was chosen."},
     "upload_bad_period": {"vi": "Kỳ báo cáo “{period}” không hợp lệ (ví dụ đúng: 2025Q3).",
                           "en": "The period “{period}” is not valid (e.g. 2025Q3)."},

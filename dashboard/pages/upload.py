@@ -111,8 +111,10 @@ def _result_card(job: JobResult, lang: str, replaced_by: dict[int, int], replace
         lines.append(html.Div(t("upload_loaded", lang, units=fmt_int(job.units, lang), values=fmt_int(job.values, lang)),
                               className="upload-loaded"))
     lines += [html.Div(text, className="upload-supersede") for text in _supersede_notes(job, lang, replaced_by, replaces)]
+    if status == "accepted" and not job.published:
+        lines.append(html.Div(t("upload_publishing", lang), className="upload-supersede"))
     lines.append(_problems(job.problems, lang) if job.problems else
-                 html.Div(t("upload_no_problems", lang), className="hint") if job.done else html.Div())
+                 html.Div(t("upload_no_problems", lang), className="upload-loaded") if job.done else html.Div())
     if job.problems:
         lines.append(html.A(t("upload_error_report", lang), href=_report_href(job.job_id),
                             className="download-link upload-report-link", id=f"upload-report-{job.job_id}"))
