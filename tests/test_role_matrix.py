@@ -44,6 +44,11 @@ MATRIX = [
     ("GET", "/tai-ve/docx?period=x",          401, 400, 400, 400, 400),
     ("GET", "/tai-ve/pdf?period=x",           401, 400, 400, 400, 400),
     ("GET", "/dang-nhap",                     200, 200, 200, 200, 200),
+    # Uploads: the page answers every signed-in role (others read a refusal in it); a POST without
+    # the form's token stops at CSRF (400); a job's error report is its sender's and the admins'.
+    ("GET", "/nop-bao-cao",                   302, 200, 200, 200, 200),
+    ("POST", "/nop-bao-cao/tai-len",          401, 400, 400, 400, 400),
+    ("GET", "/nop-bao-cao/bao-cao-loi/999999", 401, 404, 403, 403, 403),
 ]
 
 # The shell's first callback, as dash-renderer posts it.
