@@ -10,6 +10,7 @@ import json
 import re
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -177,3 +178,59 @@ def _page(client: requests.Session, base: str, search: str) -> str:
 def _jobs(db: Path) -> int:
     with sqlite3.connect(queue_path(db)) as con:
         return con.execute("SELECT count(*) FROM upload_jobs").fetchone()[0]
+
+
+def test_behind_a_url_prefix_the_form_posts_and_comes_back_under_the_prefix(demo_db, tmp_path):
+    """Under `serve --production --prefix /kpi` (the WSGI app gunicorn runs), the form's action,
+    the redirect after the POST and the report links all carry the prefix."""
+    from dashboard.serving import production_app
+    from ops.accounts import add_user
+    from ops.store import ops_path
+
+    db = copy_warehouse(demo_db, tmp_path)
+    add_user(ops_path(db), "cntt", "admin", "mật-khẩu-thử-nghiệm")
+    client = production_app(str(db), "/kpi").test_client()
+    # --production cookies are Secure, and CSRF over HTTPS checks the Referer
+    https = {"base_url": "https://localhost", "headers": {"Referer": "https://localhost/kpi/nop-bao-cao"}}
+    login_page = client.get("/kpi/dang-nhap", **https).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login_page).group(1)
+    signed_in = client.post("/kpi/dang-nhap", data={"name": "cntt", "password": "mật-khẩu-thử-nghiệm",
+                                                     "csrf_token": token}, **https)
+    assert signed_in.status_code == 302
+    client.get("/kpi/_dash-layout", **https)
+    csrf = client.get_cookie("_csrf_token", domain="localhost").value
+    response = client.post("/kpi/nop-bao-cao/tai-len", **https, data={
+        "csrf_token": csrf, "file": (io.BytesIO(b"%PDF-1.7 not a workbook"), "ghi_chu.xlsx")})
+    assert response.status_code == 303 and response.headers["Location"].startswith("/kpi/nop-bao-cao?lo=")
+    outputs = [("_pages_content", "children"), ("_pages_store", "data")]
+    page = client.post("/kpi/_dash-update-component", base_url=https["base_url"],
+                       headers={**https["headers"], "X-CSRFToken": csrf}, json={
+        "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
+        "outputs": [{"id": i, "property": p} for i, p in outputs],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/kpi/nop-bao-cao"},
+                   {"id": "_pages_location", "property": "search",
+                    "value": "?" + response.headers["Location"].split("?", 1)[1]}],
+        "changedPropIds": ["_pages_location.pathname"], "state": []})
+    text = json.dumps(page.get_json(), ensure_ascii=False)
+    assert '"action": "/kpi/nop-bao-cao/tai-len"' in text
+    assert "ghi_chu.xlsx" in text and "Không nhận tệp" in text
+
+
+def test_local_serve_runs_the_writer_and_stops_it_on_exit(demo_db, tmp_path):
+    """Without --production too, `govkpi serve` loads uploads: its writer child holds the lock
+    while it serves, and a SIGTERM to the server stops the writer with it."""
+    from etl.writer import writer_running
+
+    db = copy_warehouse(demo_db, tmp_path)
+    server, _ = start_server(db)
+    try:
+        deadline = time.monotonic() + 30
+        while not writer_running(db) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert writer_running(db)
+    finally:
+        stop(server)
+    deadline = time.monotonic() + 30
+    while writer_running(db) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not writer_running(db)
