@@ -28,7 +28,7 @@ REPORT_PATH = "/nop-bao-cao/bao-cao-loi/"
 JOBS_PARAM = "lan"          # ?lan=12,13: the jobs of the upload just sent
 REFUSED_PARAM = "lo"        # ?lo=<key>: the files refused at the door, kept in the session under that key
 REFUSED_SESSION = "govkpi_refused_uploads"
-MAX_REFUSED_KEPT = 20       # the session is a cookie: keep it small
+MAX_REFUSED_KEPT = 5        # the session is a cookie (a browser drops one over 4 kB, and the login with it)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUSES = ("accepted", "rejected", "duplicate", "forbidden", "failed", "refused")
 
@@ -42,7 +42,7 @@ def register_uploads(server: Flask, db_path: str) -> None:
         user = require(UPLOAD_ROLES)
         lang = norm_lang(request.args.get("lang") or request.form.get("lang"))
         files = [f for f in request.files.getlist("file") if f and f.filename]
-        period, refused, job_ids = _period(request.form.get("period"), lang), [], []
+        period, refused, job_ids = _period(request.form.get("period")), [], []
         if not files:
             refused.append({"file_name": "", "problems": [_problem(t("upload_no_file", "vi"), t("upload_no_file", "en"))]})
         elif isinstance(period, dict):  # a period that does not parse: no file is queued
@@ -122,14 +122,17 @@ def _result_url(job_ids: list[int], refused: list[dict], lang: str) -> str:
         query[JOBS_PARAM] = ",".join(str(j) for j in job_ids)
     if refused:
         key = secrets.token_urlsafe(6)
-        session[REFUSED_SESSION] = {"key": key, "outcomes": refused[:MAX_REFUSED_KEPT]}
+        kept = [{"file_name": item["file_name"][:120],
+                 "problems": [{k: p.get(k) for k in ("severity", "code", "message_vi", "message_en")}
+                              for p in item["problems"][:2]]} for item in refused[:MAX_REFUSED_KEPT]]
+        session[REFUSED_SESSION] = {"key": key, "outcomes": kept}
         query[REFUSED_PARAM] = key
     if lang == "en":
         query["lang"] = "en"
     return request.script_root + PAGE_PATH + ("?" + urlencode(query) if query else "")
 
 
-def _period(value: str | None, lang: str) -> str | None | dict:
+def _period(value: str | None) -> str | None | dict:
     """Gives the period code typed in the form, None when empty, or a problem when it does not parse."""
     value = (value or "").strip()
     if not value:

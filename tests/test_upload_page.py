@@ -144,6 +144,18 @@ def test_a_file_that_is_not_a_workbook_is_refused_at_the_door_and_shown(site, se
     assert "ghi_chu.xlsx" in page and "Không nhận tệp" in page and "không phải bảng tính Excel" in page
 
 
+def test_a_period_that_does_not_parse_queues_nothing_and_says_why(site, flawed, sent):
+    client = sent["client"]
+    before = _jobs(site["db"])
+    with flawed.open("rb") as handle:
+        response = client.post(site["base"] + "/nop-bao-cao/tai-len", allow_redirects=False, timeout=120,
+                               data={"csrf_token": _token(client, site["base"]), "period": "2025Q9"},
+                               files={"file": (flawed.name, handle, XLSX)})
+    assert response.status_code == 303 and _jobs(site["db"]) == before
+    page = _page(client, site["base"], "?" + response.headers["Location"].split("?", 1)[1])
+    assert "Kỳ báo cáo “2025Q9” không hợp lệ" in page
+
+
 # Helpers ------------------------------------------------------------------------------------
 
 

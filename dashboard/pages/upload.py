@@ -48,7 +48,7 @@ def _layout(query: dict[str, Any], lang: str) -> html.Div:
     if user is None:
         target = dash.get_relative_path(LOGIN_PATH) + "?next=" + uploads.PAGE_PATH + ("&lang=en" if lang == "en" else "")
         return page(title, html.Div([t("upload_need_login", lang) + " ", html.A(t("upload_login_link", lang), href=target)],
-                                    className="note note-error", id="upload-need-login"))
+                                    className="note", id="upload-need-login"))
     if user.role not in UPLOAD_ROLES:
         return page(title, html.Div(t("upload_forbidden", lang, name=user.name, role=user.role),
                                     className="note note-error", id="upload-forbidden", role="alert"))
