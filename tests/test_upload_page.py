@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import dash
 import duckdb
 import openpyxl
 import pytest
@@ -201,7 +202,18 @@ def test_behind_a_url_prefix_the_form_posts_and_comes_back_under_the_prefix(demo
 
     db = copy_warehouse(demo_db, tmp_path)
     add_user(ops_path(db), "cntt", "admin", "mật-khẩu-thử-nghiệm")
-    client = production_app(str(db), "/kpi").test_client()
+    # Dash's page registry is global: pages another test imported as dashboard.pages.* would
+    # clash with this app's pages.*; this app registers its own, and the others come back after.
+    saved = dict(dash.page_registry)
+    dash.page_registry.clear()
+    try:
+        _under_prefix(production_app(str(db), "/kpi").test_client())
+    finally:
+        dash.page_registry.clear()
+        dash.page_registry.update(saved)
+
+
+def _under_prefix(client) -> None:
     # --production cookies are Secure, and CSRF over HTTPS checks the Referer
     https = {"base_url": "https://localhost", "headers": {"Referer": "https://localhost/kpi/nop-bao-cao"}}
     login_page = client.get("/kpi/dang-nhap", **https).get_data(as_text=True)
