@@ -29,7 +29,7 @@ LOGIN_PATH = "/dang-nhap"
 LOGOUT_PATH = "/dang-xuat"
 PUBLIC_PATHS = (LOGIN_PATH, LOGOUT_PATH)
 # Routes that are not pages: without a login they answer 401, never a redirect to a form.
-NOT_PAGES = ("/_dash-", "/_reload-hash", "/_favicon", "/assets/", "/tai-ve/", "/api/")
+NOT_PAGES = ("/_dash-", "/_reload-hash", "/_favicon", "/assets/", "/tai-ve/", "/api/", "/nop-bao-cao/")
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
 FAILED_LOGINS_PER_ADDRESS = "10 per minute; 50 per hour"
 CSRF_COOKIE = "_csrf_token"  # dash-renderer sends this cookie back as the X-CSRFToken header

@@ -91,6 +91,11 @@ def unit_submissions(wh: Warehouse, unit_key: str) -> pd.DataFrame:
     return wh.query("unit_submissions", unit=unit_key)
 
 
+def supersessions(wh: Warehouse) -> pd.DataFrame:
+    """Gives each superseded submission_id with the submission that replaced it (superseded_by)."""
+    return wh.query("supersessions")
+
+
 def root(wh: Warehouse) -> dict[str, Any] | None:
     frame = wh.query("root")
     return None if frame.empty else frame.iloc[0].to_dict()

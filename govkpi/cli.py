@@ -240,7 +240,8 @@ def demo(db: Path = DbOption,
     publish_snapshot(db)
     err.print(f"Kho mẫu {db}: {summary}")
     if serve_after:
-        serve(db=db, port=port, host="127.0.0.1")
+        # every option given: called as a function, typer's defaults would be OptionInfo objects (truthy)
+        serve(db=db, port=port, host="127.0.0.1", production=False, workers=2, prefix="")
 
 
 @app.command()
@@ -257,7 +258,7 @@ def serve(db: Path = DbOption, port: int = typer.Option(8050, "--port"),
     from exports import warm_up
     from ops.accounts import has_users
     from ops.store import ops_path
-    from warehouse.reader import reading_path
+    from warehouse.reader import snapshot_path
 
     if not db.exists():
         _usage_error(f"Chưa có kho dữ liệu {db}. Hãy chạy: make demo, hoặc govkpi init rồi govkpi load.")
@@ -267,25 +268,38 @@ def serve(db: Path = DbOption, port: int = typer.Option(8050, "--port"),
             err.print("[yellow]Chưa bật đăng nhập: ai truy cập được máy này cũng xem được mọi số liệu. "
                       "Tạo tài khoản: govkpi user add TÊN --role admin[/]")
         warm_up()  # LibreOffice and the writers start in the background: no download waits for them
-        err.print(f"Bảng điều khiển: http://{host}:{port}")
-        serve_app(str(reading_path(db)), port=port, host=host, ops_db=str(ops_db), production=False)
-        return
-    import subprocess
-
     from dashboard.serving import normalise_prefix, serve_production
-    from etl.warehouse import publish_snapshot
-    from warehouse.reader import snapshot_path
 
-    if not snapshot_path(db).exists():
-        publish_snapshot(db)  # the workers read the snapshot only, never the file the writer holds
-    # The writer runs beside gunicorn as a child process: the one process that writes the warehouse.
-    writer_process = subprocess.Popen([sys.executable, "-m", "govkpi", "writer", "--wait", "--db", str(db)])
-    err.print(f"Bảng điều khiển: http://{host}:{port}{normalise_prefix(prefix)}/ ({workers} tiến trình, gunicorn)")
+    # Local or production, the writer runs beside the web server as a child process (the one
+    # process that writes the warehouse), so browser uploads are loaded; the server reads the snapshot.
+    writer_process = _start_writer(db)
     try:
-        serve_production(str(snapshot_path(db)), host=host, port=port, workers=workers, prefix=prefix)
+        if not production:
+            err.print(f"Bảng điều khiển: http://{host}:{port}")
+            serve_app(str(snapshot_path(db)), port=port, host=host, ops_db=str(ops_db), production=False)
+        else:
+            err.print(f"Bảng điều khiển: http://{host}:{port}{normalise_prefix(prefix)}/ ({workers} tiến trình, gunicorn)")
+            serve_production(str(snapshot_path(db)), host=host, port=port, workers=workers, prefix=prefix)
     finally:
         writer_process.terminate()
         writer_process.wait(timeout=60)
+
+
+def _start_writer(db: Path):
+    """Publishes a first read snapshot when there is none, then starts `govkpi writer --wait` as a
+    child process. A SIGTERM to this process then ends the server through its `finally` (Flask's
+    development server has no handler of its own), so the writer child is stopped with it."""
+    import signal
+    import subprocess
+
+    from etl.warehouse import publish_snapshot
+    from etl.writer import writer_running
+    from warehouse.reader import snapshot_path
+
+    if not snapshot_path(db).exists() and not writer_running(db):
+        publish_snapshot(db)  # the web processes read the snapshot only, never the file the writer holds
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    return subprocess.Popen([sys.executable, "-m", "govkpi", "writer", "--wait", "--db", str(db)])
 
 
 @app.command()

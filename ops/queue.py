@@ -134,6 +134,12 @@ class UploadQueue:
             rows = con.execute(_statement("jobs_by"), {"submitted_by": submitted_by, "limit": limit}).fetchall()
         return [self.result(row[0]) for row in rows]
 
+    def recent_jobs(self, limit: int = 100) -> list[JobResult]:
+        """Gives every sender's latest jobs, newest first (for an admin's history)."""
+        with self._connect() as con:
+            rows = con.execute(_statement("recent_jobs"), {"limit": limit}).fetchall()
+        return [self.result(row[0]) for row in rows]
+
     def stored_file(self, job_id: int) -> Path | None:
         """Gives the stored copy of a job's workbook, when it is still kept."""
         result = self.result(job_id)

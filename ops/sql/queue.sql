@@ -35,3 +35,6 @@ SELECT count(*) FROM upload_jobs WHERE file_sha256 = :file_sha256 AND coalesce(s
 
 -- name: pending
 SELECT count(*) FROM upload_jobs WHERE state <> 'done';
+
+-- name: recent_jobs
+SELECT job_id FROM upload_jobs ORDER BY job_id DESC LIMIT :limit;
