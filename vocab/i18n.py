@@ -347,6 +347,14 @@ STRINGS: dict[str, dict[str, str]] = {
                       "en": "The request is too large (at most {most} MB a file)."},
     "api_unavailable": {"vi": "Kho dữ liệu đang bận; hãy thử lại sau ít giây.",
                         "en": "The warehouse is busy; try again in a few seconds."},
+    # The review API (issue 12)
+    "api_bad_decision": {"vi": "Tham số 'decision' phải là accept hoặc send_back, không phải '{value}'.",
+                         "en": "Parameter 'decision' must be accept or send_back, not '{value}'."},
+    "api_bad_action": {"vi": "Tham số 'action' không hợp lệ: '{value}' (một trong: {actions}).",
+                       "en": "Invalid parameter 'action': '{value}' (one of: {actions})."},
+    "api_ambiguous_unit": {"vi": "Mã '{value}' chỉ nhiều đơn vị; hãy gửi unit_key.",
+                           "en": "The code '{value}' names several units; send the unit_key."},
+    "api_unknown_indicator": {"vi": "Không có chỉ tiêu mã '{value}'.", "en": "No indicator with code '{value}'."},
     # Upload page (/nop-bao-cao) and its error report
     "nav_upload": {"vi": "Nộp báo cáo", "en": "Submit reports"},
     "upload_title": {"vi": "Nộp báo cáo", "en": "Submit reports"},
