@@ -12,6 +12,7 @@ from typing import Any
 from flask import Response, current_app, request
 
 from dashboard import data
+from dashboard.reviews import in_lang, submission_units
 from dashboard.api import ApiError, _caller, _json, _lang, _limit, _period, _records, _unit_keys, _warehouse, api
 from ops import audit
 from ops.accounts import may_comment, may_lock, may_review, may_unlock
@@ -21,21 +22,9 @@ from ops.review import DECISIONS, Forbidden, ReviewError, decide
 from vocab.i18n import t
 
 
-def submission_units(submission_id: int) -> list[tuple[str, str]]:
-    """The (unit_key, period) pairs a loaded submission reported, from the published snapshot."""
-    frame = _warehouse().query("submission_units", submission_id=submission_id)
-    return [(row["unit_key"], row["period"]) for row in frame.to_dict("records")]
-
-
 def address() -> str | None:
     """The caller's address for the audit trail (behind the proxy, ProxyFix has set it)."""
     return request.remote_addr
-
-
-def in_lang(message: str, lang: str) -> str:
-    """The engine's messages are 'Vietnamese / English': the caller's half."""
-    vi, _, en = message.partition(" / ")
-    return en if lang == "en" and en else vi
 
 
 def engine_call(call, lang: str):
