@@ -69,6 +69,7 @@ def test_a_reviewer_sends_back_from_the_page_and_the_district_reads_why(site, tm
     # 500 online against 300 the quarter before: +66,7%, past the 30% threshold
     assert "⚠ Số hồ sơ công việc được xử lý trên môi trường mạng" in queue and "66,7%" in queue
     assert f"#{first} " not in queue  # accepted: no longer waiting
+    assert "1 lần nộp đang chờ duyệt" in page(reviewer, site.base, "/bao-cao", "?period=2024Q3")
 
     reason = "Số trực tuyến tăng bất thường, đề nghị kiểm tra"
     without = reviewer.post(site.base + f"/duyet/quyet-dinh/{sent}", data={"decision": "send_back", "comment": reason},
@@ -94,21 +95,52 @@ def test_a_reviewer_sends_back_from_the_page_and_the_district_reads_why(site, tm
 
 
 def test_the_reviewer_locks_a_quarter_from_the_page_and_only_an_admin_unlocks(site):
+    """Runs after the first test, whose 2024Q2 upload gives the quarter figures to show."""
     reviewer = login(site.base, site.name("reviewer"))
     token = form_token(reviewer, site.base)
-    done = reviewer.post(site.base + "/duyet/chot", data={"period": "2023Q4", "csrf_token": token},
+    done = reviewer.post(site.base + "/duyet/chot", data={"period": "2024Q2", "csrf_token": token},
                          allow_redirects=False, timeout=60)
     assert done.status_code == 303
-    assert until(lambda: "Quý IV/2023 (tham-dinh)" in page(reviewer, site.base, "/duyet"))
+    assert until(lambda: "Quý II/2024 (tham-dinh)" in page(reviewer, site.base, "/duyet"))
+    assert "Số liệu đã chốt ngày" in page(reviewer, site.base, "/bao-cao", "?period=2024Q2")
+    assert "Số liệu đã chốt ngày" in page(reviewer, site.base, "/chi-tieu", "?period=2024Q2")
     assert "review-unlock" not in page(reviewer, site.base, "/duyet")
-    assert reviewer.post(site.base + "/duyet/mo-khoa", data={"period": "2023Q4", "reason": "x", "csrf_token": token},
+    assert reviewer.post(site.base + "/duyet/mo-khoa", data={"period": "2024Q2", "reason": "x", "csrf_token": token},
                          allow_redirects=False, timeout=60).status_code == 403
     admin = login(site.base, site.name("admin"))
     admin_token = form_token(admin, site.base)
-    blank = admin.post(site.base + "/duyet/mo-khoa", data={"period": "2023Q4", "reason": "", "csrf_token": admin_token},
+    blank = admin.post(site.base + "/duyet/mo-khoa", data={"period": "2024Q2", "reason": "", "csrf_token": admin_token},
                        allow_redirects=False, timeout=60)
     search = "?" + blank.headers["Location"].split("?", 1)[1]
     assert "Mở khóa cần ghi lý do" in page(admin, site.base, "/duyet", search)
-    assert admin.post(site.base + "/duyet/mo-khoa", data={"period": "2023Q4", "reason": "Sửa số", "csrf_token": admin_token},
+    assert admin.post(site.base + "/duyet/mo-khoa", data={"period": "2024Q2", "reason": "Sửa số", "csrf_token": admin_token},
                       allow_redirects=False, timeout=60).status_code == 303
-    assert until(lambda: "Quý IV/2023 (" not in page(admin, site.base, "/duyet"))
+    assert until(lambda: "Quý II/2024 (" not in page(admin, site.base, "/duyet"))
+
+
+def test_a_district_explains_its_figure_on_its_page_and_it_shows_beside_the_indicator(site, tmp_path):
+    book = filled_template(tmp_path / "q1.xlsx", CHU_SE, "2024Q1", {"work_records_total": 800, "work_records_online": 200})
+    sent = post_workbook(site, "admin", book).json()["submission_id"]
+    admin = login(site.base, site.name("admin"))
+    assert admin.post(site.base + f"/duyet/quyet-dinh/{sent}",
+                      data={"decision": "accept", "csrf_token": form_token(admin, site.base)},
+                      allow_redirects=False, timeout=60).status_code == 303
+    search = "?period=2024Q1&indicator=work_records_online_rate"
+    reporter = login(site.base, site.name("reporter"))
+    assert until(lambda: "comment-form" in page(reporter, site.base, "/don-vi/old:633", search))
+    assert "comment-form" not in page(login(site.base, site.name("viewer")), site.base, "/don-vi/old:633", search)
+    assert "comment-form" not in page(reporter, site.base, "/don-vi/old:622", search)  # Pleiku: not theirs
+    text = "Giảm do mất điện hai tuần"
+    done = reporter.post(site.base + "/ghi-chu", data={"unit_key": "old:633", "indicator": "work_records_online_rate",
+                                                       "period": "2024Q1", "text": text,
+                                                       "csrf_token": form_token(reporter, site.base)},
+                         allow_redirects=False, timeout=60)
+    assert done.status_code == 303 and done.headers["Location"].startswith("/don-vi/old:633?period=2024Q1&tb=")
+    assert until(lambda: text in page(reporter, site.base, "/don-vi/old:633", search))
+    targets = page(reporter, site.base, "/chi-tieu", search)
+    section = targets[targets.index('"section-work_records_online_rate"') - 6000:targets.index('"section-work_records_online_rate"')]
+    assert '"Huyện Chư Sê: "' in section and f'"{text}"' in section
+    assert reporter.post(site.base + "/ghi-chu", data={"unit_key": "old:622", "indicator": "work_records_online_rate",
+                                                       "period": "2024Q1", "text": "x",
+                                                       "csrf_token": form_token(reporter, site.base)},
+                         allow_redirects=False, timeout=60).status_code == 403

@@ -70,6 +70,14 @@ MATRIX = [
     ("POST", f"/api/v1/comments?unit={OTHER_CODE}&indicator=work_records_online_rate&period=2026Q3",
                                                                401, 400, 400, 403, 403),
     ("GET", f"/api/v1/comments?unit={OWN_CODE}",               401, 200, 200, 200, 200),
+    # The review page and its forms (with the session's token): a refused form comes back to its
+    # page (303, nothing written: no decision, no period); a role that may not, 403.
+    ("GET", "/duyet",                                          302, 200, 200, 200, 200),
+    ("POST", f"/duyet/quyet-dinh/{OWN_SUBMISSION}",            401, 303, 303, 403, 403),
+    ("POST", "/duyet/chot",                                    401, 303, 303, 403, 403),
+    ("POST", "/duyet/mo-khoa",                                 401, 303, 403, 403, 403),
+    ("POST", f"/ghi-chu?unit_key={UNIT}",                      401, 303, 303, 403, 303),
+    ("POST", "/ghi-chu?unit_key=old:622",                      401, 303, 303, 403, 403),
     # Uploads: the page answers every signed-in role (others read a refusal in it); a POST with the
     # session's token (send() adds it) but no file: the upload roles are redirected to the page
     # with the refusal (303), others 403; a job's error report is its sender's and the admins'.
@@ -189,7 +197,7 @@ def send(client: requests.Session, base: str, method: str, path: str, **kwargs) 
     headers = kwargs.pop("headers", {})
     if method == "POST" and path == CALLBACK:
         kwargs["json"] = SHELL_CALLBACK
-    if method == "POST" and path.startswith("/api/v1/") and "?" in path:
+    if method == "POST" and path.startswith(("/api/v1/", "/ghi-chu")) and "?" in path:
         path, _, query = path.partition("?")
         kwargs["data"] = dict(parse_qsl(query))
     if method == "POST" and "_csrf_token" in client.cookies:  # a signed-in page sends its token
