@@ -144,3 +144,16 @@ def test_a_district_explains_its_figure_on_its_page_and_it_shows_beside_the_indi
                                                        "period": "2024Q1", "text": "x",
                                                        "csrf_token": form_token(reporter, site.base)},
                          allow_redirects=False, timeout=60).status_code == 403
+
+
+def test_the_admin_reads_the_trail_and_a_values_history_on_the_audit_page(site):
+    admin = login(site.base, site.name("admin"))
+    sent_back = page(admin, site.base, "/nhat-ky", "?unit=633&action=review_send_back")
+    assert '"tham-dinh (reviewer)"' in sent_back and "Số trực tuyến tăng bất thường, đề nghị kiểm tra" in sent_back
+    assert '"127.0.0.1"' in sent_back and '"review_accept"' not in sent_back
+    history = page(admin, site.base, "/nhat-ky", "?h_unit=633&h_metric=work_records_online&h_period=2024Q3")
+    assert "audit-value-history" in history and '"500"' in history and "tham-dinh (send_back)" in history
+    assert '"ubnd-chu-se, ' in history  # who sent it
+    bad = page(admin, site.base, "/nhat-ky", "?period=2024Q9")
+    assert "Kỳ không hợp lệ: '2024Q9'" in bad
+    assert "Chỉ quản trị viên xem được nhật ký." in page(login(site.base, site.name("reviewer")), site.base, "/nhat-ky")

@@ -73,6 +73,7 @@ MATRIX = [
     # The review page and its forms (with the session's token): a refused form comes back to its
     # page (303, nothing written: no decision, no period); a role that may not, 403.
     ("GET", "/duyet",                                          302, 200, 200, 200, 200),
+    ("GET", "/nhat-ky",                                        302, 200, 200, 200, 200),
     ("POST", f"/duyet/quyet-dinh/{OWN_SUBMISSION}",            401, 303, 303, 403, 403),
     ("POST", "/duyet/chot",                                    401, 303, 303, 403, 403),
     ("POST", "/duyet/mo-khoa",                                 401, 303, 403, 403, 403),
