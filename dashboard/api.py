@@ -49,8 +49,6 @@ class ApiError(Exception):
 
 def register_api(server: Flask) -> None:
     """Mounts the API on the dashboard's Flask server, with JSON answers for unknown API paths."""
-    from dashboard import review_api  # noqa: F401  (its routes join this blueprint before it is mounted)
-
     server.register_blueprint(api)
     for status in (404, 405):
         server.register_error_handler(status, _routing_error)

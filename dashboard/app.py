@@ -12,7 +12,7 @@ import dash
 from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
 from flask_caching import Cache
 
-from dashboard import ids
+from dashboard import ids, review_api  # noqa: F401  (review_api's routes join the API blueprint before it is mounted)
 from dashboard.api import register_api
 from dashboard.auth import LOGOUT_PATH, auth_enabled, current_user, setup_auth
 from dashboard.components import FILTERS_RENDERED, app_path, site_path

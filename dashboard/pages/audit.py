@@ -12,7 +12,7 @@ import pandas as pd
 from dash import dcc, html
 from flask import current_app
 
-from dashboard.auth import current_user
+from dashboard.auth import LOGIN_PATH, current_user
 from dashboard.components import note, page, site_path, warehouse
 from ops import audit
 from vocab.i18n import norm_lang, t
@@ -40,7 +40,11 @@ def layout(**query: Any) -> html.Div:
 def _layout(query: dict[str, Any], lang: str) -> html.Div:
     user = current_user()
     title = t("audit_title", lang)
-    if user is None or user.role != "admin":
+    if user is None:
+        target = site_path(LOGIN_PATH) + "?next=" + PATH
+        return page(title, html.Div([t("upload_need_login", lang) + " ", html.A(t("upload_login_link", lang), href=target)],
+                                    className="note", id="audit-need-login"))
+    if user.role != "admin":
         return page(title, html.Div(t("audit_forbidden", lang), className="note note-error", id="audit-forbidden",
                                     role="alert"))
     wh = warehouse()
