@@ -12,14 +12,15 @@ import dash
 from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
 from flask_caching import Cache
 
-from dashboard import ids
+from dashboard import ids, review_api  # noqa: F401  (review_api's routes join the API blueprint before it is mounted)
 from dashboard.api import register_api
 from dashboard.auth import LOGOUT_PATH, auth_enabled, current_user, setup_auth
 from dashboard.components import FILTERS_RENDERED, app_path, site_path
 from dashboard.data import Warehouse
 from dashboard.downloads import register_downloads
+from dashboard.reviews import PAGE_PATH as REVIEW_PATH, register_reviews
 from dashboard.uploads import PAGE_PATH as UPLOAD_PATH, register_uploads
-from ops.accounts import UPLOAD_ROLES
+from ops.accounts import UPLOAD_ROLES, may_review
 from ops.store import ops_path
 from vocab.i18n import norm_lang, t
 
@@ -27,6 +28,8 @@ HERE = Path(str(files("dashboard")))
 NAV = [("/", "nav_overview"), ("/chi-tieu", "nav_targets"), ("/don-vi", "nav_units"),
        ("/dich-vu-cong", "nav_services"), ("/bao-cao", "nav_reporting"), ("/danh-muc", "nav_catalog")]
 UPLOAD_NAV = (UPLOAD_PATH, "nav_upload")  # shown only to the roles that may upload
+REVIEW_NAV = (REVIEW_PATH, "nav_review")  # shown only to reviewers and admins
+AUDIT_NAV = ("/nhat-ky", "nav_audit")     # shown only to admins
 KEPT_ACROSS_PAGES = ("lang", "period", "plan")
 DRILL_CHARTS = {ids.UNITS_RANKING, ids.UNITS_HEATMAP, ids.UNITS_MAP, ids.UNIT_CHILDREN}
 log = logging.getLogger(__name__)
@@ -54,6 +57,7 @@ def create_app(db_path: str, prefix: str = "/", ops_db: str | None = None, produ
     register_downloads(app.server, db_path)
     register_api(app.server)
     register_uploads(app.server, db_path)
+    register_reviews(app.server)
     app.layout = shell
     register_callbacks(app)
     return app
@@ -103,11 +107,18 @@ def nav_links(pathname: str, search: str) -> list[Any]:
     pathname = app_path(pathname)
     links = []
     # A reporter's main task comes second, so it shows even when the menu scrolls on a laptop.
-    for path, key in NAV[:1] + ([UPLOAD_NAV] if _may_upload() else []) + NAV[1:]:
+    for path, key in NAV[:1] + ([UPLOAD_NAV] if _may_upload() else []) + NAV[1:] + _review_nav():
         active = pathname == path or (path != "/" and (pathname or "").startswith(path))
         links.append(dcc.Link(t(key, lang), href=site_path(path) + (f"?{kept}" if kept else ""),
                               className="nav-link active" if active else "nav-link"))
     return links
+
+
+def _review_nav() -> list[tuple[str, str]]:
+    from flask import has_request_context
+
+    user = current_user() if has_request_context() else None
+    return ([REVIEW_NAV] if may_review(user) else []) + ([AUDIT_NAV] if user is not None and user.role == "admin" else [])
 
 
 def _may_upload() -> bool:

@@ -44,7 +44,22 @@ def register_downloads(server: Flask, db_path: str) -> None:
             except RuntimeError as error:  # LibreOffice (ToolMissing) or Chromium missing: the message says how to install
                 return Response(str(error), status=503, mimetype="text/plain; charset=utf-8")
             content = io.BytesIO(Path(path).read_bytes())
+        _record_export(kind, period, name, lang)
         return send_file(content, mimetype=KINDS[kind], as_attachment=True, download_name=name)
+
+
+def _record_export(kind: str, period: str, name: str, lang: str) -> None:
+    """The export goes into the audit trail (as `govkpi export` does): who, from where, which file."""
+    from flask import current_app
+
+    from dashboard.auth import current_user
+    from ops.audit import record_export
+
+    ops_db = current_app.config.get("GOVKPI_OPS_DB")
+    if ops_db:
+        user = current_user()
+        record_export(ops_db, kind, period, user.name if user else None, user.role if user else None,
+                      request.remote_addr, name, lang)
 
 
 def _page(title: str, message: str, lang: str, status: int) -> Response:

@@ -31,6 +31,19 @@ def test_the_workbook_download_carries_the_views_numbers(demo_db):
     assert round(value, 6) in numbers
 
 
+def test_a_download_goes_into_the_audit_trail(demo_db, tmp_path):
+    """Like `govkpi export`: the kind, period, file and the caller's address (here a private ops file)."""
+    from ops.audit import events
+
+    ops_db = tmp_path / "ops.sqlite"
+    client = create_app(str(demo_db), ops_db=str(ops_db)).server.test_client()
+    assert client.get("/tai-ve/xlsx?period=2025Q3").status_code == 200
+    assert client.get("/tai-ve/xlsx?period=x").status_code == 400  # nothing exported, nothing recorded
+    [event] = events(str(ops_db), action="export")
+    assert (event.period, event.detail["kind"], event.detail["file"], event.address) == (
+        "2025Q3", "xlsx", "govkpi_2025Q3.xlsx", "127.0.0.1")
+
+
 def test_a_bad_kind_or_period_is_a_clear_message(demo_db):
     client = create_app(str(demo_db)).server.test_client()
     assert client.get("/tai-ve/odp?period=2025Q3").status_code == 404

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import duckdb
 import pytest
@@ -57,10 +58,30 @@ MATRIX = [
     ("GET", f"/api/v1/submissions/{OWN_SUBMISSION}",           401, 200, 200, 200, 200),
     ("GET", f"/api/v1/submissions/{OTHER_SUBMISSION}",         401, 200, 200, 200, 403),
     ("POST", "/api/v1/submissions",                            401, 400, 403, 403, 400),
-    # Uploads: the page answers every signed-in role (others read a refusal in it); a POST (with
-    # the session's CSRF token, as send() adds) is let through for senders (303 back to the page,
-    # here saying no file was chosen) and refused for the others; a job's error report is its
-    # sender's and the admins'.
+    # Review, lock, comments, audit (issue 12): a 400 (no decision, a malformed period, no text)
+    # proves the caller was let through without writing anything. A POST row's query is sent as
+    # its form body.
+    ("POST", f"/api/v1/submissions/{OWN_SUBMISSION}/review",   401, 400, 400, 403, 403),
+    ("POST", "/api/v1/periods/x/lock",                         401, 400, 400, 403, 403),
+    ("POST", "/api/v1/periods/x/unlock",                       401, 400, 403, 403, 403),
+    ("GET", "/api/v1/audit?period=x",                          401, 400, 403, 403, 403),
+    ("POST", f"/api/v1/comments?unit={OWN_CODE}&indicator=work_records_online_rate&period=2026Q3",
+                                                               401, 400, 400, 403, 400),
+    ("POST", f"/api/v1/comments?unit={OTHER_CODE}&indicator=work_records_online_rate&period=2026Q3",
+                                                               401, 400, 400, 403, 403),
+    ("GET", f"/api/v1/comments?unit={OWN_CODE}",               401, 200, 200, 200, 200),
+    # The review page and its forms (with the session's token): a refused form comes back to its
+    # page (303, nothing written: no decision, no period); a role that may not, 403.
+    ("GET", "/duyet",                                          302, 200, 200, 200, 200),
+    ("GET", "/nhat-ky",                                        302, 200, 200, 200, 200),
+    ("POST", f"/duyet/quyet-dinh/{OWN_SUBMISSION}",            401, 303, 303, 403, 403),
+    ("POST", "/duyet/chot",                                    401, 303, 303, 403, 403),
+    ("POST", "/duyet/mo-khoa",                                 401, 303, 403, 403, 403),
+    ("POST", f"/ghi-chu?unit_key={UNIT}",                      401, 303, 303, 403, 303),
+    ("POST", "/ghi-chu?unit_key=old:622",                      401, 303, 303, 403, 403),
+    # Uploads: the page answers every signed-in role (others read a refusal in it); a POST with the
+    # session's token (send() adds it) but no file: the upload roles are redirected to the page
+    # with the refusal (303), others 403; a job's error report is its sender's and the admins'.
     ("GET", "/nop-bao-cao",                   302, 200, 200, 200, 200),
     ("POST", "/nop-bao-cao/tai-len",          401, 303, 403, 403, 303),
     ("GET", "/nop-bao-cao/bao-cao-loi/999999", 401, 404, 403, 403, 403),
@@ -177,6 +198,9 @@ def send(client: requests.Session, base: str, method: str, path: str, **kwargs) 
     headers = kwargs.pop("headers", {})
     if method == "POST" and path == CALLBACK:
         kwargs["json"] = SHELL_CALLBACK
+    if method == "POST" and path.startswith(("/api/v1/", "/ghi-chu")) and "?" in path:
+        path, _, query = path.partition("?")
+        kwargs["data"] = dict(parse_qsl(query))
     if method == "POST" and "_csrf_token" in client.cookies:  # a signed-in page sends its token
         headers["X-CSRFToken"] = client.cookies["_csrf_token"]
     return client.request(method, base + path, headers=headers, allow_redirects=False, timeout=60, **kwargs)

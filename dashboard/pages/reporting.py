@@ -8,6 +8,7 @@ import pandas as pd
 from dash import html
 
 from dashboard import data, ids, reporting_figures
+from dashboard.review_notes import locked_banner, waiting_note
 from dashboard.components import chart, data_table, filter_bar, note, page, safe_page, warehouse
 from vocab.i18n import t
 from vocab.levels import LEVELS, level_name
@@ -55,7 +56,7 @@ def layout(**query: Any) -> html.Div:
     issues = issues.assign(message=issues[message],
                            severity_text=issues["severity"].map(lambda s: t(f"severity_{s}", lang)))
     scope = level_name(level, lang, capitalise=True) if level else t("reporting_all_levels", lang)
-    body = [
+    body = [b for b in (locked_banner(wh, quarter, lang), waiting_note(wh, quarter, lang)) if b is not None] + [
         headline(now, quarter_label, scope, lang),
         chart(ids.REPORTING_COMPLETENESS, reporting_figures.completeness_chart(now, quarter_label, lang),
               display(now[now["level"] != "total"], COMPLETENESS_COLUMNS, lang), lang, t("no_data_period", lang, period=quarter_label)),

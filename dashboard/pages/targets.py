@@ -9,6 +9,7 @@ from dash import html
 from dashboard import data, figures, ids
 from dashboard.components import chart, filter_bar, note, page, partial_notes, plan_label, safe_page, scope_line, warehouse
 from dashboard.filter_checks import checked_filters
+from dashboard.review_notes import comments_list, locked_banner
 from vocab.i18n import t
 from dashboard.tables import display
 from vocab.periods import parse_code
@@ -48,11 +49,13 @@ def layout(**query: Any) -> html.Div:
         notices.append(t("filter_indicator_other_era", lang, indicator=names[f.indicator], period=label))
     order = [c for c in [f.indicator] + [c for c in names if c in with_target and c != f.indicator] if c in valid]
     bar = filter_bar(wh, f, ["period", "plan", "indicator"], notices, path="/chi-tieu")
-    head = [scope_line(now[now["indicator_code"].isin(order)], label, plan_label(wh, f.plan, lang), lang),
+    banner = locked_banner(wh, f.period, lang)
+    head = ([banner] if banner is not None else []) + [scope_line(now[now["indicator_code"].isin(order)], label, plan_label(wh, f.plan, lang), lang),
             *partial_notes(now[now["indicator_code"].isin(order)], label, lang)]
     if not order:
         return page(t("targets_title", lang, period=label), *head, note(t("no_data_period", lang, period=label)),
                     filters=bar)
+    comments = wh.query("period_comments", period=f.period)
     sections = []
     for code in order:
         name = names.get(code, code)
@@ -67,5 +70,6 @@ def layout(**query: Any) -> html.Div:
                       if not trend_rows.empty else None,
                       display(trend_rows, TREND_COLUMNS, lang), lang, hint=t("trend_legend_note", lang)),
             ], className="two-up"),
+            comments_list(comments[comments["indicator_code"] == code], names, lang, with_unit=True),
         ], className="indicator-section", id=f"section-{code}"))
     return page(t("targets_title", lang, period=label), *head, html.Div(sections, id=ids.TARGETS_LIST), filters=bar)

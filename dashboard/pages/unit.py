@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from dashboard import data, figures, ids
 from dashboard.components import chart, data_table, filter_bar, note, page, safe_page, site_path, warehouse
+from dashboard.review_notes import comments_list
 from dashboard.figures import coverage_text
 from dashboard.filter_checks import checked_filters, unit_exists_in
 from vocab.levels import STATUS_COLOURS, STATUS_NAMES
@@ -27,8 +28,50 @@ SUBMISSION_COLUMNS = {"period": ("col_period", "period"), "file_name": ("col_fil
                       "submitted_at": ("col_submitted", "date"), "status": ("col_state", "text")}
 
 
-@safe_page
 def layout(unit_key: str | None = None, **query: Any) -> html.Div:
+    """The remembered page (a function of the URL and the warehouse), then the comment form,
+    built per request: it carries the session's CSRF token and depends on who is signed in."""
+    built = _layout(unit_key=unit_key, **query)
+    form = _comment_form(unit_key, query)
+    return html.Div([built, form]) if form is not None else built
+
+
+def _comment_form(unit_key: str | None, query: dict[str, Any]) -> html.Form | None:
+    """'Thêm ghi chú' on the figure shown (the page's indicator and period), for an account that
+    may comment on this unit (ops.accounts.may_comment); posts to dashboard/reviews.py."""
+    from flask import has_request_context
+    from flask_wtf.csrf import generate_csrf
+
+    from dashboard.auth import current_user
+    from dashboard.reviews import COMMENT_PATH
+    from ops.accounts import may_comment
+
+    if not unit_key or not has_request_context():
+        return None
+    user = current_user()
+    if not may_comment(user, unit_key):
+        return None
+    try:
+        f, _ = checked_filters(warehouse(), query)
+    except Exception:  # the warehouse is unavailable: the page says so already
+        return None
+    if f.period is None or f.indicator is None:
+        return None
+    lang = f.lang
+    return html.Form([
+        html.H2(t("comment_add", lang), className="section-title"),
+        dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+        dcc.Input(type="hidden", name="unit_key", value=unit_key),
+        dcc.Input(type="hidden", name="indicator", value=f.indicator),
+        dcc.Input(type="hidden", name="period", value=f.period),
+        dcc.Textarea(name="text", placeholder=t("comment_hint", lang), className="review-comment", maxLength=2000),
+        html.Button(t("comment_add", lang), type="submit", id="comment-submit"),
+    ], method="POST", action=site_path(COMMENT_PATH) + ("?lang=en" if lang == "en" else ""),
+        className="review-form", id="comment-form")
+
+
+@safe_page
+def _layout(unit_key: str | None = None, **query: Any) -> html.Div:
     wh = warehouse()
     f, notices = checked_filters(wh, query)
     lang = f.lang
@@ -63,6 +106,9 @@ def layout(unit_key: str | None = None, **query: Any) -> html.Div:
                                              "value": ("col_value", "pct"), "target": ("col_target", "pct"),
                                              "status": ("col_status", "status")}, lang), lang,
                               hint=t("click_hint", lang)))
+    if f.period:
+        body.append(comments_list(wh.query("unit_comments", unit_key=unit_key, period=f.period), names, lang,
+                                  ident="unit-comments"))
     submissions = data.unit_submissions(wh, unit_key)
     submissions = submissions.assign(status=submissions["status"].map(lambda s: submission_status(s, lang)))
     body.append(html.H2(t("submissions", lang), className="section-title"))

@@ -21,6 +21,7 @@ from dashboard.data import WarehouseUnavailable
 from ops.accounts import UPLOAD_ROLES, User
 from ops.intake import MAX_FILE_BYTES
 from ops.queue import JobResult, UploadQueue
+from ops.review import latest_decisions
 from vocab.i18n import norm_lang, t
 from vocab.vnformat import fmt_int
 
@@ -140,6 +141,8 @@ def _problems(problems: list[dict], lang: str) -> html.Table:
 def _history(queue: UploadQueue, user: User, lang: str, replaced_by: dict[int, int],
              replaces: dict[int, list[int]]) -> html.Div:
     jobs = uploads.history(queue, user)
+    decisions = latest_decisions(current_app.config["GOVKPI_OPS_DB"],
+                                 [job.submission_id for job in jobs if job.submission_id is not None])
     title = t("upload_history_all_title" if user.role == "admin" else "upload_history_title", lang)
     if not jobs:
         return html.Div([html.H2(title, className="section-title"), note(t("upload_history_empty", lang), "muted")],
@@ -153,6 +156,7 @@ def _history(queue: UploadQueue, user: User, lang: str, replaced_by: dict[int, i
             notes.insert(0, t("upload_loaded", lang, units=fmt_int(job.units, lang), values=fmt_int(job.values, lang)) + ". ")
         if job.problems:
             notes.append(html.A(t("upload_error_report", lang), href=_report_href(job.job_id), className="upload-report-link"))
+        notes += _review_note(decisions.get(job.submission_id), lang)
         cells = [_when(job.enqueued_at), job.file_name or ""] + ([job.submitted_by or ""] if user.role == "admin" else [])
         rows.append(html.Tr([html.Td(c) for c in cells] + [html.Td(_badge(status, lang)), html.Td(notes)],
                             className=f"status-{status}"))
@@ -162,6 +166,16 @@ def _history(queue: UploadQueue, user: User, lang: str, replaced_by: dict[int, i
 
 
 # Helpers ------------------------------------------------------------------------------------
+
+
+def _review_note(decision, lang: str) -> list[Any]:
+    """A send-back and its comment (read from the ops file: shown the moment it is made), or who accepted it."""
+    if decision is None:
+        return []
+    if decision.decision == "send_back":
+        return [html.Div(t("upload_sent_back", lang, by=decision.actor, comment=decision.comment or ""),
+                         className="note note-error upload-sent-back", role="alert")]
+    return [html.Div(t("upload_review_accepted", lang, by=decision.actor), className="upload-review-accepted")]
 
 
 def _badge(status: str, lang: str) -> html.Span:
