@@ -25,7 +25,8 @@ from vocab.i18n import norm_lang, t
 
 HERE = Path(str(files("dashboard")))
 NAV = [("/", "nav_overview"), ("/chi-tieu", "nav_targets"), ("/don-vi", "nav_units"),
-       ("/dich-vu-cong", "nav_services"), ("/bao-cao", "nav_reporting"), ("/danh-muc", "nav_catalog")]
+       ("/dich-vu-cong", "nav_services"), ("/chi-so", "nav_indices"),
+       ("/bao-cao", "nav_reporting"), ("/danh-muc", "nav_catalog")]
 UPLOAD_NAV = (UPLOAD_PATH, "nav_upload")  # shown only to the roles that may upload
 KEPT_ACROSS_PAGES = ("lang", "period", "plan")
 DRILL_CHARTS = {ids.UNITS_RANKING, ids.UNITS_HEATMAP, ids.UNITS_MAP, ids.UNIT_CHILDREN}
