@@ -18,6 +18,7 @@ from dashboard.auth import LOGOUT_PATH, auth_enabled, current_user, setup_auth
 from dashboard.components import FILTERS_RENDERED, app_path, site_path
 from dashboard.data import Warehouse
 from dashboard.downloads import register_downloads
+from dashboard.evidence import register_evidence
 from dashboard.uploads import PAGE_PATH as UPLOAD_PATH, register_uploads
 from ops.accounts import UPLOAD_ROLES
 from ops.store import ops_path
@@ -55,6 +56,7 @@ def create_app(db_path: str, prefix: str = "/", ops_db: str | None = None, produ
     register_downloads(app.server, db_path)
     register_api(app.server)
     register_uploads(app.server, db_path)
+    register_evidence(app.server, db_path)
     app.layout = shell
     register_callbacks(app)
     return app

@@ -179,6 +179,10 @@ def index_versions(wh: Warehouse, index: str) -> pd.DataFrame:
     return wh.query("index_versions", index=index)
 
 
+def index_groups_in_force(wh: Warehouse, index: str, day) -> pd.DataFrame:
+    return wh.query("index_groups_in_force", index=index, day=str(day))
+
+
 def index_grade_bands(wh: Warehouse, index: str, version: str) -> pd.DataFrame:
     return wh.query("index_grade_bands", index=index, version=version)
 

@@ -59,14 +59,15 @@ def groups_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     fig = go.Figure()
     fig.add_bar(y=names, x=rows["max_score"], orientation="h", name=t("index_group_max", lang),
                 marker_color="#E3E3E3", hovertemplate="%{y}: %{x}<extra></extra>")
-    labels = [f"{fmt_score(s, lang)}/{fmt_score(m, lang) if m == m and m is not None else '?'}"
+    labels = [fmt_score(s, lang) + (f"/{fmt_score(m, lang)}" if m == m and m is not None else "")
               for s, m in zip(rows["score"], rows["max_score"])]
     fig.add_bar(y=names, x=rows["score"], orientation="h", name=t("index_group_score", lang),
                 marker_color="#0072B2", text=labels, textposition="outside",
                 hovertemplate="%{y}: %{text}<extra></extra>")
     finish(fig, title, lang, y_title="", height=max(340, 60 * len(rows) + 160), title_chars=WIDE_TITLE)
     fig.update_layout(barmode="overlay")
-    fig.update_xaxes(title_text=t("index_score_axis", lang))
+    widest = pd.concat([rows["score"], rows["max_score"]]).astype(float).max()
+    fig.update_xaxes(title_text=t("index_score_axis", lang), range=[0, float(widest) * 1.18])  # room for the labels
     fig.update_yaxes(tickfont={"size": BASE_FONT - 3})
     return fig
 

@@ -174,6 +174,18 @@ def pillar_scores(items: dict[str, Item], pillars: dict[str, list[str]]) -> dict
     return scores
 
 
+def targets(year: int, path: Path | None = None) -> dict[str, float]:
+    """Gives the province's own target per pillar for a year (data/catalog/dti_targets.yaml);
+    a pillar it has not set is absent."""
+    import yaml
+    from importlib.resources import files
+
+    source = Path(path) if path else Path(str(files("govkpi_data").joinpath("catalog", "dti_targets.yaml")))
+    data = yaml.safe_load(source.read_text(encoding="utf-8")) if source.exists() else None
+    year_targets = (data or {}).get(year) or {}
+    return {code: float(v) for code, v in year_targets.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
 def _may(role: str) -> None:
     if role not in ENTRY_ROLES:
         raise PermissionError(f"Vai trò {role} không được nhập tự đánh giá DTI. / The {role} role may not enter the DTI self-assessment.")

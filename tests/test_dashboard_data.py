@@ -48,7 +48,7 @@ def test_every_query_runs_on_the_demo_and_on_an_empty_warehouse(name, wh, empty_
     assert data.Warehouse(empty_db).query(name, **_params(name)).empty or name in (
         "indicators", "catalog_metrics", "plan_targets", "plans", "root", "unit", "units", "unit_children",
         "unit_points", "unit_lookup", "province", "has_data",
-        "index_criteria", "index_versions", "index_grade_bands", "index_expected_units")  # reference data, or a yes/no: there before any load
+        "index_criteria", "index_versions", "index_grade_bands", "index_expected_units", "index_groups_in_force")  # reference data, or a yes/no: there before any load
 
 
 def test_filters_default_to_the_latest_quarter_and_the_level_that_exists_then(wh):

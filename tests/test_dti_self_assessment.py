@@ -126,3 +126,36 @@ def test_the_verifying_unit_signs_off_a_value_and_pillars_compare_with_last_year
     assert dti.national_rank(ops_db, 2025) is None
     dti.enter_rank(ops_db, 2025, 32, "cntt", "admin")
     assert dti.national_rank(ops_db, 2025) == 32
+
+
+def test_evidence_downloads_only_for_signed_in_roles_that_may_read_it(demo_db, tmp_path):
+    import re
+    import shutil
+
+    from dashboard.app import create_app
+    from ops.accounts import add_user
+    from ops.store import ops_path
+
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy(demo_db, db)
+    ops_db = ops_path(db)
+    add_user(ops_db, "uy-ban", "viewer", "mat-khau-du-dai-1")
+    add_user(ops_db, "ubnd-xa", "reporter", "mat-khau-du-dai-1", units=["new:21589"])
+    content = _pdf("Biên bản thẩm định")
+    found = dti.attach_evidence(ops_db, dti.evidence_dir(db), 2025, "the_che_so", "bien_ban.pdf", content, "cntt", "admin")
+    server = create_app(str(db)).server
+    path = f"/chi-so/tai-lieu/{found.evidence_id}"
+    assert server.test_client().get(path).status_code in (302, 401)  # nobody signed in
+
+    def signed_in(name):
+        client = server.test_client()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/dang-nhap").get_data(as_text=True)).group(1)
+        assert client.post("/dang-nhap", data={"name": name, "password": "mat-khau-du-dai-1",
+                                               "csrf_token": token}).status_code == 302
+        return client
+
+    viewer = signed_in("uy-ban").get(path)
+    assert viewer.status_code == 200 and viewer.data == content
+    assert "bien_ban.pdf" in viewer.headers["Content-Disposition"]
+    assert signed_in("ubnd-xa").get(path).status_code == 403
+    assert signed_in("uy-ban").get("/chi-so/tai-lieu/999").status_code == 404

@@ -26,8 +26,17 @@ INDICES = ("766", "dti")
 dash.register_page(__name__, path=PATH, name="Chỉ số, xếp hạng", title="Chỉ số, xếp hạng", order=4)
 
 
-@safe_page
 def layout(**query: Any) -> html.Div:
+    """The published scores (remembered per warehouse version) and, for the DTI, the province's
+    self-assessment, read fresh from the ops file each time (people enter it between loads)."""
+    scores = published(**query)
+    if query.get("index") != "dti":
+        return scores
+    return html.Div([scores, self_assessment_section(query)])
+
+
+@safe_page
+def published(**query: Any) -> html.Div:
     wh = warehouse()
     lang = norm_lang(query.get("lang"))
     index = query.get("index") if query.get("index") in INDICES else INDICES[0]
@@ -39,7 +48,10 @@ def layout(**query: Any) -> html.Div:
         pd.concat([data.index_level_scores(wh, index, period, lv) for lv in LEVELS])["level"])] or ["province"]
     level = query.get("level") if query.get("level") in levels else levels[0]
     state = {"index": index, "period": period, "level": level, "lang": lang}
-    bar = _filters(periods, levels, state, lang)
+    years = dti_years() if index == "dti" else []
+    if years:
+        state["year"] = int(query["year"]) if str(query.get("year")) in {str(y) for y in years} else years[0]
+    bar = _filters(periods, levels, state, lang, years)
     title = t("index_title", lang, index=index_label)
     if period is None:
         return page(title, note(t("index_no_scores", lang, index=index_label)), filters=bar)
@@ -158,7 +170,7 @@ def _groups_table(groups: pd.DataFrame, lang: str) -> pd.DataFrame:
                           "max_text": ("col_max_score", "text"), "units": ("col_units_scored", "int")}, lang)
 
 
-def _filters(periods: pd.DataFrame, levels: list[str], state: dict, lang: str) -> html.Div:
+def _filters(periods: pd.DataFrame, levels: list[str], state: dict, lang: str, years: list[int] = ()) -> html.Div:
     """The index, its periods (months for 766, years for DTI) and the levels it scores."""
     index_options = [{"label": t(f"index_name_{code}", lang), "value": code} for code in INDICES]
     period_options = [{"label": parse_code(p).label(lang), "value": p} for p in periods["period"]]
@@ -166,12 +178,115 @@ def _filters(periods: pd.DataFrame, levels: list[str], state: dict, lang: str) -
     controls = [filter_dropdown("index", t("index_filter", lang), index_options, state["index"], clearable=False,
                                 wide=True),
                 filter_dropdown("period", t("period", lang), period_options, state["period"], clearable=False),
-                filter_dropdown("level", t("level", lang), level_options, state["level"], clearable=False),
-                dcc.Store(id={"type": FILTERS_RENDERED, "name": "bar"},
-                          data={k: state[k] for k in ("index", "period", "level")})]
+                filter_dropdown("level", t("level", lang), level_options, state["level"], clearable=False)]
+    if years:
+        controls.append(filter_dropdown("year", t("dti_year", lang), [{"label": str(y), "value": y} for y in years],
+                                        state["year"], clearable=False))
+    controls.append(dcc.Store(id={"type": FILTERS_RENDERED, "name": "bar"},
+                              data={k: state.get(k) for k in ("index", "period", "level", "year")}))
     return html.Div(dropdowns_in(lang, controls), className="filters")
 
 
 def _href(state: dict) -> str:
     query = {k: v for k, v in state.items() if v}
     return site_path(PATH) + "?" + urlencode(query)
+
+
+# DTI self-assessment -------------------------------------------------------------------------
+
+
+def dti_years() -> list[int]:
+    """The years the province has a self-assessment for, newest first."""
+    from flask import current_app
+
+    from ops.store import connection
+
+    with connection(current_app.config["GOVKPI_OPS_DB"]) as con:
+        return [r[0] for r in con.execute("SELECT DISTINCT year FROM dti_values ORDER BY year DESC")]
+
+
+def self_assessment_section(query: dict) -> html.Div:
+    """The province's DTI self-assessment of a year: each main index's value against its maximum
+    and the province's own target, the change on the year before, its evidence files and sign-off,
+    the total and the national rank."""
+    import logging
+
+    lang = norm_lang(query.get("lang"))
+    try:
+        return _self_assessment(query, lang)
+    except Exception:  # a sentence, never a traceback
+        logging.getLogger(__name__).exception("DTI self-assessment failed: %s", query)
+        return note(t("page_error", lang), "error")
+
+
+def _self_assessment(query: dict, lang: str) -> html.Div:
+    from datetime import date
+
+    from flask import current_app
+
+    from dashboard.evidence import evidence_href
+    from ops import dti
+
+    ops_db = current_app.config["GOVKPI_OPS_DB"]
+    years = dti_years()
+    if not years:
+        return html.Div(note(t("dti_none", lang)), id="dti-self-assessment")
+    year = int(query["year"]) if str(query.get("year")) in {str(y) for y in years} else years[0]
+    wh = warehouse()
+    pillars = data.index_groups_in_force(wh, "dti", date(year, 12, 31))
+    before = data.index_groups_in_force(wh, "dti", date(year - 1, 12, 31))
+    items, last = dti.assessment(ops_db, year), dti.assessment(ops_db, year - 1)
+    targets = dti.targets(year)
+    files = dti.evidence(ops_db, year)
+    name_col = "name_en" if lang == "en" else "name_vi"
+    rows = []
+    for _, p in pillars.iterrows():
+        code = p["group_code"]
+        item = items.get(code)
+        previous = last.get(code)
+        top = p["max_score"] if p["max_score"] == p["max_score"] else None
+        value = item.value if item else None
+        change = (value - previous.value) if value is not None and previous and previous.value is not None else None
+        rows.append({
+            "group_code": code, "group_name_vi": p["name_vi"], "group_name_en": p["name_en"], "score": value,
+            "max_score": top, "units": None,
+            t("dti_col_index", lang): p[name_col],
+            t("col_score", lang): fmt_score(value, lang) if value is not None else "–",
+            t("col_max_score", lang): fmt_score(top, lang) if top is not None else t("index_no_basis", lang),
+            t("dti_col_target", lang): fmt_score(targets[code], lang) if code in targets else t("dti_no_target", lang),
+            t("dti_col_change", lang): (("+" if change > 0 else "") + fmt_score(change, lang)) if change is not None else "–",
+            t("col_evidence", lang): "; ".join(f"[{e.file_name}]({evidence_href(e.evidence_id)})"
+                                               for e in files if e.item_code == code) or "–",
+            t("dti_col_signoff", lang): (f"{item.verifier} · {item.signed_by} · {item.signed_at[:16].replace('T', ' ')}"
+                                         if item and item.signed_by else t("dti_not_signed", lang)),
+        })
+    frame = pd.DataFrame(rows)
+    scored = frame[frame["score"].notna()]
+    total = scored["score"].sum() if not scored.empty else None
+    versions = data.index_versions(wh, "dti")
+    version = str(pillars["version"].iloc[0]) if not pillars.empty else "?"
+    version_before = str(before["version"].iloc[0]) if not before.empty else None
+    max_total = versions.loc[versions["version"] == version, "max_score"]
+    max_total = max_total.iloc[0] if not max_total.empty and max_total.iloc[0] == max_total.iloc[0] else None
+    last_total = sum(i.value for i in last.values() if i.value is not None) if last else None
+    rank = dti.national_rank(ops_db, year)
+    summary = t("dti_summary", lang, year=year, total=fmt_score(total, lang) if total is not None else "–",
+                max=fmt_score(max_total, lang) if max_total else t("index_no_basis", lang), version=version,
+                signed=sum(1 for i in items.values() if i.signed_by), items=len(pillars),
+                rank=str(rank) if rank else t("dti_rank_unpublished", lang))
+    lines = [html.Div(summary, id="dti-summary", className="scope-line")]
+    if last_total is not None and total is not None:
+        change = total - last_total
+        lines.append(html.Div(t("dti_change", lang, previous=year - 1, change=("+" if change > 0 else "") + fmt_score(change, lang))
+                              + (" " + t("dti_versions_differ", lang, before=version_before, now=version)
+                                 if version_before and version_before != version else ""), className="scope-line"))
+    if not targets:
+        lines.append(note(t("dti_targets_unset", lang), "muted"))
+    chart_rows = frame.assign(max_score=[m if m is not None else float("nan") for m in frame["max_score"]])
+    figure = index_figures.groups_chart(chart_rows[chart_rows["score"].notna()],
+                                        t("dti_chart_title", lang, year=year, version=version), lang)
+    table = frame.drop(columns=["group_code", "group_name_vi", "group_name_en", "score", "max_score", "units"])
+    return html.Div([html.H2(t("dti_title", lang, year=year), className="section-title"), *lines,
+                     chart("dti-pillars", figure, table, lang),
+                     html.Div(data_table("dti-items", table, lang, link_column=t("col_evidence", lang)), id="dti-items")],
+                    id="dti-self-assessment")

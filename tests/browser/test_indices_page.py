@@ -110,3 +110,29 @@ def test_an_index_with_no_scores_is_a_sentence_and_english_reads_english(app_duo
     assert "Indices & rankings" in app_duo.find_element(".nav").text
     _shot(app_duo, "province_en")
     assert app_duo.get_logs() == []
+
+
+def test_the_dti_self_assessment_shows_pillars_evidence_sign_off_and_rank_by_year(app_duo):
+    _open(app_duo, "/chi-so?index=dti")
+    app_duo.wait_for_element("#dti-summary", timeout=30)
+    summary = _text(app_duo, "#dti-summary")
+    # 2025 follows Decision 405 (its maxima not cited yet); its rank is not published.
+    assert summary.startswith("Năm 2025: tổng điểm") and "chưa có căn cứ, tỉnh điền" in summary, summary
+    assert "xếp hạng toàn quốc: chưa công bố" in summary and "phiên bản 2025" in summary
+    section = _text(app_duo, "#dti-self-assessment")
+    assert "So với năm 2024" in section and "(2022 → 2025)" in section
+    assert "data/catalog/dti_targets.yaml" in section
+    app_duo.wait_for_element("#dti-items .ag-row", timeout=30)
+    items = _text(app_duo, "#dti-items")
+    assert "Thể chế số" in items and "Sở Khoa học và Công nghệ" in items and "chưa thẩm định" in items
+    links = app_duo.driver.find_elements(By.CSS_SELECTOR, "#dti-items a[href*='/chi-so/tai-lieu/']")
+    assert links and all(re.search(r"\.(pdf|docx|xlsx)$", a.text) for a in links)
+    app_duo.driver.execute_script("document.getElementById('dti-self-assessment').scrollIntoView()")
+    _shot(app_duo, "dti_2025")
+    _choose(app_duo, "year", "2024")
+    until(lambda: "year=2024" in app_duo.driver.current_url, timeout=30)
+    app_duo.wait_for_contains_text("#dti-summary", "Năm 2024", timeout=30)
+    summary = _text(app_duo, "#dti-summary")
+    assert "/ 1.000 (phiên bản 2022)" in summary and "xếp hạng toàn quốc: 32" in summary, summary
+    assert not app_duo.driver.find_elements(By.CSS_SELECTOR, ".note-error")
+    assert app_duo.get_logs() == []
