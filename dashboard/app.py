@@ -19,6 +19,7 @@ from dashboard.components import FILTERS_RENDERED, app_path, site_path
 from dashboard.data import Warehouse
 from dashboard.downloads import register_downloads
 from dashboard.reviews import PAGE_PATH as REVIEW_PATH, register_reviews
+from dashboard.evidence import register_evidence
 from dashboard.uploads import PAGE_PATH as UPLOAD_PATH, register_uploads
 from ops.accounts import UPLOAD_ROLES, may_review
 from ops.store import ops_path
@@ -26,7 +27,8 @@ from vocab.i18n import norm_lang, t
 
 HERE = Path(str(files("dashboard")))
 NAV = [("/", "nav_overview"), ("/chi-tieu", "nav_targets"), ("/don-vi", "nav_units"),
-       ("/dich-vu-cong", "nav_services"), ("/bao-cao", "nav_reporting"), ("/danh-muc", "nav_catalog")]
+       ("/dich-vu-cong", "nav_services"), ("/chi-so", "nav_indices"),
+       ("/bao-cao", "nav_reporting"), ("/danh-muc", "nav_catalog")]
 UPLOAD_NAV = (UPLOAD_PATH, "nav_upload")  # shown only to the roles that may upload
 REVIEW_NAV = (REVIEW_PATH, "nav_review")  # shown only to reviewers and admins
 AUDIT_NAV = ("/nhat-ky", "nav_audit")     # shown only to admins
@@ -58,6 +60,7 @@ def create_app(db_path: str, prefix: str = "/", ops_db: str | None = None, produ
     register_api(app.server)
     register_uploads(app.server, db_path)
     register_reviews(app.server)
+    register_evidence(app.server, db_path)
     app.layout = shell
     register_callbacks(app)
     return app

@@ -235,6 +235,12 @@ def _dropdown(name: str, label: str, options: list[dict], value: Any, clearable:
     )
 
 
+def filter_dropdown(name: str, label: str, options: list[dict], value: Any, clearable: bool = True,
+                    placeholder: str | None = None, wide: bool = False) -> html.Div:
+    """A filter of a page's own (e.g. the index on /chi-so), written to the URL like the others."""
+    return _dropdown(name, label, options, value, clearable, placeholder, wide)
+
+
 def plan_label(wh: Warehouse, plan: str | None, lang: str) -> str:
     """Names the targets the figures are held against: one chosen plan, or the target in force."""
     if plan:

@@ -136,6 +136,57 @@ def plan_targets(wh: Warehouse) -> pd.DataFrame:
     return wh.query("plan_targets")
 
 
+# Composite indices (766, DTI) ------------------------------------------------------------------
+
+
+def index_periods(wh: Warehouse, index: str) -> pd.DataFrame:
+    """Gives the periods an index has scores for, newest first (period, version, as_of, units_scored)."""
+    frame = wh.query("index_periods", index=index)
+    if frame.empty:
+        return frame
+    order = [parse_code(p).sort_key for p in frame["period"]]
+    return frame.assign(_order=order).sort_values("_order", ascending=False).drop(columns="_order").reset_index(drop=True)
+
+
+def index_level_scores(wh: Warehouse, index: str, period: str, level: str) -> pd.DataFrame:
+    return wh.query("index_level_scores", index=index, period=period, level=level)
+
+
+def index_expected_units(wh: Warehouse, level: str, day) -> int:
+    """Gives how many units of a level were active on the day (the units an index should score)."""
+    frame = wh.query("index_expected_units", level=level, day=str(day))
+    return int(frame["units_expected"].iloc[0]) if not frame.empty else 0
+
+
+def index_group_breakdown(wh: Warehouse, index: str, period: str, level: str, unit: str | None = None) -> pd.DataFrame:
+    return wh.query("index_group_breakdown", index=index, period=period, level=level, unit=unit)
+
+
+def index_trend(wh: Warehouse, index: str, level: str, unit: str | None = None) -> pd.DataFrame:
+    """Gives the index over its periods, oldest first: the unit's score, or the level's mean."""
+    frame = wh.query("index_trend", index=index, level=level, unit=unit)
+    if frame.empty:
+        return frame
+    order = [parse_code(p).sort_key for p in frame["period"]]
+    return frame.assign(_order=order).sort_values("_order").drop(columns="_order").reset_index(drop=True)
+
+
+def index_criteria(wh: Warehouse, index: str, version: str, group: str) -> pd.DataFrame:
+    return wh.query("index_criteria", index=index, version=version, group=group)
+
+
+def index_versions(wh: Warehouse, index: str) -> pd.DataFrame:
+    return wh.query("index_versions", index=index)
+
+
+def index_groups_in_force(wh: Warehouse, index: str, day) -> pd.DataFrame:
+    return wh.query("index_groups_in_force", index=index, day=str(day))
+
+
+def index_grade_bands(wh: Warehouse, index: str, version: str) -> pd.DataFrame:
+    return wh.query("index_grade_bands", index=index, version=version)
+
+
 @dataclass(frozen=True)
 class Filters:
     """The URL's filters, checked against the warehouse: what a page's layout is a function of."""

@@ -14,10 +14,10 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from exports.fonts import REPORT_FONT
-from exports.model import IndicatorReport, ReportModel
+from exports.model import IndexReport, IndicatorReport, ReportModel
 from exports.text import level_label, partial_line, status_name, words
 from vocab.periods import parse_code
-from vocab.vnformat import fmt_date, fmt_date_long, fmt_int, fmt_pct, fmt_rate
+from vocab.vnformat import fmt_date, fmt_date_long, fmt_int, fmt_pct, fmt_rate, fmt_score
 
 FONT = REPORT_FONT
 BODY_PT = 14
@@ -177,6 +177,32 @@ def _results(doc, model: ReportModel, number: str, charts: bool) -> None:
 
             picture._inline.docPr.set("descr", description(pictures[g]))  # alt text: the values drawn
             _caption(doc, f"Biểu đồ {drawn.index(g) + 1}. Thực hiện so với chỉ tiêu, nhóm {group.lower()}, {model.period_label}")
+    if model.indices:
+        _heading(doc, f"{len(groups) + 1}. Chỉ số, xếp hạng", upper=False)
+        for index in model.indices:
+            doc.add_paragraph(index_paragraph(index))
+
+
+def index_paragraph(index: IndexReport) -> str:
+    """The report's paragraph on a composite index: its period and version, then per level the
+    units scored of those expected, the mean, the best and the worst unit, and the grades (or
+    why there are none)."""
+    parts = []
+    for level in index.levels():
+        units = index.of_level(level)
+        mean = sum(u.score for u in units) / len(units)
+        top = f"/{fmt_score(units[0].max_score)}" if units[0].max_score else ""
+        text = (f"{level_label(level, 'vi').lower()} {fmt_int(len(units))}/{fmt_int(index.expected_in(level))} đơn vị "
+                f"được chấm điểm, điểm trung bình {fmt_score(mean)}{top}, cao nhất {units[0].unit_name} "
+                f"({fmt_score(units[0].score)}), thấp nhất {units[-1].unit_name} ({fmt_score(units[-1].score)})")
+        if index.graded:
+            text += ", xếp loại " + ", ".join(f"{grade} {n}" for grade, n in index.grade_counts(level) if grade)
+        parts.append(text)
+    sentence = (f"{index.name}, {index.period_label.lower()} (số liệu tính đến ngày {index.as_of:%d/%m/%Y}; "
+                f"phiên bản {index.version}): " + "; ".join(parts) + ".")
+    if index.has_grades and not index.graded:
+        sentence += (f" Chưa xếp loại: tỉnh chưa điền ngưỡng xếp loại (data/catalog/indices/{index.code}.yaml).")
+    return sentence
 
 
 def _lagging(doc, model: ReportModel, number: str, charts: bool) -> None:

@@ -185,6 +185,79 @@ class ValueComment:
 
 
 @dataclass(frozen=True)
+class IndexUnitScore:
+    """One unit's total on a composite index (index_scores)."""
+
+    unit_code: str
+    unit_name: str
+    level: str
+    score: float
+    max_score: float | None
+    grade: str | None  # None: not graded (the province has not filled in the thresholds)
+    rank_in_level: int
+    rank_change: int | None
+
+
+@dataclass(frozen=True)
+class IndexGroupScore:
+    """One unit's score in one group of an index (index_group_scores)."""
+
+    unit_code: str
+    unit_name: str
+    level: str
+    group_name: str
+    group_order: int
+    score: float
+    max_score: float | None
+    source: str
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """A composite index (766, DTI) in its latest period that ends by the report's period:
+    where each unit stands, graded and ranked, with the coverage and the version in force."""
+
+    code: str
+    name: str
+    period: str
+    period_label: str
+    as_of: date
+    version: str
+    version_source: str
+    graded: bool  # every grade threshold is filled in
+    has_grades: bool  # the index grades at all (DTI only ranks)
+    scores: tuple[IndexUnitScore, ...]
+    groups: tuple[IndexGroupScore, ...]
+    expected: tuple[tuple[str, int], ...]  # (level, units expected) for each level scored
+
+    def levels(self) -> list[str]:
+        return [lv for lv in LEVELS if any(s.level == lv for s in self.scores)]
+
+    def of_level(self, level: str) -> list[IndexUnitScore]:
+        return sorted((s for s in self.scores if s.level == level), key=lambda s: (s.rank_in_level, s.unit_name))
+
+    def expected_in(self, level: str) -> int:
+        return dict(self.expected).get(level, 0)
+
+    def grade_counts(self, level: str) -> list[tuple[str | None, int]]:
+        """Gives (grade, units) best first; None counts the units not graded."""
+        from vocab.levels import GRADES
+
+        units = self.of_level(level)
+        counts = [(g, sum(1 for s in units if s.grade == g)) for g in GRADES]
+        counts = [(g, n) for g, n in counts if n]
+        ungraded = sum(1 for s in units if not s.grade)
+        return counts + ([(None, ungraded)] if ungraded else [])
+
+    def group_means(self, level: str) -> list[tuple[str, float, float | None]]:
+        """Gives (group, mean score, maximum) over the level's units, in the decision's order."""
+        found: dict[str, list] = {}
+        for g in sorted((g for g in self.groups if g.level == level), key=lambda g: g.group_order):
+            found.setdefault(g.group_name, [[], g.max_score])[0].append(g.score)
+        return [(name, sum(v) / len(v), top) for name, (v, top) in found.items()]
+
+
+@dataclass(frozen=True)
 class ReportModel:
     """Everything an export writes, for one province, period and language."""
 
@@ -203,6 +276,7 @@ class ReportModel:
     unit_periods: tuple[str, ...] = field(default=())
     locked_on: date | None = None  # the period's figures were locked (chốt) this day
     comments: tuple[ValueComment, ...] = ()
+    indices: tuple[IndexReport, ...] = ()
 
     def lock_line(self) -> str | None:
         """'Số liệu đã chốt ngày 03/12/2026' for a locked period, else None."""
@@ -378,7 +452,45 @@ def _build(con: duckdb.DuckDBPyConnection, the_period: Period, lang: str, made_o
         comments=tuple(ValueComment(r["indicator_code"], r["unit_code"], r["unit_name"], r["level"], r["text"],
                                     r["author"], r["written_at"])
                        for r in fetch_rows(con, "period_comments", period=code)),
+        indices=tuple(i for i in (_index_report(con, code, the_period, lang) for code in INDEX_CODES) if i),
     )
+
+
+INDEX_CODES = ("766", "dti")
+
+
+def _index_report(con: duckdb.DuckDBPyConnection, index: str, the_period: Period, lang: str) -> IndexReport | None:
+    """Gives the index in its latest period that ends by the report period's end (a quarter's
+    report shows the 766 scores of its last month), None when it has none."""
+    periods = [r for r in fetch_rows(con, "index_periods", index=index) if parse_code(r["period"]).end <= the_period.end]
+    if not periods:
+        return None
+    latest = max(periods, key=lambda r: parse_code(r["period"]).sort_key)
+    period, version = latest["period"], str(latest["version"])
+    scores, expected = [], []
+    for level in LEVELS:
+        rows = fetch_rows(con, "index_level_scores", index=index, period=period, level=level)
+        if not rows:
+            continue
+        day = parse_code(period).end.isoformat()
+        expected.append((level, int(fetch_rows(con, "index_expected_units", level=level, day=day)[0]["units_expected"])))
+        scores += [IndexUnitScore(r["unit_code"], r["unit_name"], r["level"], float(r["score"]), _num(r["max_score"]),
+                                  r["grade"], int(r["rank_in_level"]),
+                                  None if _num(r["rank_change"]) is None else int(r["rank_change"])) for r in rows]
+    name_col = "group_name_en" if lang == "en" else "group_name_vi"
+    groups = tuple(IndexGroupScore(r["unit_code"], r["unit_name"], r["level"], r[name_col], int(r["group_order"]),
+                                   float(r["score"]), _num(r["max_score"]), r["source"])
+                   for r in fetch_rows(con, "index_unit_groups", index=index, period=period) if r["score"] is not None)
+    versions = {r["version"]: r for r in fetch_rows(con, "index_versions", index=index)}
+    bands = fetch_rows(con, "index_grade_bands", index=index, version=version)
+    info = versions.get(version, {})
+    as_of = latest["as_of"]
+    return IndexReport(
+        code=index, name=(info.get("name_en") if lang == "en" else info.get("name_vi")) or index,
+        period=period, period_label=parse_code(period).label(lang),
+        as_of=as_of.date() if hasattr(as_of, "date") else as_of, version=version,
+        version_source=info.get("source") or "", graded=bool(bands) and all(b["min_score"] is not None for b in bands),
+        has_grades=bool(bands), scores=tuple(scores), groups=groups, expected=tuple(expected))
 
 
 def _province(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

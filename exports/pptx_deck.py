@@ -16,11 +16,11 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import PP_ALIGN, MSO_ANCHOR
 from pptx.util import Emu, Inches, Pt
 
-from vocab.levels import STATUS_COLOURS
-from exports.model import STATUS_ORDER, IndicatorReport, ReportModel
+from vocab.levels import STATUS_COLOURS, grade_colour, grade_name
+from exports.model import STATUS_ORDER, IndexReport, IndicatorReport, ReportModel
 from exports.text import (LEVEL_COLOURS, TARGET_COLOUR, level_label, partial_line, short_period,
                           status_name, words)
-from vocab.vnformat import fmt_date_long, fmt_int, fmt_pct, fmt_rate
+from vocab.vnformat import fmt_date_long, fmt_int, fmt_pct, fmt_rank_change, fmt_rate, fmt_score
 
 TEMPLATE = files("exports").joinpath("templates", "govkpi.pptx")
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
@@ -42,6 +42,10 @@ def write_deck(model: ReportModel, out_path: str | Path) -> Path:
             _indicator_slide(prs, model, indicator)
     _lagging_slide(prs, model)
     _missing_slide(prs, model)
+    for index in model.indices:
+        for level in index.levels():
+            _index_level_slide(prs, model, index, level)
+        _index_groups_slide(prs, model, index)
     out = Path(out_path)
     prs.save(str(out))
     return out
@@ -214,6 +218,107 @@ def _missing_slide(prs, model: ReportModel) -> None:
         more.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
     slide.notes_slide.notes_text_frame.text = "\n".join(
         f"{m.period} – {level_label(m.level, lang)}: {m.unit_name}" for m in missing)
+
+
+INDEX_ENDS = 5  # the best and the worst five units of a level
+
+
+def _index_level_slide(prs, model: ReportModel, index: IndexReport, level: str) -> None:
+    """A level on a composite index: the grade distribution (or the ungraded sentence) and its
+    best and worst units with their movement; the period, coverage and version under the title."""
+    w, lang = words(model.lang), model.lang
+    units = index.of_level(level)
+    slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
+    mean = sum(u.score for u in units) / len(units)
+    _set_title(slide, w["index_slide_title"].format(index=index.code.upper(), level=level_label(level, lang),
+                                                     period=index.period_label, scored=fmt_int(len(units), lang),
+                                                     expected=fmt_int(index.expected_in(level), lang),
+                                                     mean=fmt_score(mean, lang)))
+    _index_subtitle(slide, index, w)
+    counts = index.grade_counts(level)
+    data = CategoryChartData(number_format="0")
+    data.categories = [grade_name(g, lang) or w["index_ungraded_short"] for g, _ in counts]
+    data.add_series(w["index_units"], [n for _, n in counts])
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(0.5), Inches(2.1), Inches(5.0), Inches(4.3), data)
+    chart = frame.chart
+    _vietnamese(chart, lang)
+    chart.has_legend = False
+    chart.has_title = True
+    chart.chart_title.text_frame.text = w["index_grades"]
+    _title_size(chart, 14)
+    plot = chart.plots[0]
+    plot.has_data_labels = True
+    plot.data_labels.font.size = Pt(12)
+    for i, (grade, _) in enumerate(counts):
+        point = plot.series[0].points[i]
+        point.format.fill.solid()
+        point.format.fill.fore_color.rgb = RGBColor.from_string(grade_colour(grade)[1:])
+    if index.has_grades and not index.graded:
+        note = slide.shapes.add_textbox(Inches(0.5), Inches(6.45), Inches(5.0), Inches(0.7))
+        note.text_frame.word_wrap = True
+        note.text_frame.text = w["index_ungraded"].format(index=index.code)
+        note.text_frame.paragraphs[0].runs[0].font.size = Pt(11)
+    head = [w["index_rank"], w["index_movement"], w["unit"], w["index_score"]]
+    top = [head] + [[str(u.rank_in_level), fmt_rank_change(u.rank_change), u.unit_name, fmt_score(u.score, lang)]
+                    for u in units[:INDEX_ENDS]]
+    bottom = [head] + [[str(u.rank_in_level), fmt_rank_change(u.rank_change), u.unit_name, fmt_score(u.score, lang)]
+                       for u in units[-INDEX_ENDS:]] if len(units) > INDEX_ENDS else None
+    for y, label, rows in ((2.1, w["index_top"], top), (4.55, w["index_bottom"], bottom)):
+        if not rows:
+            continue
+        box = slide.shapes.add_textbox(Inches(5.9), Inches(y - 0.35), Inches(6.9), Inches(0.35))
+        box.text_frame.text = label
+        box.text_frame.paragraphs[0].runs[0].font.size = Pt(13)
+        box.text_frame.paragraphs[0].runs[0].font.bold = True
+        _table(slide, rows, Inches(5.9), Inches(y), Inches(6.9), [0.7, 1.0, 4.2, 1.0], font=11)
+    slide.notes_slide.notes_text_frame.text = "\n".join(
+        f"{u.rank_in_level}. {u.unit_name}: {fmt_score(u.score, lang)} ({fmt_rank_change(u.rank_change)})" for u in units)
+
+
+def _index_groups_slide(prs, model: ReportModel, index: IndexReport) -> None:
+    """Each group's (DTI: pillar's) mean score per level against its maximum."""
+    w, lang = words(model.lang), model.lang
+    levels = [lv for lv in index.levels() if index.group_means(lv)]
+    if not levels:
+        return
+    slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
+    _set_title(slide, w["index_groups_slide"].format(name=index.name, period=index.period_label))
+    _index_subtitle(slide, index, w)
+    first = index.group_means(levels[0])
+    data = CategoryChartData(number_format="0.00")
+    data.categories = [name for name, _, _ in first]
+    data.add_series(w["index_max"], [top for _, _, top in first])
+    for level in levels:
+        means = dict((name, mean) for name, mean, _ in index.group_means(level))
+        data.add_series(level_label(level, lang), [means.get(name) for name, _, _ in first])
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.5), Inches(2.1), Inches(12.3), Inches(4.9), data)
+    chart = frame.chart
+    _vietnamese(chart, lang)
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+    chart.legend.include_in_layout = False
+    chart.category_axis.reverse_order = True
+    chart.category_axis.tick_labels.font.size = Pt(12)
+    plot = chart.plots[0]
+    plot.has_data_labels = True
+    plot.data_labels.font.size = Pt(10)
+    plot.data_labels.number_format, plot.data_labels.number_format_is_linked = "[$-42A]0.0", False
+    series = list(plot.series)
+    series[0].format.fill.solid()
+    series[0].format.fill.fore_color.rgb = RGBColor(0xD9, 0xD9, 0xD9)
+    for level, one in zip(levels, series[1:]):
+        one.format.fill.solid()
+        one.format.fill.fore_color.rgb = RGBColor.from_string(LEVEL_COLOURS[level][1:])
+
+
+def _index_subtitle(slide, index: IndexReport, w: dict) -> None:
+    sub = slide.shapes.add_textbox(Inches(0.67), Inches(1.35), Inches(12), Inches(0.5))
+    sub.text_frame.word_wrap = True
+    sub.text_frame.text = w["index_head"].format(name=index.name, period=index.period_label,
+                                                 as_of=f"{index.as_of:%d/%m/%Y}", version=index.version,
+                                                 source=index.version_source)
+    sub.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
+    sub.text_frame.paragraphs[0].runs[0].font.color.rgb = GREY
 
 
 # Charts -------------------------------------------------------------------------------------

@@ -13,9 +13,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from vocab.levels import STATUS_COLOURS
+from vocab.levels import STATUS_COLOURS, grade_colour, grade_name
 from exports.fonts import DECK_FONT
-from exports.model import STATUS_ORDER, IndicatorReport, ReportModel
+from exports.model import STATUS_ORDER, IndexReport, IndicatorReport, ReportModel
 from exports.text import level_label, status_name, words
 
 # LCID 0x042A (Vietnamese): "1.937" and "8,5%" wherever the viewer honours the format's locale.
@@ -46,6 +46,10 @@ def write_workbook(model: ReportModel, out_path: str | Path) -> Path:
     _lagging(book.create_sheet(words(model.lang)["lagging_sheet"]), model)
     if model.comments:
         _comments(book.create_sheet(words(model.lang)["comments_sheet"]), model)
+    for index in model.indices:
+        _index_sheet(book.create_sheet(words(model.lang)["index_sheet"].format(index=index.code.upper())), model, index)
+        _index_groups_sheet(book.create_sheet(words(model.lang)["index_groups_sheet"].format(index=index.code.upper())),
+                            model, index)
     book.properties.title = f"{words(model.lang)['report_subject']} – {model.period_label}"
     book.properties.creator = "govkpi"
     book.properties.language = "vi-VN" if model.lang == "vi" else "en-US"
@@ -223,6 +227,62 @@ def _lagging(sheet: Worksheet, model: ReportModel) -> None:
         put(sheet, i, 7, u.worst_value, FMT_PCT)
         put(sheet, i, 8, u.worst_target, FMT_PCT0)
     _widths(sheet, [10, 30, 11, 26, 12, 52, 11, 10])
+    sheet.freeze_panes = "A4"
+
+
+FMT_SCORE = "[$-42A]#,##0.00"
+FMT_MOVEMENT = '"↑"0;"↓"0;"="'  # places gained since the previous period, kept a number
+
+
+def _index_sheet(sheet: Worksheet, model: ReportModel, index: IndexReport) -> None:
+    """Every unit's total on the index (index_scores) in its period, by level and rank; the
+    grade cell coloured with the dashboard's grade palette, or the ungraded sentence."""
+    w, lang = words(model.lang), model.lang
+    put(sheet, 1, 1, w["index_head"].format(name=index.name, period=index.period_label, as_of=f"{index.as_of:%d/%m/%Y}",
+                                            version=index.version, source=index.version_source)).font = TITLE
+    put(sheet, 2, 1, "; ".join(w["index_coverage"].format(level=level_label(lv, lang), scored=len(index.of_level(lv)),
+                                                          expected=index.expected_in(lv)) for lv in index.levels()))
+    if index.has_grades and not index.graded:
+        put(sheet, 3, 1, w["index_ungraded"].format(index=index.code)).font = NOTE
+    _header(sheet, 5, w["index_columns"])
+    row = 5
+    for level in index.levels():
+        for u in index.of_level(level):
+            row += 1
+            put(sheet, row, 1, level_label(u.level, lang))
+            put(sheet, row, 2, u.unit_code)
+            put(sheet, row, 3, u.unit_name)
+            put(sheet, row, 4, u.score, FMT_SCORE)
+            put(sheet, row, 5, u.max_score, FMT_SCORE)
+            grade = put(sheet, row, 6, grade_name(u.grade, lang) or w["index_ungraded_short"])
+            grade.fill = PatternFill("solid", fgColor=_lighten(grade_colour(u.grade)[1:]))
+            put(sheet, row, 7, u.rank_in_level, "0")
+            put(sheet, row, 8, u.rank_change, FMT_MOVEMENT)
+    if row > 5:
+        sheet.auto_filter.ref = f"A5:H{row}"
+    _widths(sheet, [11, 14, 34, 10, 11, 14, 12, 12])
+    sheet.freeze_panes = "A6"
+
+
+def _index_groups_sheet(sheet: Worksheet, model: ReportModel, index: IndexReport) -> None:
+    """Every unit's group scores (index_group_scores) against each group's maximum."""
+    w, lang = words(model.lang), model.lang
+    put(sheet, 1, 1, w["index_head"].format(name=index.name, period=index.period_label, as_of=f"{index.as_of:%d/%m/%Y}",
+                                            version=index.version, source=index.version_source)).font = TITLE
+    _header(sheet, 3, w["index_group_columns"])
+    order = {lv: n for n, lv in enumerate(index.levels())}
+    rows = sorted(index.groups, key=lambda g: (order.get(g.level, 9), g.unit_code, g.group_order))
+    for i, g in enumerate(rows, start=4):
+        put(sheet, i, 1, level_label(g.level, lang))
+        put(sheet, i, 2, g.unit_code)
+        put(sheet, i, 3, g.unit_name)
+        put(sheet, i, 4, g.group_name)
+        put(sheet, i, 5, g.score, FMT_SCORE)
+        put(sheet, i, 6, g.max_score, FMT_SCORE)
+        put(sheet, i, 7, g.source)
+    if rows:
+        sheet.auto_filter.ref = f"A3:G{3 + len(rows)}"
+    _widths(sheet, [11, 14, 34, 30, 10, 11, 11])
     sheet.freeze_panes = "A4"
 
 

@@ -43,3 +43,30 @@ def type_refusal(name: str, head: bytes) -> Refusal | None:
         return Refusal("not_excel", f"Tệp {name} không phải bảng tính Excel (.xlsx).",
                        f"{name} is not an Excel workbook (.xlsx).")
     return None
+
+
+# Evidence files of a self-assessment (tài liệu kiểm chứng): a PDF, a Word document or a workbook,
+# known by its name and its first bytes; smaller than a workbook upload is allowed to be.
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+EVIDENCE_SIGNATURES = {".pdf": b"%PDF-", ".docx": ZIP_SIGNATURE, ".xlsx": ZIP_SIGNATURE}
+
+
+def evidence_refusal(name: str, head: bytes, size: int) -> Refusal | None:
+    """Refuses an evidence file that is not PDF, DOCX or XLSX by name and content, or is too large."""
+    suffix = Path(name).suffix.lower()
+    signature = EVIDENCE_SIGNATURES.get(suffix)
+    if signature is None or not head.startswith(signature):
+        return Refusal("evidence_type",
+                       f"Tệp {name}: tài liệu kiểm chứng phải là PDF, DOCX hoặc XLSX"
+                       + (f" (nội dung không khớp đuôi {suffix})." if signature else "."),
+                       f"{name}: evidence must be a PDF, DOCX or XLSX file"
+                       + (f" (its content does not match {suffix})." if signature else "."))
+    if size > EVIDENCE_MAX_BYTES:
+        from babel.numbers import format_decimal
+
+        mb = {lang: format_decimal(size / 1048576, format="#,##0.0", locale=locale) for lang, locale in
+              (("vi", "vi_VN"), ("en", "en_US"))}
+        top = EVIDENCE_MAX_BYTES // 1048576
+        return Refusal("too_large", f"Tệp {name} quá lớn ({mb['vi']} MB; tối đa {top} MB).",
+                       f"{name} is too large ({mb['en']} MB; at most {top} MB).")
+    return None

@@ -26,9 +26,10 @@ def ops_path(db_path: str | Path) -> Path:
 
 
 def schema_sql() -> str:
-    """The ops file's tables: accounts (ops_schema.sql), then review, locks, comments, audit."""
+    """The ops file's tables: accounts (ops_schema.sql), then review, locks, comments, audit, and
+    the DTI self-assessment."""
     return "\n".join(files("ops").joinpath(f"sql/{name}").read_text(encoding="utf-8")
-                     for name in ("ops_schema.sql", "review_schema.sql"))
+                     for name in ("ops_schema.sql", "review_schema.sql", "dti_schema.sql"))
 
 
 def connect(path: str | Path) -> sqlite3.Connection:

@@ -21,7 +21,8 @@ SQL_PARAMS = {"periods": ["2025Q3"], "plan": "KH648", "period": "2025Q3", "level
               "parent": None, "unit": "new:52", "limit": 20, "first": "2024Q4", "last": "2025Q3",
               "indicators": ["work_records_online_rate"], "today": "2026-12-03",
               "unit_keys": None, "submission_id": 1, "unit_key": "new:52", "metric_code": "work_records_total",
-              "visible_units": ["new:52"], "submitted_by": "cntt", "units": None, "submission": None}
+              "visible_units": ["new:52"], "submitted_by": "cntt", "units": None, "submission": None,
+              "index": "766", "version": "2022", "group": "hai_long", "day": "2026-11-30"}
 
 
 def _params(name: str) -> dict:
@@ -47,7 +48,8 @@ def test_every_query_runs_on_the_demo_and_on_an_empty_warehouse(name, wh, empty_
     assert data.Warehouse(empty_db).query(name, **_params(name)).empty or name in (
         "indicators", "catalog_metrics", "plan_targets", "plans", "root", "unit", "units", "unit_children",
         "unit_points", "unit_lookup", "province", "has_data",
-        "review_waiting")  # reference data, or a yes/no or a count: there before any load
+        "review_waiting", "index_criteria", "index_versions", "index_grade_bands", "index_expected_units",
+        "index_groups_in_force")  # reference data, or a yes/no or a count: there before any load
 
 
 def test_filters_default_to_the_latest_quarter_and_the_level_that_exists_then(wh):

@@ -231,7 +231,7 @@ def _publishes(queue: UploadQueue) -> int:
 
 # Links under --prefix ------------------------------------------------------------------------
 
-LINKED_PAGES = ["/", "/chi-tieu", "/don-vi", "/dich-vu-cong", "/bao-cao", "/danh-muc", "/khong-co"]
+LINKED_PAGES = ["/", "/chi-tieu", "/don-vi", "/dich-vu-cong", "/chi-so", "/bao-cao", "/danh-muc", "/khong-co"]
 
 
 @pytest.fixture

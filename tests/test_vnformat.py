@@ -82,3 +82,10 @@ def test_a_rate_below_its_target_never_prints_equal_to_or_above_it(value, target
 
 def test_rates_beside_targets_keep_the_comparison_in_english_too():
     assert fmt_rate(0.5996, 0.6, "en") == "59.9%"
+
+
+@pytest.mark.parametrize("places, shown", [(3, "↑3"), (-2, "↓2"), (0, "="), (None, "–"), (float("nan"), "–")])
+def test_a_ranks_movement_reads_as_arrows_up_down_or_equal(places, shown):
+    from vocab.vnformat import fmt_rank_change
+
+    assert fmt_rank_change(places) == shown

@@ -26,6 +26,26 @@ STATUS_NAMES = {
 STATUS_COLOURS = {"met": "#009E73", "near": "#E69F00", "behind": "#D55E00", "no_data": "#9E9E9E",
                   "expired": "#616161"}
 
+# The grades of a composite index (Decision 766/QĐ-TTg), best first, and their colours: the
+# page, the deck and the workbook colour a grade alike. A score with no grade (thresholds not
+# filled in) is grey.
+GRADES = ("Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu")
+GRADE_NAMES_EN = {"Xuất sắc": "Excellent", "Tốt": "Good", "Khá": "Fair", "Trung bình": "Average", "Yếu": "Weak"}
+GRADE_COLOURS = {"Xuất sắc": "#009E73", "Tốt": "#0072B2", "Khá": "#56B4E9", "Trung bình": "#E69F00",
+                 "Yếu": "#D55E00"}
+UNGRADED_COLOUR = "#9E9E9E"
+
+
+def grade_name(grade: str | None, lang: str = "vi") -> str:
+    """Gives a grade in lang; '' for no grade."""
+    if not grade:
+        return ""
+    return GRADE_NAMES_EN.get(grade, grade) if lang == "en" else grade
+
+
+def grade_colour(grade: str | None) -> str:
+    return GRADE_COLOURS.get(grade or "", UNGRADED_COLOUR)
+
 
 def level_name(level: str, lang: str = "vi", capitalise: bool = False) -> str:
     name = LEVEL_NAMES[lang][level]

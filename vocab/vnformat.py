@@ -200,3 +200,12 @@ def fmt_score(value: float, lang: str = "vi") -> str:
     """Writes a score with up to two decimals: 83,63 (vi), 83.63 (en); 1.000 for a thousand."""
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
+
+
+def fmt_rank_change(places: float | None) -> str:
+    """Gives a rank's movement since the previous period: ↑3 (three places up), ↓2, = (same);
+    '–' when there was no previous rank."""
+    if places is None or places != places:
+        return "–"
+    places = int(round(places))
+    return "=" if places == 0 else (f"↑{places}" if places > 0 else f"↓{-places}")
