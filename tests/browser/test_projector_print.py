@@ -4,8 +4,10 @@ gets no menu and no chart toolbar, an unknown address gets a Vietnamese or Engli
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 from dashboard.app import create_app
@@ -25,18 +27,35 @@ def _open(duo, path: str, selector: str = ".page-title") -> None:
     duo.wait_for_no_elements("._dash-loading", timeout=30)
 
 
+def _settled(read, tries: int = 20):
+    """Reads the page once its callbacks stop redrawing it: the shell callback replaces the menu
+    and a page's content may be drawn twice, so an element found a moment ago can be gone
+    (Selenium's StaleElementReferenceException on a busy machine). Retries the whole read."""
+    for _ in range(tries - 1):
+        try:
+            return read()
+        except StaleElementReferenceException:
+            time.sleep(0.5)
+    return read()
+
+
 def test_the_menu_stays_on_one_line_on_a_1280x720_projector(app_duo):
     for width, height in ((1280, 720), (1920, 1080)):
         app_duo.driver.set_window_size(width, height)
         for lang in ("vi", "en"):
             _open(app_duo, f"/bao-cao?lang={lang}")
-            links = app_duo.driver.find_elements(By.CSS_SELECTOR, ".nav .nav-link")
-            assert len(links) == 7
-            tops = {round(link.rect["y"]) for link in links}
+
+            def read_menu():
+                links = app_duo.driver.find_elements(By.CSS_SELECTOR, ".nav .nav-link")
+                nav = app_duo.driver.find_element(By.CSS_SELECTOR, ".nav")
+                return [link.rect for link in links], nav.rect
+
+            rects, nav = _settled(read_menu)
+            assert len(rects) == 7
+            tops = {round(rect["y"]) for rect in rects}
             assert len(tops) == 1, (width, lang, tops)  # one line: every link at the same height
-            nav = app_duo.driver.find_element(By.CSS_SELECTOR, ".nav")
-            last = links[-1].rect
-            assert last["x"] + last["width"] <= nav.rect["x"] + nav.rect["width"] + 1, (width, lang)  # none hidden
+            last = rects[-1]
+            assert last["x"] + last["width"] <= nav["x"] + nav["width"] + 1, (width, lang)  # none hidden
             header = app_duo.driver.find_element(By.CSS_SELECTOR, ".header")
             assert header.rect["width"] <= width
             body = app_duo.driver.execute_script("return document.documentElement.scrollWidth")
@@ -80,11 +99,11 @@ def test_an_unknown_address_gets_a_page_in_the_urls_language(app_duo):
 def test_reporting_headline_and_missing_list_count_the_same_units(app_duo):
     app_duo.driver.set_window_size(1280, 720)
     _open(app_duo, "/bao-cao?period=2025Q3", "#reporting-headline")
-    headline = app_duo.find_element("#reporting-headline").text
+    headline, title = _settled(lambda: (app_duo.find_element("#reporting-headline").text,
+                                        app_duo.find_element("#reporting-missing-title").text))
     missing = int(re.search(r"(\d+) chưa báo cáo", headline).group(1))
     reported, expected = map(int, re.search(r"(\d+)/(\d+) đơn vị đã báo cáo", headline).groups())
-    title = app_duo.find_element("#reporting-missing-title").text
     assert expected - reported == missing
     assert title.startswith(f"{missing} đơn vị chưa báo cáo (tất cả các cấp")
-    assert app_duo.find_element("#filter-wrap-level").text.startswith("Cấp\nTất cả các cấp")
+    assert _settled(lambda: app_duo.find_element("#filter-wrap-level").text).startswith("Cấp\nTất cả các cấp")
     assert app_duo.get_logs() == []
