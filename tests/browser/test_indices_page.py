@@ -85,9 +85,10 @@ def test_drill_down_from_a_commune_to_its_groups_and_a_groups_criteria_and_evide
     app_duo.driver.get(link.get_attribute("href"))  # the ranking's link is the unit's drill-down
     app_duo.wait_for_element("#index-back-to-level", timeout=30)
     app_duo.wait_for_no_elements("._dash-loading", timeout=30)
-    assert name in _text(app_duo, "#index-groups")  # the groups are now the unit's, not the level's mean
+    # the groups are now the unit's, not the level's mean (its chart draws after the page: wait for it)
+    app_duo.wait_for_contains_text("#index-groups", name, timeout=30)
     app_duo.find_element("#index-group-hai_long").click()
-    app_duo.wait_for_element("#index-criteria", timeout=30)
+    app_duo.wait_for_contains_text("#index-criteria", "Tài liệu kiểm chứng", timeout=30)
     criteria = _text(app_duo, "#index-criteria")
     assert "Mức độ hài lòng" in criteria and "Tài liệu kiểm chứng" in criteria
     assert "Cổng Dịch vụ công quốc gia" in criteria and "Văn phòng Chính phủ" in criteria
