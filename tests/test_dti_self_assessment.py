@@ -129,7 +129,6 @@ def test_the_verifying_unit_signs_off_a_value_and_pillars_compare_with_last_year
 
 
 def test_evidence_downloads_only_for_signed_in_roles_that_may_read_it(demo_db, tmp_path):
-    import re
     import shutil
 
     from dashboard.app import create_app
@@ -143,7 +142,22 @@ def test_evidence_downloads_only_for_signed_in_roles_that_may_read_it(demo_db, t
     add_user(ops_db, "ubnd-xa", "reporter", "mat-khau-du-dai-1", units=["new:21589"])
     content = _pdf("Biên bản thẩm định")
     found = dti.attach_evidence(ops_db, dti.evidence_dir(db), 2025, "the_che_so", "bien_ban.pdf", content, "cntt", "admin")
-    server = create_app(str(db)).server
+    # Dash's page registry is global: pages another test imported as dashboard.pages.* would clash
+    # with this app's (duplicate paths); this app registers its own, the others come back after.
+    import dash
+
+    saved = dict(dash.page_registry)
+    dash.page_registry.clear()
+    try:
+        _downloads_for_roles(create_app(str(db)).server, found, content)
+    finally:
+        dash.page_registry.clear()
+        dash.page_registry.update(saved)
+
+
+def _downloads_for_roles(server, found, content) -> None:
+    import re
+
     path = f"/chi-so/tai-lieu/{found.evidence_id}"
     assert server.test_client().get(path).status_code in (302, 401)  # nobody signed in
 
