@@ -16,7 +16,7 @@ from typing import Callable
 
 import requests
 
-from etl.warehouse import publish_snapshot
+from etl.warehouse import connect, publish_snapshot, set_review
 
 GOVKPI = str(Path(sys.executable).with_name("govkpi"))
 PASSWORD = "mật-khẩu-thử-nghiệm"
@@ -89,6 +89,19 @@ def start_site(base_db: Path, folder: Path) -> Site:
             time.sleep(0.5)
     site.stop()
     raise AssertionError((folder / "site.log").read_text())
+
+
+def start_reviewed_site(base_db: Path, folder: Path) -> Site:
+    """A site whose warehouse requires review: a copy of the base warehouse with review switched
+    on, served by start_site (uploads wait for a reviewer's decision)."""
+    reviewed = folder / "reviewed.duckdb"
+    shutil.copy(base_db, reviewed)
+    con = connect(reviewed)
+    set_review(con, "required")
+    con.close()
+    site_folder = folder / "site"
+    site_folder.mkdir()
+    return start_site(reviewed, site_folder)
 
 
 def login(base: str, name: str) -> requests.Session:

@@ -5,17 +5,15 @@ the reviewer accepts and only then does the figure count; the period is locked a
 is refused; an admin unlocks with a reason; the audit trail names each step, who and from where."""
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
 import requests
 
-from etl.warehouse import connect, set_review
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from api_site import login, post_workbook, start_site, until  # noqa: E402
+from api_site import login, post_workbook, start_reviewed_site, until  # noqa: E402
 from workbooks import *  # noqa: E402,F403
 
 PERIOD = "2024Q3"
@@ -23,13 +21,7 @@ PERIOD = "2024Q3"
 
 @pytest.fixture(scope="module")
 def site(base_db, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("review_cycle")
-    reviewed = folder / "base.duckdb"
-    shutil.copy(base_db, reviewed)
-    con = connect(reviewed)
-    set_review(con, "required")
-    con.close()
-    running = start_site(reviewed, tmp_path_factory.mktemp("review_site"))
+    running = start_reviewed_site(base_db, tmp_path_factory.mktemp("review_cycle"))
     yield running
     running.stop()
 

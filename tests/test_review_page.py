@@ -7,29 +7,21 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
 import requests
 
-from etl.warehouse import connect, set_review
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from api_site import login, post_workbook, start_site, until  # noqa: E402
+from api_site import login, post_workbook, start_reviewed_site, until  # noqa: E402
 from workbooks import *  # noqa: E402,F403
 
 
 @pytest.fixture(scope="module")
 def site(base_db, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("review_page")
-    reviewed = folder / "base.duckdb"
-    shutil.copy(base_db, reviewed)
-    con = connect(reviewed)
-    set_review(con, "required")
-    con.close()
-    running = start_site(reviewed, tmp_path_factory.mktemp("review_page_site"))
+    running = start_reviewed_site(base_db, tmp_path_factory.mktemp("review_page"))
     yield running
     running.stop()
 

@@ -4,17 +4,15 @@ back with a reason through the page's form; the district's clerk signs in and re
 beside the upload on /nop-bao-cao."""
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
 
-from etl.warehouse import connect, set_review
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from api_site import PASSWORD, post_workbook, start_site  # noqa: E402
+from api_site import PASSWORD, post_workbook, start_reviewed_site  # noqa: E402
 from workbooks import CHU_SE, base_db, filled_template  # noqa: E402,F401  (base_db: the fixture)
 
 pytestmark = pytest.mark.browser
@@ -23,13 +21,7 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 @pytest.fixture(scope="module")
 def site(base_db, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("review_browser")
-    reviewed = folder / "base.duckdb"
-    shutil.copy(base_db, reviewed)
-    con = connect(reviewed)
-    set_review(con, "required")
-    con.close()
-    running = start_site(reviewed, tmp_path_factory.mktemp("review_browser_site"))
+    running = start_reviewed_site(base_db, tmp_path_factory.mktemp("review_browser"))
     yield running
     running.stop()
 
