@@ -18,9 +18,10 @@ from werkzeug.exceptions import HTTPException
 
 from dashboard import data
 from dashboard.auth import current_user
-from dashboard.submitting import WAIT_S, Outcome, submit
+from dashboard.submitting import WAIT_S, Outcome, outcome_of, submit
 from ops.accounts import ALL_UNITS_ROLES, UPLOAD_ROLES, User, may_see_unit
 from ops.intake import MAX_FILE_BYTES
+from ops.queue import UploadQueue
 from vocab.i18n import norm_lang, t
 from vocab.levels import LEVELS, level_name
 from vocab.periods import parse_code
@@ -68,9 +69,37 @@ def post_submission() -> Response:
         raise ApiError(400, "no_file", t("api_no_file", lang))
     period = _period(request.form.get("period"), "period", required=False)
     submitted = _day(request.form.get("submitted"))
+    most = current_app.config.get("GOVKPI_SUBMIT_WAIT_S", WAIT_S)
     outcome = submit(sent.stream, sent.filename, user, _warehouse().path, period, submitted,
-                     wait_s=current_app.config.get("GOVKPI_SUBMIT_WAIT_S", WAIT_S))
-    return _json(outcome.as_json(lang), _status_of(outcome))
+                     wait_s=_wait(request.form.get("wait"), most))
+    answer = _json(outcome.as_json(lang), _status_of(outcome))
+    if outcome.status == "queued" and outcome.job_id is not None:
+        answer.headers["Location"] = f"{request.script_root}{PREFIX}/jobs/{outcome.job_id}"
+        answer.headers["Retry-After"] = "2"
+    return answer
+
+
+@api.get("/jobs/<int:job_id>")
+def get_job(job_id: int) -> Response:
+    """Gives what became of a queued file: 202 while it waits for the writer, then 200 with its
+    status, submission and problems. Only its sender and admins may ask (403 for any other id,
+    known or not, so ids cannot be probed)."""
+    lang = _lang()
+    user = _caller(UPLOAD_ROLES)
+    try:
+        result = UploadQueue(_warehouse().path).result(job_id)
+    except KeyError:
+        result = None
+    if user.role != "admin" and (result is None or result.submitted_by != user.name):
+        raise ApiError(403, "forbidden", t("api_job_forbidden", lang, value=job_id))
+    if result is None:
+        raise ApiError(404, "not_found", t("api_job_unknown", lang, value=job_id))
+    body = outcome_of(result).as_json(lang)
+    body["state"] = result.state
+    answer = _json(body, 200 if result.done else 202)
+    if not result.done:
+        answer.headers["Retry-After"] = "2"
+    return answer
 
 
 @api.get("/submissions")
@@ -225,6 +254,21 @@ def _period(raw: str | None, name: str, required: bool) -> str | None:
         return parse_code(value).code
     except ValueError:
         raise ApiError(400, "bad_parameter", t("api_bad_period", _lang(), name=name, value=value)) from None
+
+
+def _wait(raw: str | None, most: float) -> float:
+    """Gives how long to wait for the writer: the `wait` field in seconds (0: answer 202 at once
+    and let the caller ask /jobs/<id>), at most the server's own wait; 400 when not a number."""
+    value = (raw or "").strip()
+    if not value:
+        return most
+    try:
+        seconds = float(value.replace(",", "."))
+    except ValueError:
+        raise ApiError(400, "bad_parameter", t("api_bad_wait", _lang(), value=value, most=int(most))) from None
+    if not 0 <= seconds <= most or seconds != seconds:
+        raise ApiError(400, "bad_parameter", t("api_bad_wait", _lang(), value=value, most=int(most)))
+    return seconds
 
 
 def _day(raw: str | None) -> date | None:

@@ -14,7 +14,7 @@ from typing import IO
 
 from ops.accounts import User
 from ops.intake import MAX_FILE_BYTES, Refusal, size_refusal, type_refusal
-from ops.queue import UploadQueue, safe_name
+from ops.queue import JobResult, UploadQueue, safe_name
 
 WAIT_S = 90.0  # a busy writer takes a group of 50 files at a time; the loader needs ~1 s for the biggest
 CHUNK = 1 << 20
@@ -72,10 +72,15 @@ def submit(stream: IO[bytes], file_name: str | None, user: User, warehouse_path:
                             allowed_units=allowed_units(user))
     finally:
         Path(staging).unlink(missing_ok=True)  # the queue keeps its own copy under its digest
-    result = queue.wait(job, timeout=wait_s)
+    return outcome_of(queue.wait(job, timeout=wait_s), name)
+
+
+def outcome_of(result: JobResult, file_name: str | None = None) -> Outcome:
+    """What a queued file's result says so far: 'queued' until the writer has loaded it."""
+    name = file_name or result.file_name or ""
     if not result.done:
-        return Outcome(name, "queued", job_id=job)
-    return Outcome(name, result.status, result.problems, result.submission_id, job, result.published)
+        return Outcome(name, "queued", job_id=result.job_id)
+    return Outcome(name, result.status, result.problems, result.submission_id, result.job_id, result.published)
 
 
 def _refused(name: str, refusal: Refusal | None) -> Outcome:

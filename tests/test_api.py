@@ -215,3 +215,42 @@ def test_a_file_still_waiting_for_the_writer_answers_202_with_its_job(db, tmp_pa
     answer = response.get_json()
     assert answer["status"] == "queued" and answer["job_id"] and answer["submission_id"] is None
     assert UploadQueue(db).result(answer["job_id"]).state == "queued"
+
+
+def test_a_sender_who_will_not_wait_gets_202_at_once_and_reads_the_outcome_from_its_job(site, books):
+    """wait=0: the answer says where the file stands, and /jobs/<id> gives the outcome once loaded."""
+    book = filled_template(books / "chu_se_khong_cho.xlsx", CHU_SE, "2020Q4", {"work_records_total": 11})
+    response = post_workbook(site, "reporter", book, wait="0")
+    assert response.status_code == 202, response.text
+    job_id = response.json()["job_id"]
+    assert response.headers["Location"].endswith(f"/api/v1/jobs/{job_id}")
+
+    def loaded():
+        answer = api(site, "reporter", f"/jobs/{job_id}")
+        return answer if answer.status_code == 200 else None
+    done = until(loaded, timeout=60)
+    assert done is not None, "the writer never loaded the job"
+    body = done.json()
+    assert body["state"] == "done" and body["status"] == "accepted" and body["submission_id"]
+    assert api(site, "admin", f"/jobs/{job_id}").status_code == 200
+
+
+def test_a_job_is_read_only_by_its_sender_and_admins(site, books):
+    book = filled_template(books / "chu_se_viec.xlsx", CHU_SE, "2020Q3", {"work_records_total": 3})
+    job_id = post_workbook(site, "reporter", book).json()["job_id"]
+    other = api(site, "pleiku", f"/jobs/{job_id}")
+    assert other.status_code == 403 and "lượt gửi tệp số" in other.json()["error"]["message"]
+    # An id nobody sent answers the same 403 to a reporter, so ids cannot be probed; admins get 404.
+    assert api(site, "pleiku", "/jobs/999999").status_code == 403
+    assert api(site, "admin", "/jobs/999999").status_code == 404
+    assert api(site, "viewer", f"/jobs/{job_id}").status_code == 403
+    assert api(site, None, f"/jobs/{job_id}").status_code == 401
+
+
+def test_a_wait_that_is_not_seconds_is_400_and_nothing_is_queued(site, books):
+    book = filled_template(books / "chu_se_cho_sai.xlsx", CHU_SE, "2020Q2", {"work_records_total": 2})
+    queued = queue_jobs(site.db)
+    for wait in ("mãi", "-1", "100000"):
+        response = post_workbook(site, "reporter", book, wait=wait)
+        assert response.status_code == 400 and "'wait'" in response.json()["error"]["message"], wait
+    assert queue_jobs(site.db) == queued

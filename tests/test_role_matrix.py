@@ -59,6 +59,8 @@ MATRIX = [
     ("GET", f"/api/v1/submissions/{OWN_SUBMISSION}",           401, 200, 200, 200, 200),
     ("GET", f"/api/v1/submissions/{OTHER_SUBMISSION}",         401, 200, 200, 200, 403),
     ("POST", "/api/v1/submissions",                            401, 400, 403, 403, 400),
+    # A queued file's job: its sender's and the admins'; an id nobody sent is 403 to a reporter.
+    ("GET", "/api/v1/jobs/999999",                             401, 404, 403, 403, 403),
     # Review, lock, comments, audit (issue 12): a 400 (no decision, a malformed period, no text)
     # proves the caller was let through without writing anything. A POST row's query is sent as
     # its form body.
