@@ -24,8 +24,22 @@ STOP_WORDS = ("ghi chu", "nguoi lap", "nguoi lap bieu", "thu truong", "giam doc"
 _COLUMN_NUMBER = re.compile(r"^\(?\s*\d{1,2}\s*\)?$")
 
 
+_INDEXES: dict[str, list] = {}  # per kind: the last catalog seen and its index (a load uses one catalog)
+
+
+def _kept(kind: str, catalog: Catalog, build) -> dict[str, str]:
+    kept = _INDEXES.get(kind)
+    if kept is None or kept[0] is not catalog:
+        kept = _INDEXES[kind] = [catalog, build(catalog)]
+    return kept[1]
+
+
 def header_index(catalog: Catalog) -> dict[str, str]:
     """Maps every folded metric code, Vietnamese name and alias to its metric code."""
+    return _kept("headers", catalog, _header_index)
+
+
+def _header_index(catalog: Catalog) -> dict[str, str]:
     index = {}
     for metric in catalog.metrics.values():
         for label in (metric.code, metric.name_vi, *metric.aliases):
@@ -35,6 +49,10 @@ def header_index(catalog: Catalog) -> dict[str, str]:
 
 def rate_index(catalog: Catalog) -> dict[str, str]:
     """Maps every folded indicator code and Vietnamese name to its indicator code."""
+    return _kept("rates", catalog, _rate_index)
+
+
+def _rate_index(catalog: Catalog) -> dict[str, str]:
     return {fold(label): i.code for i in catalog.indicators.values() for label in (i.code, i.name_vi)}
 
 
