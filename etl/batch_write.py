@@ -16,7 +16,7 @@ from etl.derived import refresh_in_transaction
 from etl.records import Issue
 from warehouse.sqlfiles import read_sql
 
-BATCH_FILES = 200
+BATCH_FILES = 1000
 BATCH_VALUES = 200_000
 
 _SUBMISSION_COLUMNS = ["submission_id", "file_name", "file_sha256", "layout", "submitted_by", "submitted_at",
@@ -132,8 +132,7 @@ def insert_batch(con: duckdb.DuckDBPyConnection, batch: Batch, submitted_by: str
 
 
 def _values_frame(batch: Batch) -> pd.DataFrame:
-    rows = [(p.report.submission_id, v.unit_key, v.period, v.metric_code, v.value, v.sheet, v.cell)
-            for p in batch.files for v in p.values]
+    rows = [(p.report.submission_id, *v) for p in batch.files for v in p.values]  # CheckedValue: the other columns in order
     return pd.DataFrame(rows, columns=_VALUE_COLUMNS).astype({"value": "Int64", "submission_id": "int64"})
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from etl.catalog import Catalog
 from etl.layouts.common import parse_date_text
@@ -23,8 +24,9 @@ REASONS_VI = {"not_found": "không tìm thấy", "ambiguous": "trùng với nhi�
 REASONS_EN = {"not_found": "not found", "ambiguous": "matches several units", "prefix_mismatch": "wrong unit type (prefix)"}
 
 
-@dataclass(frozen=True)
-class CheckedValue:
+class CheckedValue(NamedTuple):
+    """One value that passed the checks (a named tuple: a load makes hundreds of thousands)."""
+
     unit_key: str
     period: str
     metric_code: str
@@ -65,6 +67,7 @@ def check_sheet(
     valid_metrics = {m.code for m in catalog.metrics_valid_between(period.start, period.end)}
     seen: dict[str, tuple[RawRow, dict[str, int | None]]] = {}
     sums: dict[str, int] = {}
+    part_rules = catalog.part_rules()  # once a sheet, not once a row
     for row in recognised.rows:
         unit_key = _resolve_unit(row, period, matcher, matchers, recognised.sheet, result.issues,
                                  row.within + recognised.scope)
@@ -75,7 +78,7 @@ def check_sheet(
             _duplicate_row(seen[unit_key], row, parsed, recognised.sheet, result.issues)
             continue
         seen[unit_key] = (row, parsed)
-        _check_parts(row, parsed, catalog, recognised.sheet, result.issues)
+        _check_parts(row, parsed, catalog, recognised.sheet, result.issues, part_rules)
         _check_rates(row, parsed, catalog, recognised.sheet, result.issues)
         for value in row.values:
             number = parsed.get(value.metric_code)
@@ -238,7 +241,11 @@ def _parse_row(row: RawRow, sheet: str, grid: SheetGrid, catalog: Catalog, perio
                                 f"Cell {value.cell} holds a formula without a cached value. Open it in Excel, recalculate and save, or type the number."))
             parsed[metric.code] = None
             continue
-        count = parse_count(value.raw)
+        raw = value.raw
+        if type(raw) is float and raw >= 0 and raw.is_integer() and metric.code in valid_metrics:
+            parsed[metric.code] = int(raw)  # the common cell: what parse_count gives, without its record
+            continue
+        count = parse_count(raw)
         if count.problem:
             issues.append(_value_issue(count.problem, sheet, value.cell, value.raw, metric.name_vi, metric.name_en))
         elif count.value is not None and metric.code not in valid_metrics:
@@ -273,13 +280,14 @@ def _duplicate_row(first: tuple[RawRow, dict], row: RawRow, parsed: dict, sheet:
                             f"The unit at {row.cell} already appears at {first_row.cell} with other figures. One row per unit."))
 
 
-def _check_parts(row: RawRow, parsed: dict[str, int | None], catalog: Catalog, sheet: str, issues: list[Issue]) -> None:
-    cells = {v.metric_code: v.cell for v in row.values}
-    for whole, parts in catalog.part_rules():
+def _check_parts(row: RawRow, parsed: dict[str, int | None], catalog: Catalog, sheet: str, issues: list[Issue],
+                 part_rules: list[tuple[str, tuple[str, ...]]] | None = None) -> None:
+    for whole, parts in catalog.part_rules() if part_rules is None else part_rules:
         if parsed.get(whole) is None or not any(parsed.get(p) is not None for p in parts):
             continue
         total = sum(parsed.get(p) or 0 for p in parts)
         if total > parsed[whole]:
+            cells = {v.metric_code: v.cell for v in row.values}
             part_names = " + ".join(catalog.metrics[p].name_vi for p in parts if parsed.get(p) is not None)
             part_cells = ", ".join(cells[p] for p in parts if parsed.get(p) is not None)
             issues.append(Issue("error", "part_exceeds_whole", sheet, part_cells,

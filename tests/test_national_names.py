@@ -3,11 +3,13 @@ header (or --province) names, so namesakes in other provinces are not candidates
 index is built once and shared by every period of a load."""
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import time
 from datetime import timedelta
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from etl.catalog import load_catalog
@@ -125,3 +127,46 @@ def test_the_name_index_is_built_once_for_a_load_of_many_periods_and_reused_by_t
     more = [district_table(tmp_path / f"cb2_{q}.xlsx", q, ["Huyện Hà Quảng"]) for q in quarters[:2]]
     assert [r.status for r in Loader(con, CATALOG).load_files(more)] == ["accepted"] * 2
     assert UnitIndex.builds - before == 1  # the units did not change: the next load reuses it
+
+
+def test_each_value_is_stored_with_its_own_district_metric_and_cell(con, tmp_path):
+    """A group writes its values as one relation: every stored value is the number in the cell
+    it names, on the row of the district it names."""
+    path = district_table(tmp_path / "cb.xlsx", "2021Q2", ["Huyện Bảo Lâm", "Huyện Bảo Lạc", "Huyện Hà Quảng"])
+    report = Loader(con, CATALOG).load_file(path)
+    assert report.status == "accepted", [i.message_vi for i in report.issues]
+    stored = con.execute(
+        "SELECT u.unit_name, v.period, v.metric_code, v.value, v.sheet, v.cell FROM reported_values v "
+        "JOIN units u USING (unit_key) WHERE v.submission_id = ?", [report.submission_id]).fetchall()
+    sheet = openpyxl.load_workbook(path)["Biểu 01"]
+    names = {m.name_vi: m.code for m in CATALOG.metrics.values()}
+    assert len(stored) == 9 and {row[0] for row in stored} == {"Huyện Bảo Lâm", "Huyện Bảo Lạc", "Huyện Hà Quảng"}
+    for unit_name, period, metric, value, sheet_name, cell in stored:
+        row = sheet[cell].row
+        assert (period, sheet_name, sheet[cell].value) == ("2021Q2", "Biểu 01", value)
+        assert sheet.cell(row, 2).value == unit_name
+        assert names[sheet.cell(8, sheet[cell].column).value] == metric
+
+
+def test_a_loader_reads_headers_in_its_own_catalog_even_after_another_catalogs_load(con, tmp_path):
+    """The header index is kept between files of a load, never across catalogs: an alias only
+    one catalog knows heads a column for that catalog's loader alone."""
+    quarter = parse_code("2021Q2")
+    metric = CATALOG.metrics_valid_between(quarter.start, quarter.end)[0]
+    aliased = dataclasses.replace(CATALOG, metrics={**CATALOG.metrics, metric.code: dataclasses.replace(
+        metric, aliases=(*metric.aliases, "Tổng số hồ sơ theo cách gọi riêng"))})
+    first = Loader(con, CATALOG).load_file(district_table(tmp_path / "a.xlsx", "2021Q2", ["Huyện Bảo Lâm"]))
+    assert first.status == "accepted"
+    path = district_table(tmp_path / "b.xlsx", "2021Q3", ["Huyện Bảo Lạc"])
+    book = openpyxl.load_workbook(path)
+    header = next(c for c in book["Biểu 01"][8] if c.value == metric.name_vi)
+    header.value = "Tổng số hồ sơ theo cách gọi riêng"
+    book.save(path)
+    by_alias = Loader(con, aliased).load_file(path)
+    assert by_alias.status == "accepted", [i.message_vi for i in by_alias.issues]
+    assert metric.code in {row[0] for row in con.execute(
+        "SELECT metric_code FROM reported_values WHERE submission_id = ?", [by_alias.submission_id]).fetchall()}
+    shutil.copy(path, tmp_path / "c.xlsx")
+    plain = Loader(con, CATALOG).load_file(tmp_path / "c.xlsx")
+    assert metric.code not in {row[0] for row in con.execute(
+        "SELECT metric_code FROM reported_values WHERE submission_id = ?", [plain.submission_id]).fetchall()}

@@ -3,6 +3,7 @@ header over one or two rows (merged group cells above metric names, an STT colum
 column numbers), one row per unit, total rows, then notes and a signature block."""
 from __future__ import annotations
 
+import functools
 import re
 
 from etl.catalog import Catalog
@@ -23,8 +24,22 @@ STOP_WORDS = ("ghi chu", "nguoi lap", "nguoi lap bieu", "thu truong", "giam doc"
 _COLUMN_NUMBER = re.compile(r"^\(?\s*\d{1,2}\s*\)?$")
 
 
+_INDEXES: dict[str, list] = {}  # per kind: the last catalog seen and its index (a load uses one catalog)
+
+
+def _kept(kind: str, catalog: Catalog, build) -> dict[str, str]:
+    kept = _INDEXES.get(kind)
+    if kept is None or kept[0] is not catalog:
+        kept = _INDEXES[kind] = [catalog, build(catalog)]
+    return kept[1]
+
+
 def header_index(catalog: Catalog) -> dict[str, str]:
     """Maps every folded metric code, Vietnamese name and alias to its metric code."""
+    return _kept("headers", catalog, _header_index)
+
+
+def _header_index(catalog: Catalog) -> dict[str, str]:
     index = {}
     for metric in catalog.metrics.values():
         for label in (metric.code, metric.name_vi, *metric.aliases):
@@ -34,6 +49,10 @@ def header_index(catalog: Catalog) -> dict[str, str]:
 
 def rate_index(catalog: Catalog) -> dict[str, str]:
     """Maps every folded indicator code and Vietnamese name to its indicator code."""
+    return _kept("rates", catalog, _rate_index)
+
+
+def _rate_index(catalog: Catalog) -> dict[str, str]:
     return {fold(label): i.code for i in catalog.indicators.values() for label in (i.code, i.name_vi)}
 
 
@@ -71,8 +90,8 @@ def _metric_columns(sheet: SheetGrid, headers: dict[str, str]) -> tuple[dict[int
         for col, value in enumerate(row):
             if not isinstance(value, str) or not value.strip():
                 continue
-            label = fold(re.sub(r"\([^)]*\)\s*$", "", value))
-            code = headers.get(label) or headers.get(fold(value))
+            label, whole = _header_forms(value)
+            code = headers.get(label) or headers.get(whole)
             if code and col not in columns and code not in columns.values():
                 columns[col] = code
                 rows.append(row_index)
@@ -85,10 +104,17 @@ def _rate_columns(sheet: SheetGrid, band: range, rates: dict[str, str]) -> dict[
     for row_index in band:
         for col, value in enumerate(sheet.rows[row_index]):
             if isinstance(value, str) and value.strip():
-                code = rates.get(fold(re.sub(r"\([^)]*\)\s*$", "", value))) or rates.get(fold(value))
+                label, whole = _header_forms(value)
+                code = rates.get(label) or rates.get(whole)
                 if code and code not in columns.values():
                     columns[col] = code
     return columns
+
+
+@functools.lru_cache(maxsize=1 << 14)  # the same headers head every file of a load
+def _header_forms(value: str) -> tuple[str, str]:
+    """A header cell folded without its trailing '(3)' or '(hồ sơ)', and folded whole."""
+    return fold(re.sub(r"\([^)]*\)\s*$", "", value)), fold(value)
 
 
 def _find_col(sheet: SheetGrid, band: range, wanted: set[str]) -> int | None:
@@ -105,16 +131,23 @@ def _stated_period(sheet: SheetGrid, first_header: int) -> tuple[str | None, str
     found = []
     for row_index in range(0, first_header):
         for col, value in enumerate(sheet.rows[row_index]):
-            text = text_of(value)
-            if not text or is_date_line(text):
+            if value == "" or value is None:
                 continue
-            period = parse_text(text)
+            period = _period_in_title(text_of(value))
             if period:
                 found.append((period.period_type == "year", row_index, period.code, a1(row_index, col)))
     if not found:
         return None, None
     _, _, code, cell = min(found)
     return code, cell
+
+
+@functools.lru_cache(maxsize=1 << 12)  # titles repeat across a load's files
+def _period_in_title(text: str):
+    """The period a title cell states; a date line states none."""
+    if not text or is_date_line(text):
+        return None
+    return parse_text(text)
 
 
 def _unit_rows(sheet, start, metric_cols, name_col, code_col, rate_cols=None) -> tuple[list[RawRow], list[RawRow]]:
@@ -124,12 +157,13 @@ def _unit_rows(sheet, start, metric_cols, name_col, code_col, rate_cols=None) ->
     first_metric = min(metric_cols)
     for row_index in range(start, len(sheet.rows)):
         line = sheet.rows[row_index]
+        width = len(line)
         number = row_index + 1
-        name = text_of(sheet.cell(row_index, name_col)) if name_col is not None else ""
-        code = text_of(sheet.cell(row_index, code_col)) if code_col is not None else ""
-        cells = {col: sheet.cell(row_index, col) for col in metric_cols}
-        has_values = any(_filled(value) for value in cells.values())
+        name = text_of(line[name_col] if name_col < width else "") if name_col is not None else ""
+        code = text_of(line[code_col] if code_col < width else "") if code_col is not None else ""
+        cells = {col: line[col] if col < width else "" for col in metric_cols}
         typed_number = any(type(value) in (int, float) for value in cells.values())
+        has_values = typed_number or any(_filled(value) for value in cells.values())
         # Notes and the signature block end the table: a row with a stop phrase anywhere (the
         # signer's title often sits above a metric column) and no number in a metric cell.
         if not typed_number and any(fold(v).startswith(STOP_WORDS) for v in line if isinstance(v, str) and v.strip()) \
@@ -146,7 +180,7 @@ def _unit_rows(sheet, start, metric_cols, name_col, code_col, rate_cols=None) ->
         values = tuple(RawValue(metric, cells[col], f"{letters[col]}{number}") for col, metric in metric_cols.items())
         cell = a1(row_index, name_col if name_col is not None else code_col)
         # A total row's label may sit in the name, the code or the STT column (often merged).
-        lead = [text_of(sheet.cell(row_index, col)) for col in range(first_metric)]
+        lead = [text_of(value) for value in line[:first_metric]]
         total_label = next((t for t in lead if t and not t[0].isdigit() and _is_total_label(t)), None)
         if total_label:
             totals.append(RawRow(None, total_label, cell, values))
@@ -179,11 +213,17 @@ def _title_scope(sheet: SheetGrid, first_header: int) -> dict[str, tuple[str, ..
     found, cells = [], []
     for row_index, row in enumerate(sheet.rows[:first_header]):
         for col, value in enumerate(row):
-            match = _SCOPE.search(text_of(value)) if isinstance(value, str) else None
-            if match:
-                found.append((match.group(1) or match.group(2)).title())
+            named = _scope_named(value) if isinstance(value, str) and value else None
+            if named:
+                found.append(named)
                 cells.append(a1(row_index, col))
     return {"scope": tuple(found), "scope_cells": tuple(cells)}
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _scope_named(value: str) -> str | None:
+    match = _SCOPE.search(text_of(value))
+    return (match.group(1) or match.group(2)).title() if match else None
 
 
 def _is_total_label(text: str) -> bool:

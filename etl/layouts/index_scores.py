@@ -51,11 +51,26 @@ def group_names(indices: dict[str, Index]) -> dict[str, set[str]]:
     return names
 
 
+_GROUP_NAMES: list = [None, {}]  # the last index catalog seen, and its group names
+
+
+def _group_names(indices: dict[str, Index]) -> dict[str, set[str]]:
+    """group_names once per index catalog (the loader keeps one for all its files)."""
+    if _GROUP_NAMES[0] is not indices:
+        _GROUP_NAMES[:] = [indices, group_names(indices)]
+    return _GROUP_NAMES[1]
+
+
 def recognise(sheet: SheetGrid, indices: dict[str, Index]) -> ScoreSheet | None:
     """Gives the sheet's score rows, or None when no row heads a "Tổng điểm" column beside
     columns named after an index's groups."""
-    names = group_names(indices)
+    names = _group_names(indices)
     for row_index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        # Only a text cell can head the total or a group, and most rows are figures: look at
+        # those first (fold folds spacing as text_of does), and read the whole row once found.
+        texts = {col: fold(value) for col, value in enumerate(row) if isinstance(value, str) and value.strip()}
+        if not any(text in TOTAL_HEADERS for text in texts.values()) or not any(text in names for text in texts.values()):
+            continue
         folded = {col: fold(text_of(value)) for col, value in enumerate(row) if text_of(value)}
         total_col = next((col for col, text in folded.items() if text in TOTAL_HEADERS), None)
         groups = {col: text for col, text in folded.items() if text in names}
