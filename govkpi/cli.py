@@ -267,7 +267,9 @@ def serve(db: Path = DbOption, port: int = typer.Option(8050, "--port"),
         if not has_users(ops_db):
             err.print("[yellow]Chưa bật đăng nhập: ai truy cập được máy này cũng xem được mọi số liệu. "
                       "Tạo tài khoản: govkpi user add TÊN --role admin[/]")
-        warm_up()  # LibreOffice and the writers start in the background: no download waits for them
+        # LibreOffice and the writers start in the background: no download waits for them; the
+        # converter is named beside the snapshot, so `govkpi export pdf` meanwhile converts there too
+        warm_up(snapshot_path(db))
     from dashboard.serving import normalise_prefix, serve_production
 
     # Local or production, the writer runs beside the web server as a child process (the one
@@ -488,9 +490,12 @@ AsOption = typer.Option(None, "--as", help="Tài khoản thực hiện (mặc đ
 
 
 def _operator_name() -> str:
-    from etl.load import _user
+    import getpass  # as etl.load._user, without importing the loader (≈0.2 s) into an export
 
-    return _user()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def _acting_user(db: Path, as_name: Optional[str]):
