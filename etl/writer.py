@@ -75,8 +75,11 @@ class Writer:
     """Loads queued files and publishes; `publishes` counts the snapshots swapped in."""
 
     def __init__(self, db_path: str | Path, publish_interval: float = PUBLISH_INTERVAL,
-                 poll_interval: float = POLL_INTERVAL, take_limit: int = TAKE_LIMIT) -> None:
+                 poll_interval: float = POLL_INTERVAL, take_limit: int = TAKE_LIMIT,
+                 prebuild_exports: bool = False) -> None:
         self.db_path = Path(db_path)
+        # After each publish, the opening period's exports are built in the background (exports/prebuild.py)
+        self.prebuild_exports = prebuild_exports
         self.queue = UploadQueue(db_path)
         self.ops_db = ops_path(db_path)
         self.publish_interval = publish_interval
@@ -148,6 +151,11 @@ class Writer:
         self._dirty = False
         self._last_publish = time.monotonic()
         log.info("published %s in %.2f s", self.db_path, self._last_publish - started)
+        if self.prebuild_exports:
+            from exports.prebuild import start_prebuild
+            from warehouse.reader import snapshot_path
+
+            start_prebuild(snapshot_path(self.db_path))
 
     def _load_group(self, con, jobs: list[QueuedFile], submitted_by: str, province: str | None,
                     period: str | None, submitted, allowed_units: tuple[str, ...] | None = None) -> None:

@@ -301,14 +301,16 @@ def _start_writer(db: Path):
     if not snapshot_path(db).exists() and not writer_running(db):
         publish_snapshot(db)  # the web processes read the snapshot only, never the file the writer holds
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    return subprocess.Popen([sys.executable, "-m", "govkpi", "writer", "--wait", "--db", str(db)])
+    return subprocess.Popen([sys.executable, "-m", "govkpi", "writer", "--wait", "--prebuild-exports", "--db", str(db)])
 
 
 @app.command()
 def writer(db: Path = DbOption,
            publish_interval: float = typer.Option(3.0, "--publish-interval",
                                                   help="Giây tối thiểu giữa hai lần công bố bản đọc"),
-           wait: bool = typer.Option(False, "--wait", help="Chờ khi tiến trình khác đang giữ quyền ghi")) -> None:
+           wait: bool = typer.Option(False, "--wait", help="Chờ khi tiến trình khác đang giữ quyền ghi"),
+           prebuild_exports: bool = typer.Option(False, "--prebuild-exports",
+                                                 help="Sau mỗi lần công bố, dựng sẵn các tệp xuất của kỳ gần nhất")) -> None:
     """Chạy bộ ghi: nạp mọi tệp trong hàng đợi và công bố bản đọc / run the one writer."""
     import signal
     import threading
@@ -322,7 +324,7 @@ def writer(db: Path = DbOption,
         signal.signal(signum, lambda *_: stop.set())
     err.print(f"Bộ ghi đang chạy cho {db} (hàng đợi {db.stem}.queue.sqlite). / The writer is running.")
     try:
-        Writer(db, publish_interval=publish_interval).run(stop, wait_for_lock=wait)
+        Writer(db, publish_interval=publish_interval, prebuild_exports=prebuild_exports).run(stop, wait_for_lock=wait)
     except WriterBusy:
         _usage_error(f"Một bộ ghi khác đang chạy cho {db}. / Another writer is running for this warehouse.")
 
