@@ -5,9 +5,9 @@ period, language or report date is still built on request (the cold path).
 
     python -m exports.prebuild data/warehouse.read.duckdb   # what the writer starts, niced
 
-The PDF is built only when a server's warm LibreOffice answers for this warehouse
-(exports/pdf.py converter_file): a one-shot LibreOffice after every load would cost seconds of
-CPU for a download that may not come."""
+The PDF is built only through a server's warm LibreOffice for this warehouse (exports/pdf.py
+converter_file), waited for while it starts: a one-shot LibreOffice after every load would cost
+seconds of CPU for a download that may not come. `govkpi serve` also starts one at its start."""
 from __future__ import annotations
 
 import fcntl
@@ -16,17 +16,18 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from exports import KINDS, NoData, ToolMissing, export, opening_period
 from exports.cache import cache_dir, cached_path, warehouse_version
 
 log = logging.getLogger(__name__)
+CONVERTER_WAIT_S = 60  # a server's LibreOffice still starting (named, not yet answering)
 
 
 def prebuild(db_path: str | Path, lang: str = "vi") -> list[Path]:
     """Builds (or finds kept) each export of the opening period; gives the kept paths."""
-    from exports.pdf import shared_port
     from vocab.periods import today
 
     period = opening_period(str(db_path))
@@ -35,7 +36,7 @@ def prebuild(db_path: str | Path, lang: str = "vi") -> list[Path]:
     kept = []
     with tempfile.TemporaryDirectory(prefix="govkpi-prebuild-") as work:
         for kind in KINDS:
-            if kind == "pdf" and shared_port(db_path) is None:
+            if kind == "pdf" and _server_port(db_path) is None:
                 continue
             try:
                 export(kind, period, str(db_path), str(Path(work) / f"{period}.{kind}"), lang)
@@ -46,6 +47,17 @@ def prebuild(db_path: str | Path, lang: str = "vi") -> list[Path]:
             if path.exists():
                 kept.append(path)
     return kept
+
+
+def _server_port(db_path: str | Path) -> int | None:
+    from exports.pdf import converter_file, shared_port
+
+    deadline = time.monotonic() + CONVERTER_WAIT_S
+    while True:
+        port = shared_port(db_path)
+        if port is not None or not converter_file(db_path).exists() or time.monotonic() > deadline:
+            return port
+        time.sleep(0.5)
 
 
 def start_prebuild(db_path: str | Path) -> subprocess.Popen | None:

@@ -270,11 +270,13 @@ def serve(db: Path = DbOption, port: int = typer.Option(8050, "--port"),
         # LibreOffice and the writers start in the background: no download waits for them; the
         # converter is named beside the snapshot, so `govkpi export pdf` meanwhile converts there too
         warm_up(snapshot_path(db))
+    from exports.prebuild import start_prebuild
     from dashboard.serving import normalise_prefix, serve_production
 
     # Local or production, the writer runs beside the web server as a child process (the one
     # process that writes the warehouse), so browser uploads are loaded; the server reads the snapshot.
     writer_process = _start_writer(db)
+    start_prebuild(snapshot_path(db))  # the opening quarter's exports, kept before anyone asks (background, niced)
     try:
         if not production:
             err.print(f"Bảng điều khiển: http://{host}:{port}")
