@@ -326,9 +326,19 @@ def writer(db: Path = DbOption,
         signal.signal(signum, lambda *_: stop.set())
     err.print(f"Bộ ghi đang chạy cho {db} (hàng đợi {db.stem}.queue.sqlite). / The writer is running.")
     try:
-        Writer(db, publish_interval=publish_interval, prebuild_exports=prebuild_exports).run(stop, wait_for_lock=wait)
+        Writer(db, publish_interval=publish_interval, after_publish=_prebuilder(db) if prebuild_exports else None
+               ).run(stop, wait_for_lock=wait)
     except WriterBusy:
         _usage_error(f"Một bộ ghi khác đang chạy cho {db}. / Another writer is running for this warehouse.")
+
+
+def _prebuilder(db: Path):
+    """What the writer calls after each publish: the opening quarter's exports, built ahead in a
+    background process against the new snapshot."""
+    from exports.prebuild import start_prebuild
+    from warehouse.reader import snapshot_path
+
+    return lambda: start_prebuild(snapshot_path(db))
 
 
 @app.command()

@@ -16,6 +16,7 @@ from etl.warehouse import publish_snapshot
 from etl.writer import Writer
 from exports import export, opening_period
 from exports.cache import cached_path
+from exports.prebuild import start_prebuild
 from ops.queue import UploadQueue
 from vocab.periods import today
 from warehouse.reader import snapshot_path
@@ -47,7 +48,8 @@ def _load(db: Path, folder: Path, electronic: int, prebuild: bool) -> str:
     workbook = filled_template(folder / f"dan_toc_{electronic}.xlsx", ETHNIC_AFFAIRS, period,
                                {"docs_sent_total": 7, "docs_sent_electronic": electronic, "docs_sent_signed": 1})
     UploadQueue(db).enqueue(workbook, ETHNIC_AFFAIRS[1])
-    Writer(db, publish_interval=0, prebuild_exports=prebuild).run(until_idle=True)
+    after_publish = (lambda: start_prebuild(snapshot_path(db))) if prebuild else None  # as `govkpi serve`'s writer
+    Writer(db, publish_interval=0, after_publish=after_publish).run(until_idle=True)
     return period
 
 
