@@ -15,7 +15,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -75,8 +75,12 @@ class Writer:
     """Loads queued files and publishes; `publishes` counts the snapshots swapped in."""
 
     def __init__(self, db_path: str | Path, publish_interval: float = PUBLISH_INTERVAL,
-                 poll_interval: float = POLL_INTERVAL, take_limit: int = TAKE_LIMIT) -> None:
+                 poll_interval: float = POLL_INTERVAL, take_limit: int = TAKE_LIMIT,
+                 after_publish: Callable[[], object] | None = None) -> None:
         self.db_path = Path(db_path)
+        # Called after each publish: `govkpi serve`'s writer starts the opening quarter's exports
+        # there (exports/prebuild.py); passed in, as exports sit above etl
+        self.after_publish = after_publish
         self.queue = UploadQueue(db_path)
         self.ops_db = ops_path(db_path)
         self.publish_interval = publish_interval
@@ -148,6 +152,8 @@ class Writer:
         self._dirty = False
         self._last_publish = time.monotonic()
         log.info("published %s in %.2f s", self.db_path, self._last_publish - started)
+        if self.after_publish is not None:
+            self.after_publish()
 
     def _load_group(self, con, jobs: list[QueuedFile], submitted_by: str, province: str | None,
                     period: str | None, submitted, allowed_units: tuple[str, ...] | None = None) -> None:

@@ -18,14 +18,16 @@ KINDS = ("pptx", "xlsx", "docx", "pdf")
 __all__ = ["KINDS", "NoData", "ToolMissing", "export", "opening_period", "warm_up"]
 
 
-def warm_up() -> threading.Thread:
+def warm_up(db_path: str | Path | None = None) -> threading.Thread:
     """Readies a long-lived process (`govkpi serve`) for its first download, in the background:
-    starts the warm LibreOffice and imports the writers and matplotlib (≈1 s of a cold export)."""
+    starts the warm LibreOffice and imports the writers and matplotlib (≈1 s of a cold export).
+    With `db_path` (the warehouse file served), the converter is named beside it, and a
+    `govkpi export pdf` of that warehouse converts there instead of starting LibreOffice."""
 
     from exports.pdf import start_warm_converter
 
     # Started from this thread: the converter is told to end with the thread that started it.
-    start_warm_converter()
+    start_warm_converter(db_path)
 
     def work() -> None:
         from exports import charts, docx_report, pptx_deck, xlsx_book  # noqa: F401
@@ -91,4 +93,4 @@ def _write(kind: str, period: str, db_path: str, out: Path, lang: str, made_on: 
 
     with tempfile.TemporaryDirectory(prefix="govkpi-report-") as work:
         docx = write_report(model, Path(work) / (out.stem + ".docx"))
-        return to_pdf(docx, out)
+        return to_pdf(docx, out, db_path)

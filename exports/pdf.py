@@ -3,11 +3,14 @@ says, in Vietnamese, how to install it.
 
 Starting LibreOffice is most of a PDF's time (2–5 s), so a long-lived process (`govkpi serve`)
 keeps one warm: `start_warm_converter()` runs unoserver (LibreOffice behind a local XML-RPC port,
-its own profile) in the background, and `to_pdf` hands it the document. Until it is up, when it
-failed, or in a one-off process (the CLI), `to_pdf` runs a one-shot headless soffice as before."""
+its own profile) in the background, and `to_pdf` hands it the document. The server names that
+port in a file beside the warehouse it serves (`converter_file`), so a one-off process (the CLI)
+converts there too while the server runs. Until it is up, when it failed, or with no server,
+`to_pdf` runs a one-shot headless soffice as before."""
 from __future__ import annotations
 
 import atexit
+import json
 import logging
 import os
 import shutil
@@ -24,9 +27,9 @@ from exports.tool_missing import ToolMissing
 
 SOFFICE_TIMEOUT_S = 180
 WARM_CONVERSION_TIMEOUT_S = 120
-# Where Debian's python3-uno (a dependency of unoserver's server side) puts uno.py, when the
-# project's own Python cannot import it.
-UNO_PATHS = ("/usr/lib/python3/dist-packages", "/usr/lib/libreoffice/program")
+# Waiting for a server named in a converter file to say it is there; a stale file (a killed
+# server, its port reused) costs at most this.
+SHARED_ANSWER_TIMEOUT_S = 2.0
 log = logging.getLogger(__name__)
 
 
@@ -46,16 +49,62 @@ def require_soffice() -> str:
     return path
 
 
-def to_pdf(source: str | Path, out_pdf: str | Path) -> Path:
-    """Converts a DOCX or PPTX to PDF with LibreOffice and gives the PDF's path. Raises
-    ToolMissing when LibreOffice, or a font of the document's metrics, is not installed."""
+def to_pdf(source: str | Path, out_pdf: str | Path, db_path: str | Path | None = None) -> Path:
+    """Converts a DOCX or PPTX to PDF with LibreOffice and gives the PDF's path: through this
+    process's warm converter, else through the one a server of the warehouse at `db_path` keeps
+    warm, else a one-shot soffice. Raises ToolMissing when LibreOffice, or a font of the
+    document's metrics, is not installed."""
     soffice = require_soffice()
     source, out_pdf = Path(source), Path(out_pdf)
     require_fonts(*FONTS_BY_SUFFIX.get(source.suffix.lower(), ()))
     warm = _warm
     if warm is not None and warm.convert(source, out_pdf):
         return out_pdf
+    if warm is None and db_path is not None and convert_shared(db_path, source, out_pdf):
+        return out_pdf
     return convert_one_shot(soffice, source, out_pdf)
+
+
+def converter_file(db_path: str | Path) -> Path:
+    """data/warehouse.read.duckdb → data/warehouse.read.converter.json: where a server of that
+    warehouse names the local port its warm LibreOffice answers on."""
+    path = Path(db_path)
+    return path.with_name(path.stem + ".converter.json")
+
+
+def shared_port(db_path: str | Path) -> int | None:
+    """The port of a running server's warm converter for this warehouse, when one answers now
+    (a server still starting, or gone, gives None: the caller does not wait for it)."""
+    try:
+        note = json.loads(converter_file(db_path).read_text(encoding="utf-8"))
+        port, pid = int(note["port"]), int(note["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not _pid_alive(pid) or not _answers(port, SHARED_ANSWER_TIMEOUT_S):
+        return None
+    return port
+
+
+def convert_shared(db_path: str | Path, source: Path, out_pdf: Path) -> bool:
+    """Converts through the warm converter a server of `db_path` runs; False (nothing written)
+    when there is none or it failed. The document goes over the port as bytes, so the server
+    need not be able to read this process's files, nor this one its."""
+    port = shared_port(db_path)
+    if port is None:
+        return False
+    from unoserver.client import UnoClient
+
+    try:
+        data = UnoClient("127.0.0.1", str(port), host_location="remote").convert(
+            indata=source.read_bytes(), convert_to="pdf")
+    except Exception as error:  # a busy or dying server: the one-shot path still works
+        log.warning("shared converter on port %s failed on %s: %s", port, source.name, error)
+        return False
+    if not data:
+        return False
+    out_pdf.parent.mkdir(parents=True, exist_ok=True)
+    out_pdf.write_bytes(data)
+    return True
 
 
 def convert_one_shot(soffice: str, source: Path, out_pdf: Path) -> Path:
@@ -79,25 +128,52 @@ class WarmConverter:
     """LibreOffice kept running behind unoserver on local ports, with its own profile; one
     conversion at a time (LibreOffice's UNO API is not reentrant)."""
 
-    def __init__(self, profile: Path | None = None):
+    def __init__(self, profile: Path | None = None, announce: Path | None = None):
         self.port, self.uno_port = _free_port(), _free_port()
         self.profile = profile or Path(tempfile.gettempdir()) / f"govkpi-unoserver-{os.getuid()}-{os.getpid()}"
+        self.announce = announce  # a converter_file: other processes of the warehouse convert here
         self.process: subprocess.Popen | None = None
         self._lock = threading.Lock()
 
     def start(self) -> "WarmConverter":
         """Starts the server in the background and returns at once; it is ready some seconds later."""
         soffice = require_soffice()
-        code = ("import sys; sys.path.extend(%r); from unoserver.server import main; sys.exit(main())"
-                % (list(UNO_PATHS),))
-        command = [sys.executable, "-c", code, "--interface", "127.0.0.1", "--uno-interface", "127.0.0.1",
+        # unoserver behind its own blind 5 s + 2 s waits cut short (exports/unoserver_quick.py)
+        command = [sys.executable, "-m", "exports.unoserver_quick", "--interface", "127.0.0.1", "--uno-interface", "127.0.0.1",
                    "--port", str(self.port), "--uno-port", str(self.uno_port), "--executable", soffice,
                    "--user-installation", str(self.profile), "--conversion-timeout",
                    str(WARM_CONVERSION_TIMEOUT_S), "--quiet"]
         self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
         atexit.register(self.stop)
+        if self.announce is not None:
+            self._announce()
+        threading.Thread(target=self._prime, name="govkpi-converter-prime", daemon=True).start()
         return self
+
+    def _prime(self) -> None:
+        """Converts a one-line document once the server is up: LibreOffice loads Writer and its
+        PDF filter on the first conversion (seconds), so that is not the first user's wait."""
+        if not self.wait_ready(WARM_CONVERSION_TIMEOUT_S):
+            return
+        from docx import Document
+
+        with tempfile.TemporaryDirectory(prefix="govkpi-prime-") as work:
+            source = Path(work) / "prime.docx"
+            document = Document()
+            document.add_paragraph("Cộng hòa xã hội chủ nghĩa Việt Nam")
+            document.save(source)
+            self.convert(source, Path(work) / "prime.pdf", wait_s=1)
+
+    def _announce(self) -> None:
+        """Names the port (and the server's pid, to tell a stale file) beside the warehouse."""
+        try:
+            with tempfile.NamedTemporaryFile("w", dir=self.announce.parent, suffix=".tmp", delete=False,
+                                             encoding="utf-8") as staging:
+                json.dump({"port": self.port, "pid": self.process.pid}, staging)
+            os.replace(staging.name, self.announce)
+        except OSError as error:  # a read-only folder: this process still converts here
+            log.warning("cannot write %s: %s", self.announce, error)
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
@@ -131,6 +207,12 @@ class WarmConverter:
         return out_pdf.exists() and out_pdf.stat().st_size > 0
 
     def stop(self) -> None:
+        if self.announce is not None and self.process is not None:
+            try:
+                if json.loads(self.announce.read_text(encoding="utf-8")).get("port") == self.port:
+                    self.announce.unlink()
+            except (OSError, ValueError):
+                pass
         if self.alive():
             self.process.terminate()
             try:
@@ -140,26 +222,21 @@ class WarmConverter:
         shutil.rmtree(self.profile, ignore_errors=True)
 
     def _answers(self) -> bool:
-        from xmlrpc.client import ServerProxy
-
-        try:
-            ServerProxy(f"http://127.0.0.1:{self.port}").info()
-            return True
-        except OSError:
-            return False
+        return _answers(self.port)
 
 
 _warm: WarmConverter | None = None
 
 
-def start_warm_converter() -> WarmConverter | None:
+def start_warm_converter(db_path: str | Path | None = None) -> WarmConverter | None:
     """Starts this process's warm converter (`govkpi serve` at start-up), used by every later
-    to_pdf; None when LibreOffice is not installed (a PDF export then says how to install it)."""
+    to_pdf, and with `db_path` names it in converter_file(db_path) for the warehouse's other
+    processes; None when LibreOffice is not installed (a PDF export then says how to install it)."""
     global _warm
     if soffice_path() is None:
         return None
     if _warm is None or not _warm.alive():
-        _warm = WarmConverter().start()
+        _warm = WarmConverter(announce=converter_file(db_path) if db_path is not None else None).start()
     return _warm
 
 
@@ -168,6 +245,33 @@ def stop_warm_converter() -> None:
     if _warm is not None:
         _warm.stop()
         _warm = None
+
+
+def _answers(port: int, timeout_s: float | None = None) -> bool:
+    """Whether a unoserver answers on this local port (its `info` call)."""
+    from xmlrpc.client import ServerProxy, Transport
+
+    class _Timed(Transport):
+        def make_connection(self, host):
+            connection = super().make_connection(host)
+            connection.timeout = timeout_s
+            return connection
+
+    try:
+        info = ServerProxy(f"http://127.0.0.1:{port}", transport=_Timed()).info()
+        return isinstance(info, dict) and "unoserver" in info
+    except Exception:  # refused, timed out, or not an XML-RPC server at all
+        return False
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
 
 
 def _free_port() -> int:

@@ -267,12 +267,16 @@ def serve(db: Path = DbOption, port: int = typer.Option(8050, "--port"),
         if not has_users(ops_db):
             err.print("[yellow]Chưa bật đăng nhập: ai truy cập được máy này cũng xem được mọi số liệu. "
                       "Tạo tài khoản: govkpi user add TÊN --role admin[/]")
-        warm_up()  # LibreOffice and the writers start in the background: no download waits for them
+        # LibreOffice and the writers start in the background: no download waits for them; the
+        # converter is named beside the snapshot, so `govkpi export pdf` meanwhile converts there too
+        warm_up(snapshot_path(db))
+    from exports.prebuild import start_prebuild
     from dashboard.serving import normalise_prefix, serve_production
 
     # Local or production, the writer runs beside the web server as a child process (the one
     # process that writes the warehouse), so browser uploads are loaded; the server reads the snapshot.
     writer_process = _start_writer(db)
+    start_prebuild(snapshot_path(db))  # the opening quarter's exports, kept before anyone asks (background, niced)
     try:
         if not production:
             err.print(f"Bảng điều khiển: http://{host}:{port}")
@@ -299,14 +303,16 @@ def _start_writer(db: Path):
     if not snapshot_path(db).exists() and not writer_running(db):
         publish_snapshot(db)  # the web processes read the snapshot only, never the file the writer holds
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    return subprocess.Popen([sys.executable, "-m", "govkpi", "writer", "--wait", "--db", str(db)])
+    return subprocess.Popen([sys.executable, "-m", "govkpi", "writer", "--wait", "--prebuild-exports", "--db", str(db)])
 
 
 @app.command()
 def writer(db: Path = DbOption,
            publish_interval: float = typer.Option(3.0, "--publish-interval",
                                                   help="Giây tối thiểu giữa hai lần công bố bản đọc"),
-           wait: bool = typer.Option(False, "--wait", help="Chờ khi tiến trình khác đang giữ quyền ghi")) -> None:
+           wait: bool = typer.Option(False, "--wait", help="Chờ khi tiến trình khác đang giữ quyền ghi"),
+           prebuild_exports: bool = typer.Option(False, "--prebuild-exports",
+                                                 help="Sau mỗi lần công bố, dựng sẵn các tệp xuất của kỳ gần nhất")) -> None:
     """Chạy bộ ghi: nạp mọi tệp trong hàng đợi và công bố bản đọc / run the one writer."""
     import signal
     import threading
@@ -320,9 +326,19 @@ def writer(db: Path = DbOption,
         signal.signal(signum, lambda *_: stop.set())
     err.print(f"Bộ ghi đang chạy cho {db} (hàng đợi {db.stem}.queue.sqlite). / The writer is running.")
     try:
-        Writer(db, publish_interval=publish_interval).run(stop, wait_for_lock=wait)
+        Writer(db, publish_interval=publish_interval, after_publish=_prebuilder(db) if prebuild_exports else None
+               ).run(stop, wait_for_lock=wait)
     except WriterBusy:
         _usage_error(f"Một bộ ghi khác đang chạy cho {db}. / Another writer is running for this warehouse.")
+
+
+def _prebuilder(db: Path):
+    """What the writer calls after each publish: the opening quarter's exports, built ahead in a
+    background process against the new snapshot."""
+    from exports.prebuild import start_prebuild
+    from warehouse.reader import snapshot_path
+
+    return lambda: start_prebuild(snapshot_path(db))
 
 
 @app.command()
@@ -488,9 +504,12 @@ AsOption = typer.Option(None, "--as", help="Tài khoản thực hiện (mặc đ
 
 
 def _operator_name() -> str:
-    from etl.load import _user
+    import getpass  # as etl.load._user, without importing the loader (≈0.2 s) into an export
 
-    return _user()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def _acting_user(db: Path, as_name: Optional[str]):

@@ -12,12 +12,14 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from warehouse.sqlfiles import query_sql
+
+if TYPE_CHECKING:  # pandas costs ~0.3 s to import: a CLI export that never makes a frame skips it
+    import pandas as pd
 
 DEFAULT_DB = "data/warehouse.duckdb"
 log = logging.getLogger(__name__)
