@@ -130,7 +130,7 @@ def _item_card(item: dti_forms.DtiItem, entered: dti.Item | None, files: list[dt
         fields = [token, _hidden("year", year), _hidden("item", item.code)]
         parts.append(html.Div([
             html.Form(fields + [
-                dcc.Input(name="value", type="text", inputMode="decimal", placeholder=t("dti_entry_value_label", lang),
+                dcc.Input(name="value", type="text", inputMode="decimal", placeholder="8,5", title=t("dti_entry_value_label", lang),
                           id=f"dti-value-input-{item.code}", className="upload-period", autoComplete="off"),
                 html.Button(t("dti_entry_save", lang), type="submit", id=f"dti-value-save-{item.code}")],
                 method="POST", action=site_path(dti_forms.VALUE_PATH) + suffix, className="review-form"),
