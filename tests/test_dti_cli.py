@@ -5,7 +5,6 @@ reviewer's sign-off for the catalog's verifying unit, the national rank; a viewe
 nothing changes; bad input is a sentence, never a traceback; every change is in the audit trail."""
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import subprocess

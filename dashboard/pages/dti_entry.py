@@ -90,8 +90,9 @@ def _layout(query: dict[str, Any], lang: str) -> html.Div:
                            items=len(items), rank=str(rank) if rank else t("dti_rank_unpublished", lang)),
                          id="dti-entry-total", className="scope-line"))
     csrf = dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()) if may_enter else None
+    may_read = user is not None and user.role in dti.EVIDENCE_READERS  # a reporter sees the names, no link
     cards = [_item_card(item, entered.get(item.code), [e for e in files if e.item_code == item.code],
-                        year, lang, suffix, may_enter) for item in items]
+                        year, lang, suffix, may_enter, may_read) for item in items]
     body.append(html.Div(cards, id="dti-entry-items"))
     if may_enter:
         body.append(html.Form([csrf, _hidden("year", year),
@@ -106,7 +107,7 @@ def _layout(query: dict[str, Any], lang: str) -> html.Div:
 
 
 def _item_card(item: dti_forms.DtiItem, entered: dti.Item | None, files: list[dti.Evidence], year: int, lang: str,
-               suffix: str, may_enter: bool) -> html.Div:
+               suffix: str, may_enter: bool, may_read: bool = True) -> html.Div:
     """One item: its score and maximum, the sign-off, the evidence, and (for those who may) the forms."""
     top = t("dti_entry_max", lang, max=fmt_score(item.max_score, lang)) if item.max_score is not None else t(
         "dti_entry_no_max", lang)
@@ -122,7 +123,8 @@ def _item_card(item: dti_forms.DtiItem, entered: dti.Item | None, files: list[dt
               if entered and entered.signed_by else t("dti_entry_unsigned", lang, verifier=item.verifier or "–"))
     listed = (html.Div([t("dti_entry_evidence", lang) + " "] + [
         part for n, e in enumerate(files) for part in ([" · "] if n else []) + [
-            html.A(e.file_name, href=evidence_href(e.evidence_id), id=f"dti-evidence-{e.evidence_id}")]])
+            html.A(e.file_name, href=evidence_href(e.evidence_id), id=f"dti-evidence-{e.evidence_id}")
+            if may_read else html.Span(e.file_name)]])
               if files else html.Div(t("dti_entry_no_evidence", lang), className="muted"))
     parts: list[Any] = [head, value, html.Div(signed, id=f"dti-signoff-{item.code}"), listed]
     if may_enter:
