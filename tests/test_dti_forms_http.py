@@ -105,9 +105,9 @@ def test_an_admin_enters_a_score_with_evidence_a_reviewer_signs_it_off_and_the_p
     viewer = login(site.base, site.name("viewer"))
     ops_db = ops_path(site.db)
 
-    said = notice_of(outcome(admin, site, send(admin, site, "/chi-so/dti/gia-tri", year=str(YEAR), item=ITEM,
-                                                  value="8,5")))
-    assert said == f"Đã lưu điểm 8,5 của «Thể chế số» năm {YEAR}."
+    shown = outcome(admin, site, send(admin, site, "/chi-so/dti/gia-tri", year=str(YEAR), item=ITEM, value="8,5"))
+    assert notice_of(shown) == f"Đã lưu điểm 8,5 của «Thể chế số» năm {YEAR}."
+    assert "dti-value-save-the_che_so" in shown and "csrf_token" in shown  # an admin gets the forms
     assert dti.assessment(ops_db, YEAR)[ITEM].value == 8.5
 
     # Above the maximum, or not a number: the reason, and the score stays.

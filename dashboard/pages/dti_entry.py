@@ -132,7 +132,9 @@ def _item_card(item: dti_forms.DtiItem, entered: dti.Item | None, files: list[dt
         fields = [token, _hidden("year", year), _hidden("item", item.code)]
         parts.append(html.Div([
             html.Form(fields + [
-                dcc.Input(name="value", type="text", inputMode="decimal", placeholder="8,5", title=t("dti_entry_value_label", lang),
+                html.Label(t("dti_entry_value_label", lang), htmlFor=f"dti-value-input-{item.code}",
+                           className="filter-label"),
+                dcc.Input(name="value", type="text", inputMode="decimal", placeholder="8,5",
                           id=f"dti-value-input-{item.code}", className="upload-period", autoComplete="off"),
                 html.Button(t("dti_entry_save", lang), type="submit", id=f"dti-value-save-{item.code}")],
                 method="POST", action=site_path(dti_forms.VALUE_PATH) + suffix, className="review-form"),

@@ -36,7 +36,7 @@ def _sign_in(duo, base: str, name: str, target: str) -> None:
 
 def test_an_admin_types_a_score_with_a_comma_and_the_total_changes(dash_duo, site, tmp_path):
     _sign_in(dash_duo, site.base, site.name("admin"), "/chi-so/dti%3Fyear%3D2024")
-    dash_duo.wait_for_contains_text("#dti-entry-total", "Tổng điểm năm 2024: – / 1.000", timeout=30)
+    dash_duo.wait_for_contains_text("#dti-entry-total", "Tổng điểm năm 2024: – / 1.000", timeout=60)
     assert dash_duo.find_element("#dti-value-the_che_so").text == "Chưa nhập điểm."
 
     dash_duo.find_element("#dti-value-input-the_che_so").send_keys("8,5")
