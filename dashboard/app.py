@@ -20,6 +20,7 @@ from dashboard.data import Warehouse
 from dashboard.downloads import register_downloads
 from dashboard.reviews import PAGE_PATH as REVIEW_PATH, register_reviews
 from dashboard.evidence import register_evidence
+from dashboard.dti_forms import register_dti_forms
 from dashboard.uploads import PAGE_PATH as UPLOAD_PATH, register_uploads
 from ops.accounts import UPLOAD_ROLES, may_review
 from ops.store import ops_path
@@ -61,6 +62,7 @@ def create_app(db_path: str, prefix: str = "/", ops_db: str | None = None, produ
     register_uploads(app.server, db_path)
     register_reviews(app.server)
     register_evidence(app.server, db_path)
+    register_dti_forms(app.server)
     app.layout = shell
     register_callbacks(app)
     return app

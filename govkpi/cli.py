@@ -746,5 +746,8 @@ def history(unit: str = typer.Argument(..., help="Mã đơn vị hoặc unit_key
                   f"{r['loaded_at']:%d/%m/%Y %H:%M}, {r['status']}; {review}{who}", highlight=False, markup=False)
 
 
+from govkpi.dti_cli import dti_app  # noqa: E402  (its own module, so this file does not grow)
+app.add_typer(dti_app, name="dti")
+
 if __name__ == "__main__":
     main()

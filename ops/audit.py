@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from ops.store import OpsDb, connection, now_text, transaction
 
 ACTIONS = ("upload", "supersede", "review_accept", "review_send_back", "lock", "unlock", "comment",
-           "user_add", "user_remove", "user_passwd", "token_create", "export")
+           "user_add", "user_remove", "user_passwd", "token_create", "export",
+           "dti_value", "dti_evidence", "dti_signoff", "dti_rank")  # the DTI self-assessment (ops/dti.py)
 SYSTEM = "system"  # the actor of a change made with no account named (a script, the writer on its own)
 
 

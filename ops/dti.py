@@ -15,11 +15,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ops import audit
 from ops.intake import Refusal, evidence_refusal
 from ops.store import OpsDb, connection, now_text, transaction
 
 ENTRY_ROLES = ("admin", "reviewer")  # who enters values, attaches evidence and signs off
 EVIDENCE_READERS = ("admin", "reviewer", "viewer")  # who may download evidence
+PROVINCES = 63  # the national DTI ranks the provinces: 63 until the 2025 merger (34 after); a rank above is a typo
 
 
 class DtiError(ValueError):
@@ -45,19 +47,27 @@ class Evidence:
 
 
 def enter_value(db: OpsDb, year: int, item_code: str, value: float, user: str, role: str,
-                maximum: float | None = None) -> None:
-    """Records a value for a (sub-)index in a year; the latest entry holds."""
+                maximum: float | None = None, address: str | None = None, name: str | None = None) -> None:
+    """Records a value for a (sub-)index in a year, from 0 to its maximum (when the catalog cites
+    one); the latest entry holds. `name` words the refusal. Every write here appends its audit
+    row in the same transaction (ops/audit.py), from `address` if given."""
+    from vocab.vnformat import fmt_score
+
     _may(role)
-    if value < 0 or (maximum is not None and value > maximum):
-        raise DtiError(f"Giá trị {value:g} của «{item_code}» năm {year} nằm ngoài 0..{maximum:g}. / "
-                       f"{value:g} for {item_code} in {year} lies outside 0..{maximum:g}.")
+    if value != value or value < 0 or (maximum is not None and value > maximum):
+        upper = {lang: fmt_score(maximum, lang) if maximum is not None else "…" for lang in ("vi", "en")}
+        raise DtiError(f"Giá trị {fmt_score(value)} của «{name or item_code}» năm {year} nằm ngoài 0..{upper['vi']}"
+                       f" (điểm tối đa {upper['vi']}). / {fmt_score(value, 'en')} for {item_code} in {year} lies "
+                       f"outside 0..{upper['en']} (the maximum).")
     with transaction(db) as con:
         con.execute("INSERT INTO dti_values (year, item_code, value, entered_by, entered_at) VALUES (?, ?, ?, ?, ?)",
                     (year, item_code, float(value), user, now_text()))
+        audit.record(con, "dti_value", user, role, address, period=str(year),
+                     detail={"item": item_code, "value": float(value)})
 
 
 def attach_evidence(db: OpsDb, folder: Path, year: int, item_code: str, file_name: str, content: bytes,
-                    user: str, role: str) -> Evidence:
+                    user: str, role: str, address: str | None = None) -> Evidence:
     """Checks, hashes and stores an evidence file for a (sub-)index; raises DtiError with the
     refusal (wrong type, too large, the same file already attached)."""
     _may(role)
@@ -84,6 +94,8 @@ def attach_evidence(db: OpsDb, folder: Path, year: int, item_code: str, file_nam
             "INSERT INTO dti_evidence (year, item_code, file_name, file_sha256, size_bytes, stored_name, uploaded_by,"
             " uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
             (year, item_code, name, digest, len(content), stored_name, user, now_text())).fetchone()
+        audit.record(con, "dti_evidence", user, role, address, period=str(year),
+                     detail={"item": item_code, "file": name, "sha256": digest, "bytes": len(content)})
     return Evidence(**dict(row))
 
 
@@ -107,7 +119,8 @@ def evidence_file(db: OpsDb, folder: Path, evidence_id: int, role: str | None) -
     return found, Path(folder) / found.stored_name
 
 
-def sign_off(db: OpsDb, year: int, item_code: str, verifier: str, user: str, role: str) -> None:
+def sign_off(db: OpsDb, year: int, item_code: str, verifier: str, user: str, role: str,
+             address: str | None = None) -> None:
     """The verifying unit signs the item off for the year (who, when); an item with no value
     cannot be signed off."""
     _may(role)
@@ -116,14 +129,20 @@ def sign_off(db: OpsDb, year: int, item_code: str, verifier: str, user: str, rol
             raise DtiError(f"«{item_code}» năm {year} chưa có giá trị để thẩm định. / {item_code} has no value for {year}.")
         con.execute("INSERT INTO dti_signoffs (year, item_code, verifier, signed_by, signed_at) VALUES (?, ?, ?, ?, ?)",
                     (year, item_code, verifier, user, now_text()))
+        audit.record(con, "dti_signoff", user, role, address, period=str(year),
+                     detail={"item": item_code, "verifier": verifier})
 
 
-def enter_rank(db: OpsDb, year: int, rank: int, user: str, role: str) -> None:
+def enter_rank(db: OpsDb, year: int, rank: int, user: str, role: str, address: str | None = None) -> None:
     """Records the province's national DTI rank for a year once it is published."""
     _may(role)
+    if int(rank) < 1 or int(rank) > PROVINCES:
+        raise DtiError(f"Thứ hạng {rank} năm {year} phải từ 1 đến {PROVINCES}. / "
+                       f"The rank for {year} must lie between 1 and {PROVINCES}.")
     with transaction(db) as con:
         con.execute("INSERT INTO dti_ranks (year, national_rank, entered_by, entered_at) VALUES (?, ?, ?, ?)",
                     (year, int(rank), user, now_text()))
+        audit.record(con, "dti_rank", user, role, address, period=str(year), detail={"rank": int(rank)})
 
 
 @dataclass(frozen=True)
@@ -156,6 +175,12 @@ def assessment(db: OpsDb, year: int) -> dict[str, Item]:
                            s["verifier"] if s else None, s["signed_by"] if s else None, s["signed_at"] if s else None,
                            int(counts.get(code, 0)))
     return items
+
+
+def years(db: OpsDb) -> list[int]:
+    """The years the province has entered a value for, newest first."""
+    with connection(db) as con:
+        return [r[0] for r in con.execute("SELECT DISTINCT year FROM dti_values ORDER BY year DESC")]
 
 
 def national_rank(db: OpsDb, year: int) -> int | None:

@@ -88,6 +88,16 @@ MATRIX = [
     ("GET", "/nop-bao-cao",                   302, 200, 200, 200, 200),
     ("POST", "/nop-bao-cao/tai-len",          401, 303, 403, 403, 303),
     ("GET", "/nop-bao-cao/bao-cao-loi/999999", 401, 404, 403, 403, 403),
+    # The DTI self-assessment (issue 13): every signed-in role reads the page and downloads evidence
+    # but a reporter (an evidence id that does not exist: 404 proves the reader was let through);
+    # its forms are admins' and reviewers' (a form with no year comes back to the page, 303,
+    # nothing written), others 403.
+    ("GET", "/chi-so/dti",                    302, 200, 200, 200, 200),
+    ("GET", "/chi-so/tai-lieu/999999",        302, 404, 404, 404, 403),
+    ("POST", "/chi-so/dti/gia-tri",           401, 303, 303, 403, 403),
+    ("POST", "/chi-so/dti/tai-lieu",          401, 303, 303, 403, 403),
+    ("POST", "/chi-so/dti/tham-dinh",         401, 303, 303, 403, 403),
+    ("POST", "/chi-so/dti/xep-hang",          401, 303, 303, 403, 403),
 ]
 
 # The shell's first callback, as dash-renderer posts it.

@@ -538,6 +538,54 @@ SERIES_NAMES = {
 }
 
 
+# Entering the DTI self-assessment (/chi-so/dti, dashboard/dti_forms.py, govkpi dti).
+STRINGS.update({
+    "nav_dti_entry": {"vi": "Tự đánh giá DTI", "en": "DTI self-assessment"},
+    "dti_entry_title": {"vi": "Tự đánh giá DTI của tỉnh, năm {year}", "en": "The province's DTI self-assessment, {year}"},
+    "dti_entry_link": {"vi": "Xem chi tiết, nhập giá trị, tài liệu kiểm chứng và thẩm định →",
+                       "en": "Details, values, evidence and sign-off →"},
+    "dti_entry_years": {"vi": "Năm:", "en": "Year:"},
+    "dti_entry_back": {"vi": "← Về trang Chỉ số, xếp hạng", "en": "← Back to Indices and rankings"},
+    "dti_entry_version": {"vi": "Phiên bản {version}: {source}", "en": "Version {version}: {source}"},
+    "dti_entry_who": {"vi": "Quản trị viên và cán bộ thẩm định nhập giá trị, đính kèm tài liệu kiểm chứng (PDF, DOCX, XLSX; tối đa {mb} MB) và ký thẩm định thay đơn vị thẩm định; mọi thao tác được ghi nhật ký.",
+                      "en": "Admins and reviewers enter values, attach evidence (PDF, DOCX, XLSX; at most {mb} MB) and sign off for the verifying unit; every action is logged."},
+    "dti_entry_read_only": {"vi": "Bạn xem được giá trị, thẩm định và tài liệu; chỉ quản trị viên và cán bộ thẩm định được nhập.",
+                            "en": "You can read values, sign-offs and evidence; only admins and reviewers enter them."},
+    "dti_entry_total": {"vi": "Tổng điểm năm {year}: {total} / {max} · {signed}/{items} mục đã thẩm định · xếp hạng toàn quốc: {rank}",
+                        "en": "Total for {year}: {total} / {max} · {signed}/{items} items signed off · national rank: {rank}"},
+    "dti_entry_max": {"vi": "tối đa {max}", "en": "maximum {max}"},
+    "dti_entry_no_max": {"vi": "chưa có điểm tối đa (tỉnh điền trong danh mục)", "en": "no maximum yet (the province fills it in)"},
+    "dti_entry_value": {"vi": "Điểm: {value}", "en": "Score: {value}"},
+    "dti_entry_entered": {"vi": "nhập bởi {who} lúc {at}", "en": "entered by {who} at {at}"},
+    "dti_entry_no_value": {"vi": "Chưa nhập điểm.", "en": "No score entered yet."},
+    "dti_entry_signed": {"vi": "Đã thẩm định: {verifier} · {who} · {at}", "en": "Signed off: {verifier} · {who} · {at}"},
+    "dti_entry_unsigned": {"vi": "Chưa thẩm định (đơn vị thẩm định: {verifier}).", "en": "Not signed off (verifying unit: {verifier})."},
+    "dti_entry_no_evidence": {"vi": "Chưa có tài liệu kiểm chứng.", "en": "No evidence yet."},
+    "dti_entry_evidence": {"vi": "Tài liệu kiểm chứng:", "en": "Evidence:"},
+    "dti_entry_value_label": {"vi": "Điểm (ví dụ 8,5)", "en": "Score (e.g. 8.5)"},
+    "dti_entry_save": {"vi": "Lưu điểm", "en": "Save score"},
+    "dti_entry_attach": {"vi": "Đính kèm", "en": "Attach"},
+    "dti_entry_sign": {"vi": "Ký thẩm định", "en": "Sign off"},
+    "dti_entry_rank_label": {"vi": "Xếp hạng toàn quốc năm {year}", "en": "National rank for {year}"},
+    "dti_entry_rank_save": {"vi": "Lưu xếp hạng", "en": "Save rank"},
+    "dti_entry_no_version": {"vi": "Năm {year} không có phiên bản DTI nào có hiệu lực.", "en": "No DTI version is in force for {year}."},
+    "dti_bad_value": {"vi": "«{value}» không phải là điểm của «{item}»: nhập một số, ví dụ 8,5.",
+                      "en": "'{value}' is not a score for {item}: type a number, e.g. 8.5."},
+    "dti_value_done": {"vi": "Đã lưu điểm {value} của «{item}» năm {year}.", "en": "Saved {value} for {item} in {year}."},
+    "dti_no_file": {"vi": "Chưa chọn tệp tài liệu kiểm chứng nào.", "en": "No evidence file was chosen."},
+    "dti_evidence_done": {"vi": "Đã đính kèm {file} cho «{item}».", "en": "Attached {file} to {item}."},
+    "dti_no_verifier": {"vi": "Danh mục chưa có đơn vị thẩm định cho «{item}».", "en": "The catalog names no verifying unit for {item}."},
+    "dti_signoff_done": {"vi": "{verifier} đã thẩm định «{item}».", "en": "{verifier} signed off {item}."},
+    "dti_bad_rank": {"vi": "«{value}» không phải là thứ hạng: nhập một số nguyên, ví dụ 32.",
+                     "en": "'{value}' is not a rank: type a whole number, e.g. 32."},
+    "dti_rank_done": {"vi": "Đã lưu xếp hạng toàn quốc {rank} của năm {year}.", "en": "Saved the national rank {rank} for {year}."},
+    "dti_bad_year": {"vi": "«{value}» không phải là năm (ví dụ 2025).", "en": "'{value}' is not a year (e.g. 2025)."},
+    "dti_no_version": {"vi": "Năm {year} không có phiên bản DTI nào có hiệu lực.", "en": "No DTI version is in force for {year}."},
+    "dti_unknown_item": {"vi": "Không có chỉ số «{item}» trong DTI năm {year}; các mã: {items}.",
+                         "en": "{year}'s DTI has no item '{item}'; the codes: {items}."},
+})
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
     """Gives the string for key in lang (Vietnamese when lang is unknown), NFC, filled in."""
     entry = STRINGS[key]

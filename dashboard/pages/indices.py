@@ -32,7 +32,9 @@ def layout(**query: Any) -> html.Div:
     scores = published(**query)
     if query.get("index") != "dti":
         return scores
-    return html.Div([scores, self_assessment_section(query)])
+    entry = dcc.Link(t("dti_entry_link", norm_lang(query.get("lang"))), id="dti-entry-link", className="drill-link",
+                     href=site_path("/chi-so/dti") + "?" + urlencode({k: query[k] for k in ("year", "lang") if query.get(k)}))
+    return html.Div([scores, self_assessment_section(query), html.Div(entry, className="drill-links")])
 
 
 @safe_page
