@@ -245,7 +245,7 @@ def _insert(con, metrics: list[str], last: Period) -> None:
                'accepted', NULL, NULL, s.period, s.units_count,
                s.units_count * (SELECT count(*) FROM metrics m JOIN periods p ON p.period = s.period
                                 WHERE m.valid_from <= p.end_date AND m.valid_to >= p.start_date),
-               0, 0
+               0, 0, false
         FROM gen_submissions s ORDER BY s.submission_id
     """)
     con.execute("""
