@@ -195,9 +195,11 @@ def _page_misses_and_hits(db_path: str, figures: dict) -> dict:
                                   text=True, cwd=Path(__file__).resolve().parent.parent)
             if done.returncode != 0:
                 raise RuntimeError(f"{path}: {done.stderr[-2000:]}")
-            # the child's other output (a library's print) may follow: read the marked line
-            line = next(x for x in reversed(done.stdout.splitlines()) if x.startswith(_MARK))
-            worker = json.loads(line[len(_MARK):])
+            # a library's print without a newline may share the result's line: read after the mark
+            marked = done.stdout.rpartition(_MARK)[2]
+            if not marked:
+                raise RuntimeError(f"{path}: no result in the child's output: {done.stdout[-500:]!r}")
+            worker = json.loads(marked.splitlines()[0])
             figures.update(worker.pop("figures"))
             name = path.replace("{unit}", "<unit>")
             miss_p95 = max(worker["miss_fresh_process"]["p95_ms"], worker["miss_after_load"]["p95_ms"])
