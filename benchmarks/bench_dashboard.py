@@ -52,10 +52,27 @@ def run(db_path: str | None = None) -> dict:
     router = _router_key(app)
     result: dict[str, Any] = {"warehouse": source, "callbacks": {}, "figures": {}}
     result["pages"] = _page_misses_and_hits(db_path, result["figures"])
+    _attach_before(result["pages"])
     result["callbacks"].update(_shell_callbacks(app, client))
     result["figures_over_target"] = {k: v for k, v in result["figures"].items() if v > FIGURE_TARGET_BYTES}
     result["first_page_interactive_s"] = _first_page_interactive(app)
     return result
+
+
+def _attach_before(pages: dict) -> None:
+    """Puts beside each page the figures of an earlier run of this bench (the results.json that
+    $GOVKPI_BENCH_DASHBOARD_BEFORE names, labelled by $GOVKPI_BENCH_DASHBOARD_BEFORE_LABEL), so
+    RESULTS.md shows a change's before and after per page."""
+    path = os.environ.get("GOVKPI_BENCH_DASHBOARD_BEFORE")
+    if not path or not Path(path).exists():
+        return
+    kept = json.loads(Path(path).read_text())
+    section = kept.get("dashboard") or {}
+    label = os.environ.get("GOVKPI_BENCH_DASHBOARD_BEFORE_LABEL") or section.get("date") or "earlier run"
+    for name, row in (section.get("pages") or {}).items():
+        if name in pages and "miss_fresh_process" in row:
+            pages[name]["before"] = {key: row[key] for key in ("miss_fresh_process", "miss_after_load", "hit", "aim_met")}
+            pages[name]["before"].update(label=label, load_average_end=section.get("load_average_end"))
 
 
 def print_figures(result: dict) -> None:
@@ -90,10 +107,21 @@ def markdown(section: dict) -> list[str]:
            "| page | miss, fresh process p50 / p95 / max ms | miss, after a load p50 / p95 / max ms "
            f"| hit p95 ms | aim (miss p95 ≤ {MISS_AIM_MS} ms) |", "|---|---:|---:|---:|---|"]
     for name, row in (section.get("pages") or {}).items():
+        before = row.get("before")
+        if before:
+            fresh, load = before["miss_fresh_process"], before["miss_after_load"]
+            out.append(f"| {name}, before ({before['label']}) | {fresh['p50_ms']:.0f} / {fresh['p95_ms']:.0f} / "
+                       f"{fresh['max_ms']:.0f} | {load['p50_ms']:.0f} / {load['p95_ms']:.0f} / {load['max_ms']:.0f} "
+                       f"| {before['hit']['p95_ms']:.1f} | {'met' if before['aim_met'] else 'not met ⚠'} |")
         fresh, load = row["miss_fresh_process"], row["miss_after_load"]
-        out.append(f"| {name} | {fresh['p50_ms']:.0f} / {fresh['p95_ms']:.0f} / {fresh['max_ms']:.0f} "
+        out.append(f"| {name}{', after' if before else ''} | {fresh['p50_ms']:.0f} / {fresh['p95_ms']:.0f} / {fresh['max_ms']:.0f} "
                    f"| {load['p50_ms']:.0f} / {load['p95_ms']:.0f} / {load['max_ms']:.0f} "
                    f"| {row['hit']['p95_ms']:.1f} | {'met' if row['aim_met'] else 'not met ⚠'} |")
+    labels = {row["before"]["label"]: row["before"].get("load_average_end") for row in (section.get("pages") or {}).values()
+              if row.get("before")}
+    for label, load_average in labels.items():
+        out.append(f"\nBefore: the same bench at {label}, run on the same machine beside this one "
+                   f"(load average at its end {load_average}); compare the ratios, the machine is shared.")
     for name, row in (section.get("pages") or {}).items():
         if row.get("urls_showing_an_error"):
             out.append(f"\n⚠ {name}: {len(row['urls_showing_an_error'])} of {COMBINATIONS} combinations show the "
@@ -162,17 +190,24 @@ def _page_misses_and_hits(db_path: str, figures: dict) -> dict:
         shutil.copyfile(db_path, copy)
         for path, urls in combinations(str(copy)).items():
             code = ("import json, sys; from benchmarks.bench_dashboard import page_worker; "
-                    "print(json.dumps(page_worker(sys.argv[1], json.loads(sys.argv[2]))))")
+                    "print('" + _MARK + "' + json.dumps(page_worker(sys.argv[1], json.loads(sys.argv[2]))))")
             done = subprocess.run([sys.executable, "-c", code, str(copy), json.dumps(urls)], capture_output=True,
                                   text=True, cwd=Path(__file__).resolve().parent.parent)
             if done.returncode != 0:
                 raise RuntimeError(f"{path}: {done.stderr[-2000:]}")
-            worker = json.loads(done.stdout.strip().splitlines()[-1])
+            # a library's print without a newline may share the result's line: read after the mark
+            marked = done.stdout.rpartition(_MARK)[2]
+            if not marked:
+                raise RuntimeError(f"{path}: no result in the child's output: {done.stdout[-500:]!r}")
+            worker = json.loads(marked.splitlines()[0])
             figures.update(worker.pop("figures"))
             name = path.replace("{unit}", "<unit>")
             miss_p95 = max(worker["miss_fresh_process"]["p95_ms"], worker["miss_after_load"]["p95_ms"])
             pages[f"page {name}"] = {**worker, "aim_ms": MISS_AIM_MS, "aim_met": miss_p95 <= MISS_AIM_MS}
     return pages
+
+
+_MARK = "GOVKPI-BENCH-RESULT "
 
 
 def page_worker(db_path: str, urls: list[str]) -> dict:

@@ -33,7 +33,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         install_indices(con)
     if _empty(con, "unit_points") and not _empty(con, "units"):
         install_points(con)
-    if (_empty(con, "current_values") or _empty(con, "level_indicator_values")) and not _empty(con, "reported_values"):
+    kept = ("current_values", "level_indicator_values", "area_indicator_values", "period_metric_totals", "reporting_counts")
+    if any(_empty(con, table) for table in kept) and not _empty(con, "reported_values"):
         rebuild_all(con)
     elif not _empty(con, "pending_refresh"):  # left by an earlier govkpi's load killed before its refresh
         refresh_pending(con)

@@ -112,6 +112,9 @@ DERIVED_READS = {
     "unit_indicator_values": "SELECT * FROM unit_indicator_values",
     "indicator_values": "SELECT * FROM indicator_values",
     "level_progress": "SELECT * FROM level_progress",
+    "area_indicator_values": "SELECT * FROM area_indicator_values",
+    "period_metric_totals": "SELECT * FROM period_metric_totals",
+    "reporting_counts": "SELECT * FROM reporting_counts",
 }
 
 
@@ -138,7 +141,8 @@ def assert_derived_agree(db: Path, tmp_path: Path) -> None:
     shutil.copy(db, rebuilt_db)
     con = duckdb.connect(str(rebuilt_db))
     try:
-        for table in ("current_values", "period_values", "unit_indicator_values", "pending_refresh"):
+        for table in ("current_values", "period_values", "unit_indicator_values", "level_indicator_values",
+                      "area_indicator_values", "period_metric_totals", "reporting_counts", "pending_refresh"):
             con.execute(f"DELETE FROM {table}")
         rebuild_all(con)
         rebuilt = {name: sorted(con.execute(sql).fetchall(), key=repr) for name, sql in DERIVED_READS.items()}

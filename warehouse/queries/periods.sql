@@ -1,6 +1,7 @@
 -- Periods inside the span of reported quarters (quarters, half-years, years), newest first.
 WITH reported AS (
-    SELECT period FROM reported_periods
+    -- reported_periods' periods, read from the per-period sums the loader keeps
+    SELECT DISTINCT period FROM period_metric_totals
 ),
 span AS (
     SELECT min(c.start_date) AS first_day, max(c.end_date) AS last_day

@@ -88,3 +88,58 @@ JOIN touched_levels t ON t.period = v.period AND t.level = u.level
 GROUP BY v.period, u.level, u.is_root, v.indicator_code;
 
 DROP TABLE touched_levels;
+
+-- Each area's sums (indicator_values' 'area' rows: a unit and every unit under it) for the
+-- (area, period) pairs the touched units belong to, over every unit of the area.
+CREATE OR REPLACE TEMP TABLE touched_areas AS
+SELECT DISTINCT a.ancestor_key AS unit_key, t.period FROM touched t JOIN unit_ancestors a USING (unit_key);
+
+DELETE FROM area_indicator_values v USING touched_areas t WHERE v.unit_key = t.unit_key AND v.period = t.period;
+
+INSERT INTO area_indicator_values
+SELECT a.ancestor_key, p.period, p.indicator_code, sum(p.numerator), sum(p.denominator), count(*)
+FROM unit_indicator_values p
+JOIN unit_ancestors a USING (unit_key)
+JOIN touched_areas t ON t.unit_key = a.ancestor_key AND t.period = p.period
+GROUP BY a.ancestor_key, p.period, p.indicator_code
+ORDER BY a.ancestor_key, p.period;
+
+DROP TABLE touched_areas;
+
+-- Each touched period's current values summed per metric over every unit (metric_values' sums).
+CREATE OR REPLACE TEMP TABLE touched_periods AS SELECT DISTINCT period FROM touched;
+
+DELETE FROM period_metric_totals v USING touched_periods t WHERE v.period = t.period;
+
+INSERT INTO period_metric_totals
+SELECT c.period, c.metric_code, sum(c.value), count(*)
+FROM current_values c
+WHERE c.period IN (SELECT period FROM touched_periods)
+GROUP BY c.period, c.metric_code;
+
+-- Who reported per touched period and level: the units expected (active on a day of the
+-- period, never the root) with an accepted (or since superseded) report, and those whose first
+-- came by the due date (views.sql expected_reports says the same).
+CREATE OR REPLACE TEMP TABLE touched_reporting AS
+SELECT DISTINCT t.period, u.level FROM touched t JOIN units u USING (unit_key) WHERE NOT u.is_root;
+
+DELETE FROM reporting_counts r USING touched_reporting t WHERE r.period = t.period AND r.level = t.level;
+
+INSERT INTO reporting_counts
+WITH first_reports AS (
+    SELECT r.unit_key, r.period, min(r.submitted_at) AS first_submitted_at
+    FROM unit_reports r JOIN submissions s USING (submission_id)
+    WHERE s.status IN ('accepted', 'superseded') AND r.period IN (SELECT period FROM touched_reporting)
+    GROUP BY r.unit_key, r.period
+)
+SELECT t.period, t.level, count(f.unit_key),
+       count(*) FILTER (WHERE CAST(f.first_submitted_at AS DATE) <= p.due_date)
+FROM touched_reporting t
+JOIN periods p USING (period)
+JOIN units u ON u.level = t.level AND u.valid_from <= p.end_date AND u.valid_to >= p.start_date AND NOT u.is_root
+LEFT JOIN first_reports f ON f.unit_key = u.unit_key AND f.period = t.period
+GROUP BY t.period, t.level;
+
+DROP TABLE touched_reporting;
+
+DROP TABLE touched_periods;

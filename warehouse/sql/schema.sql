@@ -225,6 +225,37 @@ CREATE TABLE IF NOT EXISTS level_indicator_values (
     units_reporting BIGINT NOT NULL
 );
 
+-- Kept for the dashboard's first look (a cache miss), each refreshed with the others inside
+-- the load's transaction (warehouse/sql/derived.sql) for the periods it touched:
+-- each area's sums (a unit with every unit under it: indicator_values' 'area' rows), so an
+-- area's trend reads its own rows instead of aggregating every unit of the country;
+CREATE TABLE IF NOT EXISTS area_indicator_values (
+    unit_key        TEXT NOT NULL,
+    period          TEXT NOT NULL,
+    indicator_code  TEXT NOT NULL,
+    numerator       DOUBLE NOT NULL,
+    denominator     DOUBLE NOT NULL,
+    units_reporting BIGINT NOT NULL
+);
+
+-- each period's current values summed per metric over every unit (metric_values' sums; its
+-- periods are reported_periods), so the services' totals and the period list read a few rows;
+CREATE TABLE IF NOT EXISTS period_metric_totals (
+    period          TEXT NOT NULL,
+    metric_code     TEXT NOT NULL,
+    value           HUGEINT NOT NULL,
+    units_reporting BIGINT NOT NULL
+);
+
+-- who reported per period and level (reporting_completeness' counts of the units expected
+-- that reported, and on time), so completeness does not pair every unit with every period.
+CREATE TABLE IF NOT EXISTS reporting_counts (
+    period         TEXT NOT NULL,
+    level          TEXT NOT NULL,
+    units_reported BIGINT NOT NULL,
+    units_on_time  BIGINT NOT NULL
+);
+
 -- (unit, period) pairs whose derived rows await recomputation: written and consumed inside
 -- each load group's transaction, so a load never leaves it committed; rows left by an earlier
 -- govkpi (which refreshed once at the end of a load) are finished when a writer opens the file.
