@@ -48,7 +48,7 @@ def _pct(value: Any, lang: str) -> str:
 
 
 def _date(value: Any, lang: str) -> str:
-    if value is None or (not isinstance(value, (date, datetime)) and pd.isna(value)):
+    if value is None or pd.isna(value):  # NaT passes isinstance(…, datetime): test it first
         return ""
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
