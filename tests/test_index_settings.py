@@ -158,6 +158,9 @@ def test_the_command_installs_the_settings_and_published_scores_are_graded(db, t
                                " WHERE code = 'Xuất sắc'").fetchone()
         assert recorded == ("grade", "Xuất sắc", 90, "Sở Khoa học và Công nghệ tỉnh Gia Lai, Kế hoạch số 12/KH-UBND (thử)",
                             "index_settings.yaml", 1)
+        label = con.execute("SELECT label FROM index_province_settings WHERE target = 'grade' AND code = 'Tốt'").fetchone()
+        assert label == ("do tỉnh điền: Sở Khoa học và Công nghệ tỉnh Gia Lai, Kế hoạch số 12/KH-UBND (thử) "
+                         "(index_settings.yaml, mục 2)",)
         # the figure is labelled where it appears: the criteria catalog, the steps
         weight, source = con.execute("SELECT max_score, source FROM catalog_index_criteria"
                                      " WHERE criterion_code = 'ho_so_truc_tuyen'").fetchone()

@@ -449,3 +449,10 @@ SELECT c.index_code, c.version, c.group_code, g.name_vi AS group_name_vi, g.max_
        c.verifier, c.source
 FROM index_criteria c JOIN index_groups g USING (index_code, version, group_code)
 ORDER BY c.index_code, c.version, g.sort_order, c.sort_order;
+
+-- The figures the province filled in itself (index_settings), each with the label it is shown
+-- with wherever it appears: "do tỉnh điền: <who> (<file>, mục <n>)" (etl.indices.Setting.provenance).
+CREATE OR REPLACE VIEW index_province_settings AS
+SELECT index_code, version, target, code, step, value, set_by, file_name, entry, set_at,
+       'do tỉnh điền: ' || set_by || ' (' || file_name || ', mục ' || entry || ')' AS label
+FROM index_settings ORDER BY index_code, version, entry;
