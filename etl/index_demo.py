@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import yaml
 
-from etl.indices import Index, IndexVersion
+from etl.indices import SETTINGS_FILE, Index, IndexVersion
 from vocab.periods import Period, month_of
 
 MONTHS = 12
@@ -74,10 +74,10 @@ def write_score_table(path: Path, version: IndexVersion, period: Period, rows: l
 def write_demo_settings(folder: Path, version: str = "2022") -> Path:
     """Writes the demo province's own settings file: the 766 grade thresholds no cited text gives."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "index_settings.yaml"
+    path = folder / SETTINGS_FILE
     body = {"set_by": DEMO_SET_BY,
             "settings": [{"index": "766", "version": version, "grade": grade, "min_score": minimum}
                          for grade, minimum in DEMO_GRADES.items()]}
-    path.write_text("# Số liệu do tỉnh mẫu điền (không phải của văn bản): govkpi index-settings index_settings.yaml\n"
+    path.write_text(f"# Số liệu do tỉnh mẫu điền (không phải của văn bản): govkpi index-settings {SETTINGS_FILE}\n"
                     + yaml.safe_dump(body, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path

@@ -25,7 +25,6 @@ CADENCES = ("week", "month", "quarter", "year")
 NO_BASIS_VI = "chưa có căn cứ, tỉnh điền"
 NO_BASIS_EN = "no cited basis yet; the province fills it in"
 PROVINCE_SET_VI = "do tỉnh điền"  # how a figure the province set is labelled wherever it appears
-PROVINCE_SET_EN = "province-set"
 SETTINGS_FILE = "index_settings.yaml"  # the province's own figures, kept beside its warehouse
 
 
@@ -172,8 +171,9 @@ def read_index(path: Path) -> Index:
 def criterion_score(criterion: Criterion, ratio: float | None = None, answer: bool | None = None,
                     reported: float | None = None) -> float | None:
     """Gives a criterion's score from what its rule reads: a ratio (linear, steps, and yes_no
-    with `yes_at_least`; a fraction), a yes/no answer, or a reported score; None when there is nothing to score. Raises
-    MissingSetting when the rule needs a figure the province has not filled in."""
+    with `yes_at_least`; a fraction), a yes/no answer, or a reported score; None when there is
+    nothing to score. Raises MissingSetting when the rule needs a figure the province has not
+    filled in."""
     rule = criterion.rule
     if rule.kind == "yes_no" and answer is None and ratio is not None and rule.yes_at_least is not None:
         answer = ratio >= rule.yes_at_least - RATIO_TOLERANCE  # the same reading as index_criterion_scores
