@@ -15,7 +15,8 @@ from etl.catalog import Catalog, load_catalog
 from etl.consolidated_writer import write_consolidated
 from etl.demo_values import unit_values
 from etl.dti_demo import write_dti_demo
-from etl.index_demo import write_index_demo
+from etl.index_demo import write_demo_settings, write_index_demo
+from etl.indices import install_index_settings
 from etl.load import Loader
 from vocab.periods import Period, quarter_of, quarter_range
 from etl.template import write_template
@@ -65,6 +66,7 @@ def build_demo_warehouse(db_path: str | Path, workdir: str | Path = "data/demo",
         for files, period in batches:
             reports += loader.load_files(files, period)
         reports += loader.load_files(_index_files(con, workdir, loader))
+        install_index_settings(con, write_demo_settings(workdir))  # the demo province's grade thresholds
         write_dti_demo(db_path, loader.indices["dti"])
         if progress is not None:
             progress.print(f"Đã nạp {len(reports)} tệp mẫu từ {workdir}")

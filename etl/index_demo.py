@@ -2,7 +2,11 @@
 commune of the demo province, as the national portal publishes them, loaded through the loader.
 
 Each unit keeps a character (some lead, some lag) and drifts month to month; a few rows state a
-total their groups do not add up to, so the sum check shows its warning."""
+total their groups do not add up to, so the sum check shows its warning.
+
+No text we could cite gives the 766 grade thresholds; the demo province fills them in as any
+province would, through its own settings file (`write_demo_settings`, installed by
+etl.indices.install_index_settings), labelled as the demo province's figures."""
 from __future__ import annotations
 
 import random
@@ -10,12 +14,17 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
+import yaml
 
-from etl.indices import Index, IndexVersion
+from etl.indices import SETTINGS_FILE, Index, IndexVersion
 from vocab.periods import Period, month_of
 
 MONTHS = 12
 MISMATCH_EVERY = 4  # every fourth month one row states a total its groups do not add up to
+DEMO_SET_BY = ("Tỉnh mẫu (govkpi demo): ngưỡng minh họa do tỉnh mẫu tự đặt, "
+               "không phải số liệu của Quyết định 766/QĐ-TTg")
+# Illustrative bands for the demo only: every score from the band's minimum, the best first.
+DEMO_GRADES = {"Xuất sắc": 90, "Tốt": 80, "Khá": 65, "Trung bình": 50}
 
 
 def write_index_demo(folder: Path, index: Index, units: list[tuple[str, str, str]], today: date,
@@ -59,4 +68,16 @@ def write_score_table(path: Path, version: IndexVersion, period: Period, rows: l
     for number, row in enumerate(rows, start=1):
         sheet.append([number, *row])
     book.save(path)
+    return path
+
+
+def write_demo_settings(folder: Path, version: str = "2022") -> Path:
+    """Writes the demo province's own settings file: the 766 grade thresholds no cited text gives."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / SETTINGS_FILE
+    body = {"set_by": DEMO_SET_BY,
+            "settings": [{"index": "766", "version": version, "grade": grade, "min_score": minimum}
+                         for grade, minimum in DEMO_GRADES.items()]}
+    path.write_text(f"# Số liệu do tỉnh mẫu điền (không phải của văn bản): govkpi index-settings {SETTINGS_FILE}\n"
+                    + yaml.safe_dump(body, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path

@@ -6,10 +6,11 @@ says so ("chưa có căn cứ, tỉnh điền") instead of falling back on an in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
 import yaml
 
 from etl.catalog import CATALOG_DIR, CatalogError
@@ -19,9 +20,12 @@ from vocab.vnformat import nfc
 
 INDICES_DIR = CATALOG_DIR.joinpath("indices")
 RULE_KINDS = ("linear", "steps", "yes_no", "reported")
+RATIO_TOLERANCE = 1e-12  # a ratio "reaches" a threshold within this (views.sql uses the same)
 CADENCES = ("week", "month", "quarter", "year")
 NO_BASIS_VI = "chưa có căn cứ, tỉnh điền"
 NO_BASIS_EN = "no cited basis yet; the province fills it in"
+PROVINCE_SET_VI = "do tỉnh điền"  # how a figure the province set is labelled wherever it appears
+SETTINGS_FILE = "index_settings.yaml"  # the province's own figures, kept beside its warehouse
 
 
 class MissingSetting(LookupError):
@@ -36,6 +40,7 @@ class MissingSetting(LookupError):
 class Step:
     at_least: float | None  # the ratio from which the step holds (a fraction); None: not yet set
     share: float            # the share of the criterion's maximum it gives
+    set_by: str | None = None  # who set at_least, when the province did (not a cited text)
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,15 @@ class Rule:
     metrics: tuple[str, ...] = ()
     steps: tuple[Step, ...] = ()
     else_share: float = 0.0
+    # yes_no read from an indicator: "yes" when its ratio reaches this fraction (the YAML says
+    # which, e.g. 1.0 for "100% of ..."); without it the answer must be given (self-assessment)
+    yes_at_least: float | None = None
+
+    def thresholds(self) -> tuple[Step, ...]:
+        """The steps a ratio is scored by: a yes/no read from a ratio is one step (yes = full)."""
+        if self.kind == "yes_no" and self.yes_at_least is not None:
+            return (Step(self.yes_at_least, 1.0),)
+        return self.steps if self.kind == "steps" else ()
 
 
 @dataclass(frozen=True)
@@ -58,6 +72,7 @@ class Criterion:
     verifier: str
     source: str | None
     where: str  # "766.yaml: 2022 / tien_do / ho_so_dung_han", for messages
+    set_by: str | None = None  # who set max_score, when the province did
 
 
 @dataclass(frozen=True)
@@ -68,6 +83,7 @@ class Group:
     max_score: float | None
     source: str | None
     criteria: tuple[Criterion, ...]
+    set_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +92,7 @@ class GradeBand:
     grade_en: str
     min_score: float | None
     source: str | None
+    set_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +106,7 @@ class IndexVersion:
     max_score_source: str | None
     grades: tuple[GradeBand, ...]
     groups: tuple[Group, ...]
+    max_score_set_by: str | None = None
 
     def in_force_on(self, day: date) -> bool:
         return self.valid_from <= day <= self.valid_to
@@ -152,10 +170,13 @@ def read_index(path: Path) -> Index:
 
 def criterion_score(criterion: Criterion, ratio: float | None = None, answer: bool | None = None,
                     reported: float | None = None) -> float | None:
-    """Gives a criterion's score from what its rule reads: a ratio (linear, steps; a fraction),
-    a yes/no answer, or a reported score; None when there is nothing to score. Raises
-    MissingSetting when the rule needs a figure the province has not filled in."""
+    """Gives a criterion's score from what its rule reads: a ratio (linear, steps, and yes_no
+    with `yes_at_least`; a fraction), a yes/no answer, or a reported score; None when there is
+    nothing to score. Raises MissingSetting when the rule needs a figure the province has not
+    filled in."""
     rule = criterion.rule
+    if rule.kind == "yes_no" and answer is None and ratio is not None and rule.yes_at_least is not None:
+        answer = ratio >= rule.yes_at_least - RATIO_TOLERANCE  # the same reading as index_criterion_scores
     given = {"linear": ratio, "steps": ratio, "yes_no": answer, "reported": reported}[rule.kind]
     if given is None:
         return None
@@ -171,7 +192,7 @@ def criterion_score(criterion: Criterion, ratio: float | None = None, answer: bo
     for step in rule.steps:  # the highest first (checked on load)
         if step.at_least is None:
             raise MissingSetting(f"{criterion.where}: ngưỡng của bậc {step.share:g}")
-        if ratio >= step.at_least - 1e-12:
+        if ratio >= step.at_least - RATIO_TOLERANCE:
             return top * step.share
     return top * rule.else_share
 
@@ -205,16 +226,19 @@ def missing_settings(indices: dict[str, Index]) -> list[str]:
                 for c in group.criteria:
                     if c.max_score is None:
                         missing.append(f"{c.where} điểm tối đa: {NO_BASIS_VI}")
-                    missing += [f"{c.where} ngưỡng bậc {s.share:g}: {NO_BASIS_VI}" for s in c.rule.steps
-                                if s.at_least is None]
+                    missing += [f"{c.where} ngưỡng bậc {n} (mức {s.share:g}): {NO_BASIS_VI}"
+                                for n, s in enumerate(c.rule.steps, start=1) if s.at_least is None]
     return missing
 
 
 def install_indices(con, indices: dict[str, Index] | None = None) -> None:
-    """Replaces the index catalog tables with the YAML's current content."""
+    """Replaces the index catalog tables with the YAML's current content and the province's
+    settings stored in the warehouse (index_settings; one the YAML now cites is left unused:
+    the text wins)."""
     indices = load_indices() if indices is None else indices
+    indices = apply_settings(indices, stored_settings(con), strict=False)
     rows: dict[str, list[tuple]] = {"index_versions": [], "index_groups": [], "index_criteria": [],
-                                    "index_grade_bands": []}
+                                    "index_grade_bands": [], "index_criterion_steps": []}
     for index in indices.values():
         for v in index.versions:
             rows["index_versions"].append((index.code, v.version, index.name_vi, index.name_en, index.cadence,
@@ -223,16 +247,256 @@ def install_indices(con, indices: dict[str, Index] | None = None) -> None:
                                           for order, b in enumerate(v.grades, start=1)]
             for order, g in enumerate(v.groups, start=1):
                 rows["index_groups"].append((index.code, v.version, g.code, g.name_vi, g.name_en, g.max_score,
-                                             order, g.source))
+                                             order, g.set_by or g.source))
                 rows["index_criteria"] += [
                     (index.code, v.version, g.code, c.code, c.name_vi, c.name_en, c.max_score, c.rule.kind,
-                     c.rule.indicators[0] if c.rule.indicators else None, c.evidence, c.verifier, number, c.source)
+                     c.rule.indicators[0] if c.rule.indicators else None, c.evidence, c.verifier, number,
+                     c.set_by or c.source)
                     for number, c in enumerate(g.criteria, start=1)]
+                for c in g.criteria:
+                    steps = c.rule.thresholds()
+                    if not steps:
+                        continue
+                    rows["index_criterion_steps"] += [
+                        (index.code, v.version, g.code, c.code, number, step.at_least, step.share, False,
+                         step.set_by or c.source) for number, step in enumerate(steps, start=1)]
+                    rows["index_criterion_steps"].append(  # below every step
+                        (index.code, v.version, g.code, c.code, len(steps) + 1, None,
+                         c.rule.else_share if c.rule.kind == "steps" else 0.0, True, c.source))
     for table, values in rows.items():
         con.execute(f"DELETE FROM {table}")
         if values:
             marks = ", ".join("?" * len(values[0]))
             con.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
+
+
+# The province's own settings ----------------------------------------------------------------
+
+class SettingsError(CatalogError):
+    """A province settings file that cannot be applied; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One figure the province fills in, where no cited text gives it."""
+
+    index_code: str
+    version: str
+    target: str          # version (its max_score) | group | criterion (max_score) | step (at_least) | grade
+    code: str | None     # the group's or criterion's code, or the grade's name
+    step: int | None     # the step's number, 1 = the highest (target 'step')
+    value: float
+    set_by: str          # who set it (and on what basis, when the file says)
+    file_name: str
+    entry: int           # its number in the file's list, from 1
+
+    @property
+    def where(self) -> str:
+        return f"{self.file_name}, mục {self.entry}"
+
+    @property
+    def provenance(self) -> str:
+        """How the figure is labelled wherever it appears."""
+        return f"{PROVINCE_SET_VI}: {self.set_by} ({self.where})"
+
+
+_SETTING_KEYS = {"index", "version", "grade", "group", "criterion", "step", "min_score", "max_score", "at_least",
+                 "set_by"}
+
+
+def read_settings(path: str | Path) -> list[Setting]:
+    """Reads a province settings file (data/catalog/indices/README.md, "The province's own
+    settings"); raises SettingsError naming the file and the entry."""
+    path = Path(path)
+    name = path.name
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise SettingsError(f"{name}: không đọc được tệp thiết lập chỉ số ({error})") from error
+    if not isinstance(data, dict) or not isinstance(data.get("settings"), list):
+        raise SettingsError(f"{name}: tệp thiết lập cần «set_by» (ai điền) và danh sách «settings»")
+    who = nfc(str(data.get("set_by") or "")).strip()
+    if not who:
+        raise SettingsError(f"{name}: thiếu set_by (cơ quan hoặc người điền các số liệu này)")
+    basis = nfc(str(data.get("basis") or "")).strip()  # the province's own document, when it has one
+    settings: list[Setting] = []
+    seen: dict[tuple, int] = {}
+    for number, entry in enumerate(data["settings"], start=1):
+        at = f"{name}, mục {number}"
+        if not isinstance(entry, dict):
+            raise SettingsError(f"{at}: mỗi mục là một bảng (index, version, grade/group/criterion, giá trị)")
+        unknown = sorted(set(entry) - _SETTING_KEYS)
+        if unknown:
+            raise SettingsError(f"{at}: khóa không dùng được: {', '.join(map(str, unknown))} "
+                                f"(dùng: {', '.join(sorted(_SETTING_KEYS))})")
+        index_code, version = str(entry.get("index") or ""), str(entry.get("version") or "")
+        if not index_code or not version:
+            raise SettingsError(f"{at}: cần index (bộ chỉ số, ví dụ \"766\") và version (phiên bản, ví dụ \"2022\")")
+        named = [key for key in ("grade", "group", "criterion") if entry.get(key) is not None]
+        if len(named) > 1:
+            raise SettingsError(f"{at}: một mục chỉ điền một số liệu (có cả {' và '.join(named)})")
+        if named == ["grade"]:
+            target, code, field = "grade", nfc(str(entry["grade"])).strip(), "min_score"
+        elif named == ["criterion"]:
+            code = str(entry["criterion"])
+            target, field = ("step", "at_least") if entry.get("step") is not None else ("criterion", "max_score")
+        elif named == ["group"]:
+            target, code, field = "group", str(entry["group"]), "max_score"
+        else:
+            target, code, field = "version", None, "max_score"
+        value = entry.get(field)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (
+                field == "at_least" and value > 1):
+            wanted = "một tỷ lệ từ 0 đến 1 (0.9 là 90%)" if field == "at_least" else "một số điểm ≥ 0"
+            raise SettingsError(f"{at}: {field} phải là {wanted}, không phải {value!r}")
+        step = entry.get("step") if target == "step" else None
+        if target == "step" and (isinstance(step, bool) or not isinstance(step, int) or step < 1):
+            raise SettingsError(f"{at}: step là số thứ tự của bậc, từ 1 (bậc cao nhất), không phải {step!r}")
+        key = (index_code, version, target, (code or "").casefold(), step)
+        if key in seen:
+            raise SettingsError(f"{at}: trùng số liệu với mục {seen[key]}")
+        seen[key] = number
+        by = nfc(str(entry.get("set_by") or who)).strip() + (f", {basis}" if basis else "")
+        settings.append(Setting(index_code, version, target, code, step, float(value), by, name, number))
+    return settings
+
+
+def apply_settings(indices: dict[str, Index], settings: list[Setting], strict: bool = True) -> dict[str, Index]:
+    """Gives the indices with the province's settings filled in. A setting for a figure the YAML
+    cites, or for an index, version, group, criterion, step or grade it lacks, raises
+    SettingsError (strict) or is left unused (not strict: settings stored before an upgrade)."""
+    result = dict(indices)
+    for setting in settings:
+        try:
+            result[setting.index_code] = _apply(result, setting)
+        except SettingsError:
+            if strict:
+                raise
+    return result
+
+
+def indices_with_settings(con) -> dict[str, Index]:
+    """The indices as the warehouse holds them: the YAML and the province's stored settings."""
+    return apply_settings(load_indices(), stored_settings(con), strict=False)
+
+
+def stored_settings(con) -> list[Setting]:
+    """The province's settings the warehouse holds (none before the table exists)."""
+    try:
+        rows = con.execute("SELECT index_code, version, target, code, step, value, set_by, file_name, entry"
+                           " FROM index_settings ORDER BY entry").fetchall()
+    except duckdb.CatalogException:  # a connection without govkpi's schema: nothing set
+        return []
+    return [Setting(*row) for row in rows]
+
+
+def install_index_settings(con, path: str | Path, set_at: datetime | None = None) -> list[Setting]:
+    """Checks a province settings file against the indices and makes it the warehouse's settings
+    (it replaces those installed before: the file is the province's whole list), then installs
+    the index catalog again with them. Nothing is written when any entry is refused."""
+    settings = read_settings(path)
+    apply_settings(load_indices(), settings, strict=True)
+    when = set_at or datetime.now().replace(microsecond=0)
+    con.execute("BEGIN")
+    try:
+        con.execute("DELETE FROM index_settings")
+        if settings:
+            con.executemany("INSERT INTO index_settings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            [(s.index_code, s.version, s.target, s.code, s.step, s.value, s.set_by, s.file_name,
+                              s.entry, when) for s in settings])
+        install_indices(con)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return settings
+
+
+def _apply(indices: dict[str, Index], s: Setting) -> Index:
+    index = indices.get(s.index_code)
+    if index is None:
+        raise SettingsError(f"{s.where}: không có bộ chỉ số «{s.index_code}» (có: {', '.join(sorted(indices))})")
+    version = next((v for v in index.versions if v.version == s.version), None)
+    if version is None:
+        raise SettingsError(f"{s.where}: bộ chỉ số {s.index_code} không có phiên bản «{s.version}» "
+                            f"(có: {', '.join(v.version for v in index.versions)})")
+    at = f"{s.index_code}.yaml, phiên bản {s.version}"
+    if s.target == "version":
+        _not_cited(s, version.max_score, version.max_score_set_by, version.max_score_source, f"{at}: tổng điểm tối đa")
+        new = replace(version, max_score=s.value, max_score_set_by=s.provenance)
+    elif s.target == "grade":
+        band = next((b for b in version.grades if b.grade.casefold() == s.code.casefold()), None)
+        if band is None:
+            names = ", ".join(b.grade for b in version.grades) or "không có loại nào"
+            raise SettingsError(f"{s.where}: phiên bản {s.version} của bộ chỉ số {s.index_code} không có loại "
+                                f"«{s.code}» (có: {names})")
+        _not_cited(s, band.min_score, band.set_by, band.source, f"{at}: ngưỡng xếp loại «{band.grade}»")
+        bands = tuple(replace(b, min_score=s.value, set_by=s.provenance) if b is band else b for b in version.grades)
+        new = replace(version, grades=bands)
+    else:
+        new = replace(version, groups=_apply_in_groups(version, s, at))
+    _check_filled(new, s)
+    versions = tuple(new if v is version else v for v in index.versions)
+    return replace(index, versions=versions)
+
+
+def _apply_in_groups(version: IndexVersion, s: Setting, at: str) -> tuple[Group, ...]:
+    if s.target == "group":
+        group = next((g for g in version.groups if g.code == s.code), None)
+        if group is None:
+            raise SettingsError(f"{s.where}: phiên bản {s.version} của bộ chỉ số {s.index_code} không có nhóm "
+                                f"«{s.code}» (có: {', '.join(g.code for g in version.groups)})")
+        _not_cited(s, group.max_score, group.set_by, group.source, f"{at}: nhóm «{group.name_vi}» điểm tối đa")
+        return tuple(replace(g, max_score=s.value, set_by=s.provenance) if g is group else g for g in version.groups)
+    found = [(g, c) for g in version.groups for c in g.criteria if c.code == s.code]
+    if not found:
+        codes = ", ".join(c.code for g in version.groups for c in g.criteria)
+        raise SettingsError(f"{s.where}: phiên bản {s.version} của bộ chỉ số {s.index_code} không có tiêu chí "
+                            f"«{s.code}» (có: {codes})")
+    group, criterion = found[0]
+    if s.target == "criterion":
+        _not_cited(s, criterion.max_score, criterion.set_by, criterion.source,
+                   f"{at}: tiêu chí «{criterion.name_vi}» điểm tối đa")
+        changed = replace(criterion, max_score=s.value, set_by=s.provenance)
+    else:
+        steps = criterion.rule.steps
+        if criterion.rule.kind != "steps" or s.step > len(steps):
+            raise SettingsError(f"{s.where}: tiêu chí «{criterion.name_vi}» không có bậc {s.step} "
+                                f"(có {len(steps) if criterion.rule.kind == 'steps' else 0} bậc)")
+        step = steps[s.step - 1]
+        _not_cited(s, step.at_least, step.set_by, criterion.source,
+                   f"{at}: tiêu chí «{criterion.name_vi}» ngưỡng bậc {s.step}")
+        new_steps = tuple(replace(x, at_least=s.value, set_by=s.provenance) if x is step else x for x in steps)
+        changed = replace(criterion, rule=replace(criterion.rule, steps=new_steps))
+    criteria = tuple(changed if c is criterion else c for c in group.criteria)
+    return tuple(replace(g, criteria=criteria) if g is group else g for g in version.groups)
+
+
+def _not_cited(s: Setting, current: float | None, set_by: str | None, source: str | None, what: str) -> None:
+    """Refuses a setting for a figure a cited text gives: the province does not override a decision."""
+    if current is not None and set_by is None:
+        raise SettingsError(f"{s.where}: {what} đã có căn cứ ({current:g}; {source or 'trong tệp YAML'}); "
+                            "tỉnh không ghi đè số liệu của văn bản.")
+
+
+def _check_filled(v: IndexVersion, s: Setting) -> None:
+    """The checks of a version's figures (as on load), once the setting is filled in."""
+    known = [b.min_score for b in v.grades if b.min_score is not None]
+    if known != sorted(known, reverse=True) or len(set(known)) != len(known):
+        raise SettingsError(f"{s.where}: ngưỡng xếp loại phải giảm dần từ loại cao nhất "
+                            f"({', '.join(f'{b.grade} {b.min_score:g}' for b in v.grades if b.min_score is not None)})")
+    maxima = [g.max_score for g in v.groups]
+    if v.max_score is not None and None not in maxima and abs(sum(maxima) - v.max_score) > 1e-9:
+        raise SettingsError(f"{s.where}: điểm tối đa các nhóm cộng lại {sum(maxima):g}, khác tổng điểm {v.max_score:g}")
+    for g in v.groups:
+        criteria = [c.max_score for c in g.criteria if c.max_score is not None]
+        if g.max_score is not None and sum(criteria) > g.max_score + 1e-9:
+            raise SettingsError(f"{s.where}: điểm tối đa các tiêu chí của nhóm «{g.name_vi}» ({sum(criteria):g}) "
+                                f"vượt điểm tối đa của nhóm ({g.max_score:g})")
+        for c in g.criteria:
+            thresholds = [x.at_least for x in c.rule.steps if x.at_least is not None]
+            if thresholds != sorted(thresholds, reverse=True):
+                raise SettingsError(f"{s.where}: các bậc của tiêu chí «{c.name_vi}» phải giảm dần từ bậc 1")
 
 
 def _max(criterion: Criterion) -> float:
@@ -328,7 +592,13 @@ def _rule(entry: dict, where: str) -> Rule:
         if thresholds != sorted(thresholds, reverse=True) or [s.share for s in steps] != sorted(
                 (s.share for s in steps), reverse=True):
             raise CatalogError(f"{where}: các bậc phải xếp từ cao xuống thấp (at_least và share giảm dần)")
-    return Rule(kind, indicators, metrics, steps, _share(entry.get("else_share", 0), where))
+    yes_at_least = _share(entry.get("yes_at_least"), where, allow_none=True)
+    if kind == "yes_no" and indicators and yes_at_least is None:
+        raise CatalogError(f"{where}: cách tính có/không trên chỉ số {indicators[0]} cần yes_at_least "
+                           "(tỷ lệ từ đó tính là «có», ví dụ 1.0 cho 100%)")
+    if yes_at_least is not None and (kind != "yes_no" or not indicators):
+        raise CatalogError(f"{where}: yes_at_least chỉ dùng cho cách tính yes_no trên một chỉ số (indicator)")
+    return Rule(kind, indicators, metrics, steps, _share(entry.get("else_share", 0), where), yes_at_least)
 
 
 def _as_list(value) -> list:

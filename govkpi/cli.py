@@ -53,6 +53,44 @@ def init(province: str = typer.Option(..., "--province", help="Tên hoặc mã t
     err.print(f"Đã tạo kho {db}: {counts}")
 
 
+@app.command("index-settings")
+def index_settings(path: Path = typer.Argument(..., help="Tệp thiết lập của tỉnh, ví dụ index_settings.yaml"),
+                   db: Path = DbOption) -> None:
+    """Điền các số liệu chỉ số chưa có văn bản căn cứ (ngưỡng xếp loại, …) / the province's own index figures.
+
+    Tệp thay mọi thiết lập đã điền trước (là danh sách đầy đủ của tỉnh); số liệu đã có căn cứ
+    trong văn bản thì bị từ chối. / The file replaces the settings installed before."""
+    from etl.indices import SettingsError, indices_with_settings, install_index_settings, missing_settings
+    from etl.warehouse import connect, publish_snapshot
+    from etl.writer import WriterBusy, writer_lock
+
+    _need_db(db)
+    if not path.is_file():
+        _usage_error(f"Không có tệp {path}. / No such file.")
+    try:
+        with writer_lock(db):
+            try:
+                con = connect(db)
+            except duckdb.IOException:
+                _usage_error(f"Kho dữ liệu {db} đang được một tiến trình khác ghi; hãy thử lại sau. / The warehouse is being written by another process.")
+            try:
+                settings = install_index_settings(con, path)
+                left = missing_settings(indices_with_settings(con))
+            finally:
+                con.close()
+            publish_snapshot(db)
+    except SettingsError as error:
+        _usage_error(str(error))
+    except WriterBusy:
+        _usage_error("Bộ ghi đang chạy (govkpi serve/writer): dừng nó rồi chạy lại lệnh này. "
+                     "/ A writer is running: stop it, then run this command again.")
+    err.print(f"Đã cài {len(settings)} số liệu do tỉnh điền từ {path.name}. / {len(settings)} province-set figures installed.")
+    if left:
+        err.print("Còn chưa điền / still unset:")
+        for line in left:
+            err.print(f"  - {line}")
+
+
 @app.command()
 def template(period: str = typer.Option(..., "--period", help="Kỳ báo cáo, ví dụ 2025Q3"),
              unit: Optional[str] = typer.Option(None, "--unit", help="Mã đơn vị"),

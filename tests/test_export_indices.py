@@ -33,7 +33,7 @@ def test_a_quarters_exports_use_the_766_scores_of_its_last_month_not_a_later_one
     assert index.period == "2026M9" and index.period_label == "Tháng 9/2026"
     assert str(index.as_of) == "2026-09-30" and index.version == "2022"
     assert dict(index.expected) == {"province": 14, "commune": 135}
-    assert not index.graded and index.has_grades  # thresholds not cited: nobody graded
+    assert index.graded and index.has_grades  # the demo province filled in its own grade thresholds
 
 
 def test_a_period_before_any_index_score_exports_no_index(demo_db):
@@ -50,10 +50,14 @@ def test_the_deck_ranks_each_level_and_sets_the_groups_against_their_maxima(mode
     cells = [c.text for shape in commune.shapes if shape.has_table for row in shape.table.rows for c in row.cells]
     assert best_name in cells and f"{best_score:g}".replace(".", ",") in cells
     texts = " ".join(shape.text_frame.text for shape in commune.shapes if shape.has_text_frame)
-    assert "Chưa xếp loại: tỉnh chưa điền ngưỡng xếp loại (data/catalog/indices/766.yaml)" in texts
+    assert "Chưa xếp loại" not in texts
     assert "số liệu tính đến ngày 30/09/2026" in texts and "phiên bản 2022" in texts
     grades = next(shape.chart for shape in commune.shapes if shape.has_chart)
-    assert list(grades.plots[0].categories) == ["chưa xếp loại"] and list(grades.plots[0].series[0].values) == [135]
+    counts = view("SELECT grade, count(*) FROM index_scores s JOIN index_grade_bands b USING (index_code, version, grade)"
+                  " WHERE index_code = '766' AND period = '2026M9' AND level = 'commune'"
+                  " GROUP BY grade, b.sort_order ORDER BY b.sort_order")
+    assert list(zip(grades.plots[0].categories, grades.plots[0].series[0].values)) == counts
+    assert sum(n for _, n in counts) == 135
     groups = next(s for s in deck.slides if "điểm từng nhóm so với điểm tối đa" in s.shapes.title.text)
     chart = next(shape.chart for shape in groups.shapes if shape.has_chart)
     assert list(chart.plots[0].categories) == ["Công khai, minh bạch", "Tiến độ, kết quả giải quyết", "Số hóa hồ sơ",
@@ -70,19 +74,20 @@ def test_the_workbook_holds_every_units_score_and_group_scores_as_the_views_give
     scores, groups = book["Chỉ số 766"], book["Chỉ số 766 - nhóm"]
     assert "Tháng 9/2026" in scores["A1"].value and "30/09/2026" in scores["A1"].value
     assert scores["A2"].value == "Cấp tỉnh: 14/14 đơn vị được chấm điểm; Cấp xã: 135/135 đơn vị được chấm điểm"
-    assert scores["A3"].value.startswith("Chưa xếp loại")
+    assert not (scores["A3"].value or "").startswith("Chưa xếp loại")
     rows = [r for r in scores.iter_rows(min_row=6, values_only=True) if r[1]]
     expected = view("SELECT unit_code, score, rank_in_level, rank_change FROM index_scores "
                     "WHERE index_code = '766' AND period = '2026M9'")
     assert sorted((r[1], r[3], r[6], r[7]) for r in rows) == sorted(expected)
-    assert {r[5] for r in rows} == {"chưa xếp loại"}
+    assert sorted((r[1], r[5]) for r in rows) == sorted(view("SELECT unit_code, grade FROM index_scores "
+                                                             "WHERE index_code = '766' AND period = '2026M9'"))
     assert scores["H6"].number_format == '"↑"0;"↓"0;"="'  # the movement stays a number
     group_rows = [r for r in groups.iter_rows(min_row=4, values_only=True) if r[1]]
     assert len(group_rows) == view("SELECT count(*) FROM index_group_scores WHERE index_code = '766' "
                                    "AND period = '2026M9'")[0][0] == 149 * 5
 
 
-def test_the_report_has_a_paragraph_on_the_index_with_coverage_best_worst_and_why_ungraded(model, view, tmp_path):
+def test_the_report_has_a_paragraph_on_the_index_with_coverage_best_worst_and_grades(model, view, tmp_path):
     doc = Document(str(write_report(model, tmp_path / "report.docx", charts=False)))
     text = [p.text for p in doc.paragraphs]
     assert any(line.endswith("Chỉ số, xếp hạng") for line in text)
@@ -92,4 +97,8 @@ def test_the_report_has_a_paragraph_on_the_index_with_coverage_best_worst_and_wh
     best, score = view("SELECT unit_name, score FROM index_scores WHERE index_code = '766' AND period = '2026M9' "
                        "AND level = 'province' AND rank_in_level = 1")[0]
     assert f"cao nhất {best} ({score:g})".replace(".", ",") in paragraph.replace(".", ",")
-    assert paragraph.endswith("Chưa xếp loại: tỉnh chưa điền ngưỡng xếp loại (data/catalog/indices/766.yaml).")
+    counts = view("SELECT grade, count(*) FROM index_scores s JOIN index_grade_bands b USING (index_code, version, grade)"
+                  " WHERE index_code = '766' AND period = '2026M9' AND level = 'commune'"
+                  " GROUP BY grade, b.sort_order ORDER BY b.sort_order")
+    assert paragraph.endswith(", xếp loại " + ", ".join(f"{g} {n}" for g, n in counts) + ".")  # the communes
+    assert "Chưa xếp loại" not in paragraph

@@ -146,3 +146,27 @@ versions:
 """, encoding="utf-8")
     with pytest.raises(CatalogError, match=r"x.yaml: phiên bản 1 / nhóm a: điểm tối đa 10 chưa ghi văn bản căn cứ"):
         read_index(bad)
+
+
+@pytest.mark.parametrize("rule,message", [
+    ("{kind: yes_no, indicator: dossiers_on_time_rate}",
+     "cách tính có/không trên chỉ số dossiers_on_time_rate cần yes_at_least"),
+    ("{kind: linear, indicator: dossiers_on_time_rate, yes_at_least: 1.0}", "yes_at_least chỉ dùng cho cách tính yes_no"),
+])
+def test_a_yes_no_read_from_a_ratio_says_from_which_ratio_it_is_yes(tmp_path: Path, rule, message):
+    bad = tmp_path / "x.yaml"
+    bad.write_text(f"""code: x
+cadence: year
+levels: [province]
+versions:
+  - version: "1"
+    valid_from: 2024-01-01
+    source: QĐ 1
+    groups:
+      - code: a
+        name_vi: Nhóm A
+        criteria:
+          - {{code: c, name_vi: Tiêu chí, evidence: e, verifier: v, rule: {rule}}}
+""", encoding="utf-8")
+    with pytest.raises(CatalogError, match=f"x.yaml: 1 / a / c: {message}"):
+        read_index(bad)

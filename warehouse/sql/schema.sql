@@ -357,6 +357,37 @@ CREATE TABLE IF NOT EXISTS index_grade_bands (
     sort_order INTEGER NOT NULL         -- 1 = the highest grade
 );
 
+-- The thresholds a criterion's ratio is scored by (etl/indices.py install_indices): the steps
+-- of a `steps` rule, the one step of a `yes_no` rule read from a ratio (yes = the full score),
+-- then the share below every step (is_else). at_least NULL on a step: not set yet, the
+-- criterion is not computed.
+CREATE TABLE IF NOT EXISTS index_criterion_steps (
+    index_code     TEXT NOT NULL,
+    version        TEXT NOT NULL,
+    group_code     TEXT NOT NULL,
+    criterion_code TEXT NOT NULL,
+    step_order     INTEGER NOT NULL,    -- 1 = the highest step; the else row comes last
+    at_least       DOUBLE,              -- the ratio (a fraction) from which the step holds
+    share          DOUBLE NOT NULL,     -- the share of the criterion's maximum it gives
+    is_else        BOOLEAN NOT NULL,
+    source         TEXT                 -- the criterion's text, or "do tỉnh điền: …" for a province-set threshold
+);
+
+-- The province's own figures, where no cited text gives one (`govkpi index-settings FILE`,
+-- etl/indices.py install_index_settings): who set each, from which file and entry, and when.
+CREATE TABLE IF NOT EXISTS index_settings (
+    index_code TEXT NOT NULL,
+    version    TEXT NOT NULL,
+    target     TEXT NOT NULL CHECK (target IN ('version', 'group', 'criterion', 'step', 'grade')),
+    code       TEXT,                    -- the group's or criterion's code, or the grade's name
+    step       INTEGER,                 -- the step's number (target 'step'), 1 = the highest
+    value      DOUBLE NOT NULL,
+    set_by     TEXT NOT NULL,
+    file_name  TEXT NOT NULL,
+    entry      INTEGER NOT NULL,        -- its number in the file's list
+    set_at     TIMESTAMP NOT NULL
+);
+
 -- One row per score cell loaded: a group's score, or the total (group_code NULL). The current
 -- score of a unit and period is the one from its latest accepted submission.
 CREATE TABLE IF NOT EXISTS index_score_values (

@@ -349,32 +349,63 @@ JOIN submissions s USING (submission_id)
 WHERE s.status IN ('accepted', 'superseded')
 QUALIFY v.submission_id = max(v.submission_id) OVER (PARTITION BY v.index_code, v.period, v.unit_key);
 
+-- Each criterion govkpi scores from the metrics it holds: a criterion on a ratio indicator
+-- whose figures are all set (its maximum; for steps and yes_no every threshold), for each unit
+-- and period of the version in force at the period's end. One definition with
+-- etl.indices.criterion_score: linear = maximum × the ratio capped to 0..1; steps (and yes_no,
+-- one step: yes = full) = the share of the first step, highest first, whose at_least the ratio
+-- reaches (within 1e-12, RATIO_TOLERANCE), else the share below every step.
+CREATE OR REPLACE VIEW index_criterion_scores AS
+WITH scorable AS (
+    SELECT c.* FROM index_criteria c
+    WHERE c.indicator_code IS NOT NULL AND c.max_score IS NOT NULL
+      AND (c.rule_kind = 'linear'
+           OR (c.rule_kind IN ('steps', 'yes_no')
+               AND EXISTS (SELECT 1 FROM index_criterion_steps s
+                           WHERE s.index_code = c.index_code AND s.version = c.version AND s.group_code = c.group_code
+                             AND s.criterion_code = c.criterion_code AND NOT s.is_else)
+               AND NOT EXISTS (SELECT 1 FROM index_criterion_steps s
+                               WHERE s.index_code = c.index_code AND s.version = c.version
+                                 AND s.group_code = c.group_code AND s.criterion_code = c.criterion_code
+                                 AND NOT s.is_else AND s.at_least IS NULL)))
+),
+ratios AS (
+    SELECT c.index_code, c.version, v.period, v.unit_key, c.group_code, c.criterion_code, c.max_score,
+           c.rule_kind, c.indicator_code, v.numerator / v.denominator AS ratio, p.end_date AS as_of
+    FROM scorable c
+    JOIN index_versions iv ON iv.index_code = c.index_code AND iv.version = c.version
+    JOIN unit_indicator_values v ON v.indicator_code = c.indicator_code AND v.denominator > 0
+    JOIN periods p ON p.period = v.period AND p.end_date BETWEEN iv.valid_from AND iv.valid_to
+    JOIN units u ON u.unit_key = v.unit_key AND NOT u.is_root
+)
+SELECT r.index_code, r.version, r.period, u.unit_code, u.unit_name, u.level, r.group_code, r.criterion_code,
+       CASE WHEN r.rule_kind = 'linear' THEN r.max_score * least(greatest(r.ratio, 0), 1)
+            ELSE r.max_score * coalesce(
+                (SELECT s.share FROM index_criterion_steps s
+                 WHERE s.index_code = r.index_code AND s.version = r.version AND s.group_code = r.group_code
+                   AND s.criterion_code = r.criterion_code AND NOT s.is_else AND r.ratio >= s.at_least - 1e-12
+                 ORDER BY s.step_order LIMIT 1),
+                (SELECT s.share FROM index_criterion_steps s
+                 WHERE s.index_code = r.index_code AND s.version = r.version AND s.group_code = r.group_code
+                   AND s.criterion_code = r.criterion_code AND s.is_else), 0) END AS score,
+       r.max_score, r.rule_kind, r.indicator_code, r.ratio, 'computed' AS source, r.as_of, r.unit_key
+FROM ratios r JOIN units u USING (unit_key);
+
 -- Scores published by the national portal ('reported'), and group scores govkpi computes from
--- the metrics it holds ('computed': a group whose every criterion is linear on an indicator).
+-- the metrics it holds ('computed': the sum of index_criterion_scores for a group all of whose
+-- criteria are scored for that unit and period).
 CREATE OR REPLACE VIEW index_group_scores AS
 WITH reported AS (
     SELECT c.index_code, c.version, c.period, c.unit_key, c.group_code, c.score, 'reported' AS source, c.as_of
     FROM index_current_cells c WHERE c.group_code IS NOT NULL
 ),
-computable AS (
-    SELECT index_code, version, group_code FROM index_criteria
-    GROUP BY ALL
-    HAVING bool_and(rule_kind = 'linear' AND indicator_code IS NOT NULL AND max_score IS NOT NULL)
-),
 computed AS (
-    SELECT ic.index_code, ic.version, v.period, v.unit_key, ic.group_code,
-           sum(ic.max_score * least(greatest(v.numerator / v.denominator, 0), 1)) AS score,
-           'computed' AS source, any_value(p.end_date) AS as_of
-    FROM computable k
-    JOIN index_criteria ic USING (index_code, version, group_code)
-    JOIN unit_indicator_values v ON v.indicator_code = ic.indicator_code AND v.denominator > 0
-    JOIN periods p ON p.period = v.period
-    JOIN index_versions iv ON iv.index_code = ic.index_code AND iv.version = ic.version
-     AND p.end_date BETWEEN iv.valid_from AND iv.valid_to
-    JOIN units u ON u.unit_key = v.unit_key AND NOT u.is_root
-    GROUP BY ic.index_code, ic.version, v.period, v.unit_key, ic.group_code
+    SELECT s.index_code, s.version, s.period, s.unit_key, s.group_code, sum(s.score) AS score,
+           'computed' AS source, any_value(s.as_of) AS as_of
+    FROM index_criterion_scores s
+    GROUP BY s.index_code, s.version, s.period, s.unit_key, s.group_code
     HAVING count(*) = (SELECT count(*) FROM index_criteria x
-                       WHERE x.index_code = ic.index_code AND x.version = ic.version AND x.group_code = ic.group_code)
+                       WHERE x.index_code = s.index_code AND x.version = s.version AND x.group_code = s.group_code)
 )
 SELECT s.index_code, s.version, s.period, u.unit_code, u.unit_name, u.level, s.group_code,
        g.name_vi AS group_name_vi, g.name_en AS group_name_en, g.sort_order AS group_order,
@@ -418,3 +449,10 @@ SELECT c.index_code, c.version, c.group_code, g.name_vi AS group_name_vi, g.max_
        c.verifier, c.source
 FROM index_criteria c JOIN index_groups g USING (index_code, version, group_code)
 ORDER BY c.index_code, c.version, g.sort_order, c.sort_order;
+
+-- The figures the province filled in itself (index_settings), each with the label it is shown
+-- with wherever it appears: "do tỉnh điền: <who> (<file>, mục <n>)" (etl.indices.Setting.provenance).
+CREATE OR REPLACE VIEW index_province_settings AS
+SELECT index_code, version, target, code, step, value, set_by, file_name, entry, set_at,
+       'do tỉnh điền: ' || set_by || ' (' || file_name || ', mục ' || entry || ')' AS label
+FROM index_settings ORDER BY index_code, version, entry;
