@@ -116,7 +116,21 @@ def grade_notes(wh, index: str, version: str, scores: pd.DataFrame, lang: str) -
     if scores["grade"].isna().all() or bands["min_score"].isna().any():
         return [html.Div(t("index_ungraded", lang, index=index), id="index-ungraded", className="note note-warning",
                          role="status")]
-    return []
+    return [html.P(grade_legend(bands, lang), id="index-grade-legend", className="scope-line")]
+
+
+def grade_legend(bands: pd.DataFrame, lang: str) -> str:
+    """The thresholds the grades were given by, and who filled them in when no text gives them:
+    "Ngưỡng xếp loại: Xuất sắc từ 90, … (do tỉnh điền: …)"."""
+    parts = [t("index_grade_from", lang, grade=grade_name(row["grade"], lang), score=fmt_score(row["min_score"], lang))
+             for row in bands.to_dict("records")]
+    set_by = bands.dropna(subset=["province_set_by"])
+    whose = ""
+    if not set_by.empty:
+        first = set_by.iloc[0]
+        whose = " " + t("index_grade_set_by", lang, who=first["province_set_by"], file=first["province_file"],
+                        entry=", ".join(str(int(e)) for e in set_by["province_entry"]))
+    return t("index_grade_legend", lang, bands="; ".join(parts)) + whose
 
 
 def ranking_table(scores: pd.DataFrame, lang: str, state: dict | None = None) -> pd.DataFrame:
@@ -198,13 +212,12 @@ def _href(state: dict) -> str:
 
 
 def dti_years() -> list[int]:
-    """The years the province has a self-assessment for, newest first."""
+    """The years the province has a self-assessment for, newest first (ops.dti holds the rule)."""
     from flask import current_app
 
-    from ops.store import connection
+    from ops import dti
 
-    with connection(current_app.config["GOVKPI_OPS_DB"]) as con:
-        return [r[0] for r in con.execute("SELECT DISTINCT year FROM dti_values ORDER BY year DESC")]
+    return dti.years(current_app.config["GOVKPI_OPS_DB"])
 
 
 def self_assessment_section(query: dict) -> html.Div:

@@ -62,6 +62,10 @@ def test_the_latest_month_shows_every_department_with_its_period_coverage_versio
     assert "14/14" in scope and "phiên bản 2022" in scope and "766/QĐ-TTg" in scope, scope
     # No text gives the grade thresholds; the demo province filled in its own: every unit is graded.
     assert not app_duo.driver.find_elements(By.CSS_SELECTOR, "#index-ungraded")
+    # The thresholds are said beside the scores, with who filled them in (no decision gives them).
+    legend = _text(app_duo, "#index-grade-legend")
+    assert "Xuất sắc từ 90 điểm" in legend and "Trung bình từ 50 điểm" in legend, legend
+    assert "Ngưỡng do tỉnh điền: Tỉnh mẫu (govkpi demo)" in legend and "mục 1, 2, 3, 4" in legend, legend
     app_duo.wait_for_element("#index-ranking .ag-row", timeout=30)
     ranking = _text(app_duo, "#index-ranking")
     assert re.search(r"[↑↓=]", ranking), ranking  # movement since October
