@@ -18,7 +18,7 @@ from etl.catalog import Catalog, load_catalog
 from etl.checks import CheckedValue, MatcherCache, check_sheet
 from etl.batch_write import BATCH_FILES, BATCH_VALUES, Batch, FileReport, PreparedFile, write_batch
 from etl.index_checks import check_score_sheet
-from etl.indices import Index, load_indices
+from etl.indices import Index, indices_with_settings
 from etl.layouts import recognise_workbook
 from etl.layouts.index_scores import ScoreSheet
 from etl.read import read_workbook
@@ -69,7 +69,8 @@ class Loader:
         if province and self.province is None:
             raise UnitError(f"Không có tỉnh/thành phố nào tên hoặc mã «{province}» (no province named {province!r}).")
         self.catalog = catalog or load_catalog()
-        self.indices = load_indices() if indices is None else indices
+        # The province's own figures (govkpi index-settings) are checked like the decisions' own.
+        self.indices = indices_with_settings(con) if indices is None else indices
         self.matchers = MatcherCache(con)
         self.submitted_by = submitted_by or _user()
         self.batch_files = batch_files or int(os.environ.get("GOVKPI_LOAD_BATCH", BATCH_FILES))

@@ -205,3 +205,23 @@ def test_the_demo_grades_every_766_score_with_its_own_labelled_thresholds(demo_d
                           "không phải số liệu của Quyết định 766/QĐ-TTg"}
     finally:
         con.close()
+
+
+DTI_2025 = ["Nhận thức số", "Thể chế số", "Hạ tầng số", "Nhân lực số", "An toàn thông tin mạng", "Chính quyền số",
+            "Kinh tế số", "Xã hội số"]
+
+
+def test_a_maximum_the_province_set_is_checked_when_scores_are_loaded(db, tmp_path):
+    """No text gives the DTI 2025 maxima; once the province sets Nhận thức số to 100, a published
+    120 for it is an error on its cell, as a cited maximum would be."""
+    table = score_table(tmp_path / "dti.xlsx", "KẾT QUẢ CHỈ SỐ DTI NĂM 2025",
+                        [("52-SNV", 120, 80, 70, 60, 90, 150, 100, 100, 770)], headers=DTI_2025)
+    assert index_settings(db, settings_file(tmp_path, MORE)).returncode == 0
+    con = connect(db)
+    try:
+        report = Loader(con, load_catalog()).load_file(table)
+    finally:
+        con.close()
+    assert report.status == "rejected", report
+    errors = [i for i in report.issues if i.severity == "error"]
+    assert [i.cell for i in errors] == ["C5"] and "vượt điểm tối đa 100" in errors[0].message_vi, errors
