@@ -122,11 +122,17 @@ def evidence_file(db: OpsDb, folder: Path, evidence_id: int, role: str | None) -
 def sign_off(db: OpsDb, year: int, item_code: str, verifier: str, user: str, role: str,
              address: str | None = None) -> None:
     """The verifying unit signs the item off for the year (who, when); an item with no value
-    cannot be signed off."""
+    cannot be signed off, and whoever entered its latest value may not verify it (four eyes)."""
     _may(role)
     with transaction(db) as con:
-        if con.execute("SELECT 1 FROM dti_values WHERE year = ? AND item_code = ?", (year, item_code)).fetchone() is None:
+        entered = con.execute("SELECT entered_by FROM dti_values WHERE year = ? AND item_code = ? ORDER BY seq DESC LIMIT 1",
+                              (year, item_code)).fetchone()
+        if entered is None:
             raise DtiError(f"«{item_code}» năm {year} chưa có giá trị để thẩm định. / {item_code} has no value for {year}.")
+        if entered[0] == user:
+            raise DtiError(f"{user} đã nhập giá trị «{item_code}» năm {year}, nên không tự thẩm định được; "
+                           f"người khác của đơn vị thẩm định phải ký. / {user} entered {item_code} for {year} "
+                           "and may not verify it; someone else must sign it off.")
         con.execute("INSERT INTO dti_signoffs (year, item_code, verifier, signed_by, signed_at) VALUES (?, ?, ?, ?, ?)",
                     (year, item_code, verifier, user, now_text()))
         audit.record(con, "dti_signoff", user, role, address, period=str(year),

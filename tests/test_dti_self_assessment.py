@@ -108,6 +108,19 @@ def test_only_admins_and_reviewers_enter_and_only_signed_in_readers_download(ops
             dti.evidence_file(ops_db, folder, found.evidence_id, role)
 
 
+def test_whoever_entered_a_value_may_not_verify_it_themselves(ops_db):
+    dti.enter_value(ops_db, 2025, "nhan_luc_so", 40, "cntt", "admin")
+    with pytest.raises(dti.DtiError, match="cntt đã nhập giá trị «nhan_luc_so» năm 2025, nên không tự thẩm định"):
+        dti.sign_off(ops_db, 2025, "nhan_luc_so", "Sở Khoa học và Công nghệ", "cntt", "admin")
+    assert dti.assessment(ops_db, 2025)["nhan_luc_so"].signed_by is None
+    # A correction by the reviewer makes the reviewer the one who may not sign; the admin now may.
+    dti.enter_value(ops_db, 2025, "nhan_luc_so", 42, "tham-dinh", "reviewer")
+    with pytest.raises(dti.DtiError):
+        dti.sign_off(ops_db, 2025, "nhan_luc_so", "Sở Khoa học và Công nghệ", "tham-dinh", "reviewer")
+    dti.sign_off(ops_db, 2025, "nhan_luc_so", "Sở Khoa học và Công nghệ", "cntt", "admin")
+    assert dti.assessment(ops_db, 2025)["nhan_luc_so"].signed_by == "cntt"
+
+
 def test_the_verifying_unit_signs_off_a_value_and_pillars_compare_with_last_year(ops_db):
     with pytest.raises(dti.DtiError, match="chưa có giá trị để thẩm định"):
         dti.sign_off(ops_db, 2025, "the_che_so", "Sở Khoa học và Công nghệ", "tham-dinh", "reviewer")
