@@ -201,7 +201,9 @@ def index_paragraph(index: IndexReport) -> str:
     sentence = (f"{index.name}, {index.period_label.lower()} (số liệu tính đến ngày {index.as_of:%d/%m/%Y}; "
                 f"phiên bản {index.version}): " + "; ".join(parts) + ".")
     if index.has_grades and not index.graded:
-        sentence += (f" Chưa xếp loại: tỉnh chưa điền ngưỡng xếp loại (data/catalog/indices/{index.code}.yaml).")
+        sentence += " Chưa xếp loại: tỉnh chưa điền ngưỡng xếp loại (govkpi index-settings)."
+    elif index.grade_legend:
+        sentence += " " + index.grade_legend
     return sentence
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from vocab.findings import indicator_sentence, level_finding
+from vocab.findings import grade_legend, indicator_sentence, level_finding
 from vocab.levels import LEVELS, STATUSES
 from vocab.periods import Period, parse_code, quarter_range, today
 from warehouse.reader import connect_read_only, fetch_rows
@@ -229,6 +229,7 @@ class IndexReport:
     scores: tuple[IndexUnitScore, ...]
     groups: tuple[IndexGroupScore, ...]
     expected: tuple[tuple[str, int], ...]  # (level, units expected) for each level scored
+    grade_legend: str = ""  # the thresholds and who filled them in (vocab.findings.grade_legend)
 
     def levels(self) -> list[str]:
         return [lv for lv in LEVELS if any(s.level == lv for s in self.scores)]
@@ -490,7 +491,8 @@ def _index_report(con: duckdb.DuckDBPyConnection, index: str, the_period: Period
         period=period, period_label=parse_code(period).label(lang),
         as_of=as_of.date() if hasattr(as_of, "date") else as_of, version=version,
         version_source=info.get("source") or "", graded=bool(bands) and all(b["min_score"] is not None for b in bands),
-        has_grades=bool(bands), scores=tuple(scores), groups=groups, expected=tuple(expected))
+        has_grades=bool(bands), scores=tuple(scores), groups=groups, expected=tuple(expected),
+        grade_legend=grade_legend(bands, lang) if bands and all(b["min_score"] is not None for b in bands) else "")
 
 
 def _province(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

@@ -253,11 +253,12 @@ def _index_level_slide(prs, model: ReportModel, index: IndexReport, level: str) 
         point = plot.series[0].points[i]
         point.format.fill.solid()
         point.format.fill.fore_color.rgb = RGBColor.from_string(grade_colour(grade)[1:])
-    if index.has_grades and not index.graded:
+    said = w["index_ungraded"].format(index=index.code) if index.has_grades and not index.graded else index.grade_legend
+    if said:  # why there are no grades, or the thresholds they come from and who set them
         note = slide.shapes.add_textbox(Inches(0.5), Inches(6.45), Inches(5.0), Inches(0.7))
         note.text_frame.word_wrap = True
-        note.text_frame.text = w["index_ungraded"].format(index=index.code)
-        note.text_frame.paragraphs[0].runs[0].font.size = Pt(11)
+        note.text_frame.text = said
+        note.text_frame.paragraphs[0].runs[0].font.size = Pt(11 if not index.graded else 9)
     head = [w["index_rank"], w["index_movement"], w["unit"], w["index_score"]]
     top = [head] + [[str(u.rank_in_level), fmt_rank_change(u.rank_change), u.unit_name, fmt_score(u.score, lang)]
                     for u in units[:INDEX_ENDS]]

@@ -52,6 +52,9 @@ def test_the_deck_ranks_each_level_and_sets_the_groups_against_their_maxima(mode
     texts = " ".join(shape.text_frame.text for shape in commune.shapes if shape.has_text_frame)
     assert "Chưa xếp loại" not in texts
     assert "số liệu tính đến ngày 30/09/2026" in texts and "phiên bản 2022" in texts
+    # The grades' thresholds are said on the slide, with who filled them in (no decision gives them).
+    assert "Ngưỡng xếp loại: Xuất sắc từ 90 điểm; Tốt từ 80 điểm" in texts, texts
+    assert "Ngưỡng do tỉnh điền: Tỉnh mẫu (govkpi demo)" in texts and "mục 1, 2, 3, 4" in texts, texts
     grades = next(shape.chart for shape in commune.shapes if shape.has_chart)
     counts = view("SELECT grade, count(*) FROM index_scores s JOIN index_grade_bands b USING (index_code, version, grade)"
                   " WHERE index_code = '766' AND period = '2026M9' AND level = 'commune'"
@@ -100,5 +103,7 @@ def test_the_report_has_a_paragraph_on_the_index_with_coverage_best_worst_and_gr
     counts = view("SELECT grade, count(*) FROM index_scores s JOIN index_grade_bands b USING (index_code, version, grade)"
                   " WHERE index_code = '766' AND period = '2026M9' AND level = 'commune'"
                   " GROUP BY grade, b.sort_order ORDER BY b.sort_order")
-    assert paragraph.endswith(", xếp loại " + ", ".join(f"{g} {n}" for g, n in counts) + ".")  # the communes
+    commune_part, legend = paragraph.split(" Ngưỡng xếp loại: ", 1)
+    assert commune_part.endswith(", xếp loại " + ", ".join(f"{g} {n}" for g, n in counts) + ".")  # the communes
+    assert legend.startswith("Xuất sắc từ 90 điểm") and "Ngưỡng do tỉnh điền: Tỉnh mẫu (govkpi demo)" in legend
     assert "Chưa xếp loại" not in paragraph

@@ -225,3 +225,20 @@ def test_a_maximum_the_province_set_is_checked_when_scores_are_loaded(db, tmp_pa
     assert report.status == "rejected", report
     errors = [i for i in report.issues if i.severity == "error"]
     assert [i.cell for i in errors] == ["C5"] and "vượt điểm tối đa 100" in errors[0].message_vi, errors
+
+
+def test_the_grade_legend_names_the_thresholds_and_who_set_them_in_both_languages():
+    from vocab.findings import grade_legend
+
+    bands = [{"grade": "Xuất sắc", "min_score": 90.0, "province_set_by": "Sở KH&CN", "province_file": "s.yaml",
+              "province_entry": 1},
+             {"grade": "Khá", "min_score": 65.5, "province_set_by": "Sở KH&CN", "province_file": "s.yaml",
+              "province_entry": 2},
+             {"grade": "Yếu", "min_score": 0.0, "province_set_by": float("nan"), "province_file": None,
+              "province_entry": None}]
+    assert grade_legend(bands) == ("Ngưỡng xếp loại: Xuất sắc từ 90 điểm; Khá từ 65,5 điểm; Yếu từ 0 điểm. "
+                                   "Ngưỡng do tỉnh điền: Sở KH&CN (s.yaml, mục 1, 2).")
+    assert grade_legend(bands, "en") == ("Grade thresholds: Excellent from 90 points; Fair from 65.5 points; "
+                                         "Weak from 0 points. Thresholds set by the province: Sở KH&CN (s.yaml, entries 1, 2).")
+    cited = [dict(b, province_set_by=None) for b in bands]
+    assert "tỉnh điền" not in grade_legend(cited)

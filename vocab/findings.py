@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from vocab.levels import level_name
-from vocab.vnformat import fmt_date, fmt_pct, fmt_rate
+from vocab.levels import grade_name, level_name
+from vocab.vnformat import fmt_date, fmt_pct, fmt_rate, fmt_score
 
 
 def level_finding(level: str, value: float | None, target: float | None, lang: str = "vi",
@@ -72,3 +72,26 @@ def document_kind(doc_number: str) -> str:
     if "/QĐ" in upper or "/QD" in upper:
         return "Quyết định"
     return "văn bản"
+
+
+def grade_legend(bands: list[dict], lang: str = "vi") -> str:
+    """'Ngưỡng xếp loại: Xuất sắc từ 90 điểm; …; Yếu từ 0 điểm. Ngưỡng do tỉnh điền: <who> (<file>,
+    mục 1, 2, 3, 4).' — the thresholds grades were given by, and who filled them in where no
+    decision's text gives them (bands: the index_grade_bands query's rows, best first)."""
+    given = [b for b in bands if _known(b.get("province_set_by"))]
+    if lang == "en":
+        text = "Grade thresholds: " + "; ".join(f"{grade_name(b['grade'], 'en')} from {fmt_score(b['min_score'], 'en')} points"
+                                                for b in bands) + "."
+        if given:
+            entries = ", ".join(str(int(b["province_entry"])) for b in given)
+            text += f" Thresholds set by the province: {given[0]['province_set_by']} ({given[0]['province_file']}, entries {entries})."
+        return text
+    text = "Ngưỡng xếp loại: " + "; ".join(f"{b['grade']} từ {fmt_score(b['min_score'])} điểm" for b in bands) + "."
+    if given:
+        entries = ", ".join(str(int(b["province_entry"])) for b in given)
+        text += f" Ngưỡng do tỉnh điền: {given[0]['province_set_by']} ({given[0]['province_file']}, mục {entries})."
+    return text
+
+
+def _known(value) -> bool:
+    return value is not None and value == value  # NaN: a column pandas read with no value

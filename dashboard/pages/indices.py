@@ -17,6 +17,7 @@ from dashboard.components import (FILTERS_RENDERED, chart, data_table, dropdowns
 from dashboard.figures import coverage_text
 from dashboard.tables import display
 from vocab.i18n import norm_lang, t
+from vocab.findings import grade_legend
 from vocab.levels import LEVELS, grade_name, level_name
 from vocab.periods import parse_code
 from vocab.vnformat import fmt_date, fmt_rank_change, fmt_score
@@ -116,21 +117,7 @@ def grade_notes(wh, index: str, version: str, scores: pd.DataFrame, lang: str) -
     if scores["grade"].isna().all() or bands["min_score"].isna().any():
         return [html.Div(t("index_ungraded", lang, index=index), id="index-ungraded", className="note note-warning",
                          role="status")]
-    return [html.P(grade_legend(bands, lang), id="index-grade-legend", className="scope-line")]
-
-
-def grade_legend(bands: pd.DataFrame, lang: str) -> str:
-    """The thresholds the grades were given by, and who filled them in when no text gives them:
-    "Ngưỡng xếp loại: Xuất sắc từ 90, … (do tỉnh điền: …)"."""
-    parts = [t("index_grade_from", lang, grade=grade_name(row["grade"], lang), score=fmt_score(row["min_score"], lang))
-             for row in bands.to_dict("records")]
-    set_by = bands.dropna(subset=["province_set_by"])
-    whose = ""
-    if not set_by.empty:
-        first = set_by.iloc[0]
-        whose = " " + t("index_grade_set_by", lang, who=first["province_set_by"], file=first["province_file"],
-                        entry=", ".join(str(int(e)) for e in set_by["province_entry"]))
-    return t("index_grade_legend", lang, bands="; ".join(parts)) + whose
+    return [html.P(grade_legend(bands.to_dict("records"), lang), id="index-grade-legend", className="scope-line")]
 
 
 def ranking_table(scores: pd.DataFrame, lang: str, state: dict | None = None) -> pd.DataFrame:
