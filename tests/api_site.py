@@ -117,6 +117,34 @@ def login(base: str, name: str) -> requests.Session:
     return client
 
 
+def page(client: requests.Session, base: str, pathname: str, search: str = "") -> str:
+    """A page's content (JSON text) as the browser gets it: Dash pages' routing callback."""
+    outputs = [("_pages_content", "children"), ("_pages_store", "data")]
+    payload = {"output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
+               "outputs": [{"id": i, "property": p} for i, p in outputs],
+               "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
+                          {"id": "_pages_location", "property": "search", "value": search}],
+               "changedPropIds": ["_pages_location.pathname"], "state": []}
+    client.get(base + "/_dash-layout", timeout=60)
+    response = client.post(base + "/_dash-update-component", json=payload, timeout=60,
+                           headers={"X-CSRFToken": client.cookies["_csrf_token"]})
+    assert response.status_code == 200, response.text
+    import json
+
+    return json.dumps(response.json(), ensure_ascii=False)
+
+
+def browser_sign_in(duo, base: str, name: str, target: str) -> None:
+    """Signs in through the sign-in form in the test browser and goes on to `target`."""
+    from selenium.webdriver.common.by import By
+
+    duo.driver.delete_all_cookies()
+    duo.driver.get(f"{base}/dang-nhap?next={target}")
+    duo.driver.find_element(By.ID, "name").send_keys(name)
+    duo.driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    duo.driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+
+
 def post_workbook(site: Site, role: str | None, path: Path, name: str | None = None, lang: str = "vi",
                   **form: str) -> requests.Response:
     """Sends a workbook to POST /api/v1/submissions with the role's token (None: no token)."""

@@ -21,7 +21,7 @@ from ops.intake import EVIDENCE_MAX_BYTES
 from ops.store import ops_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from api_site import login, start_site  # noqa: E402
+from api_site import login, page, start_site  # noqa: E402
 from workbooks import base_db  # noqa: E402,F401  (the fixture)
 
 YEAR = 2024            # Decision 922/QĐ-BTTTT is in force on 31/12/2024: Thể chế số counts 100 points
@@ -45,21 +45,6 @@ def pdf(text: str) -> bytes:
     out = io.BytesIO()
     fig.savefig(out, format="pdf")
     return out.getvalue()
-
-
-def page(client: requests.Session, base: str, pathname: str, search: str = "") -> str:
-    """A page's content as the browser gets it: Dash pages' routing callback."""
-    outputs = [("_pages_content", "children"), ("_pages_store", "data")]
-    payload = {"output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
-               "outputs": [{"id": i, "property": p} for i, p in outputs],
-               "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
-                          {"id": "_pages_location", "property": "search", "value": search}],
-               "changedPropIds": ["_pages_location.pathname"], "state": []}
-    client.get(base + "/_dash-layout", timeout=60)
-    response = client.post(base + "/_dash-update-component", json=payload, timeout=60,
-                           headers={"X-CSRFToken": client.cookies["_csrf_token"]})
-    assert response.status_code == 200, response.text
-    return json.dumps(response.json(), ensure_ascii=False)
 
 
 def send(client: requests.Session, site, path: str, files=None, **form: str) -> requests.Response:

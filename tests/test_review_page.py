@@ -5,7 +5,6 @@ back to the page), and the district reads the reason beside its upload on /nop-b
 reviewer locks the quarter from the same page."""
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ import requests
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from api_site import login, post_workbook, start_reviewed_site, until  # noqa: E402
+from api_site import login, page, post_workbook, start_reviewed_site, until  # noqa: E402
 from workbooks import *  # noqa: E402,F403
 
 
@@ -24,21 +23,6 @@ def site(base_db, tmp_path_factory):
     running = start_reviewed_site(base_db, tmp_path_factory.mktemp("review_page"))
     yield running
     running.stop()
-
-
-def page(client: requests.Session, base: str, pathname: str, search: str = "") -> str:
-    """A page's content as the browser gets it: Dash pages' routing callback."""
-    outputs = [("_pages_content", "children"), ("_pages_store", "data")]
-    payload = {"output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
-               "outputs": [{"id": i, "property": p} for i, p in outputs],
-               "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
-                          {"id": "_pages_location", "property": "search", "value": search}],
-               "changedPropIds": ["_pages_location.pathname"], "state": []}
-    client.get(base + "/_dash-layout", timeout=60)
-    response = client.post(base + "/_dash-update-component", json=payload, timeout=60,
-                           headers={"X-CSRFToken": client.cookies["_csrf_token"]})
-    assert response.status_code == 200, response.text
-    return json.dumps(response.json(), ensure_ascii=False)
 
 
 def form_token(client: requests.Session, base: str) -> str:

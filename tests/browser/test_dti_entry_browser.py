@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from selenium.webdriver.common.by import By
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from api_site import PASSWORD, start_site  # noqa: E402
+from api_site import browser_sign_in, start_site  # noqa: E402
 from workbooks import base_db  # noqa: E402,F401  (base_db: the fixture)
 
 pytestmark = pytest.mark.browser
@@ -26,16 +25,8 @@ def site(base_db, tmp_path_factory):  # noqa: F811
     running.stop()
 
 
-def _sign_in(duo, base: str, name: str, target: str) -> None:
-    duo.driver.delete_all_cookies()
-    duo.driver.get(f"{base}/dang-nhap?next={target}")
-    duo.driver.find_element(By.ID, "name").send_keys(name)
-    duo.driver.find_element(By.ID, "password").send_keys(PASSWORD)
-    duo.driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-
-
 def test_an_admin_types_a_score_with_a_comma_and_the_total_changes(dash_duo, site, tmp_path):
-    _sign_in(dash_duo, site.base, site.name("admin"), "/chi-so/dti%3Fyear%3D2024")
+    browser_sign_in(dash_duo, site.base, site.name("admin"), "/chi-so/dti%3Fyear%3D2024")
     dash_duo.wait_for_contains_text("#dti-entry-total", "Tổng điểm năm 2024: – / 1.000", timeout=60)
     assert dash_duo.find_element("#dti-value-the_che_so").text == "Chưa nhập điểm."
 

@@ -12,7 +12,7 @@ from selenium.webdriver.common.by import By
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from api_site import PASSWORD, post_workbook, start_reviewed_site  # noqa: E402
+from api_site import browser_sign_in, post_workbook, start_reviewed_site  # noqa: E402
 from workbooks import CHU_SE, base_db, filled_template  # noqa: E402,F401  (base_db: the fixture)
 
 pytestmark = pytest.mark.browser
@@ -26,14 +26,6 @@ def site(base_db, tmp_path_factory):
     running.stop()
 
 
-def _sign_in(duo, base: str, name: str, target: str) -> None:
-    duo.driver.delete_all_cookies()
-    duo.driver.get(f"{base}/dang-nhap?next={target}")
-    duo.driver.find_element(By.ID, "name").send_keys(name)
-    duo.driver.find_element(By.ID, "password").send_keys(PASSWORD)
-    duo.driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-
-
 def test_a_reviewer_sends_back_on_the_page_and_the_clerk_reads_why(dash_duo, site, tmp_path):
     SHOTS.mkdir(parents=True, exist_ok=True)
     book = filled_template(tmp_path / "chu_se_q3.xlsx", CHU_SE, "2024Q3",
@@ -42,7 +34,7 @@ def test_a_reviewer_sends_back_on_the_page_and_the_clerk_reads_why(dash_duo, sit
     assert sent.status_code == 201, sent.text
     submission = sent.json()["submission_id"]
 
-    _sign_in(dash_duo, site.base, site.name("reviewer"), "/duyet")
+    browser_sign_in(dash_duo, site.base, site.name("reviewer"), "/duyet")
     for _ in range(20):  # the writer publishes within a second or so; the page is read again
         dash_duo.wait_for_element("#review-locks", timeout=30)
         if dash_duo.driver.find_elements(By.ID, f"review-{submission}"):
@@ -57,7 +49,7 @@ def test_a_reviewer_sends_back_on_the_page_and_the_clerk_reads_why(dash_duo, sit
     dash_duo.wait_for_contains_text("#review-notice", f"Đã trả lại lần nộp số {submission}.", timeout=30)
     assert "/duyet?tb=" in dash_duo.driver.current_url  # after the POST, a GET: a reload sends nothing
 
-    _sign_in(dash_duo, site.base, site.name("reporter"), "/nop-bao-cao")
+    browser_sign_in(dash_duo, site.base, site.name("reporter"), "/nop-bao-cao")
     dash_duo.wait_for_contains_text("#upload-history", reason, timeout=30)
     assert f"Bị trả lại ({site.name('reviewer')}): {reason}" in dash_duo.find_element(".upload-sent-back").text
     dash_duo.driver.save_screenshot(str(SHOTS / "review_sent_back.png"))
