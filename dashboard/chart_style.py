@@ -7,8 +7,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 import pandas as pd
-import plotly.graph_objects as go
 
+from dashboard.plain_figure import Figure
 from vocab.levels import LEVEL_COLOURS, LEVELS, STATUS_COLOURS, STATUS_NAMES  # noqa: F401 (figures draw with them from here)
 from vocab.i18n import t
 from vocab.periods import REFORM_DATE, parse_code
@@ -38,16 +38,15 @@ BASE_FONT = 18
 
 TITLE_FONT = 22
 
-def empty_figure(message: str) -> go.Figure:
+def empty_figure(message: str) -> Figure:
     """Gives a figure with no axes that only says `message` (a period with no data)."""
-    fig = go.Figure()
+    fig = Figure()
     fig.update_layout(
         xaxis={"visible": False},
         yaxis={"visible": False},
         annotations=[{"text": message, "showarrow": False, "font": {"size": TITLE_FONT}}],
         height=220,
         margin={"l": 20, "r": 20, "t": 20, "b": 20},
-        template="none",
     )
     return fig
 
@@ -79,7 +78,7 @@ def title_margin(title: str, minimum: int = 110) -> int:
     return max(minimum, 40 + 30 * (len(lines) - small) + 22 * small)
 
 
-def finish(fig: go.Figure, title: str, lang: str, y_title: str, percent: bool = False, height: int = 450,
+def finish(fig: Figure, title: str, lang: str, y_title: str, percent: bool = False, height: int = 450,
            title_chars: int = TITLE_CHARS) -> None:
     """Gives the figure the shared look; the title wraps at `title_chars` and the top margin
     grows to hold it, so nothing is cut on a projector's 1280 px."""
@@ -87,7 +86,6 @@ def finish(fig: go.Figure, title: str, lang: str, y_title: str, percent: bool = 
     top = title_margin(title)
     fig.update_layout(
         title={"text": title, "font": {"size": TITLE_FONT}, "x": 0.01, "xanchor": "left"},
-        template="none",  # plotly_white costs ~40 ms a figure to copy; the few settings we need follow
         paper_bgcolor="#FFFFFF",
         plot_bgcolor="#FFFFFF",
         font={"size": BASE_FONT, "family": "Be Vietnam Pro, Segoe UI, DejaVu Sans, Arial, sans-serif"},
@@ -106,7 +104,7 @@ def vietnamese_order(names: pd.Series) -> pd.Series:
     """Sort key for pandas: names in Vietnamese alphabetical order (a < ă < â …, d < đ)."""
     return names.map(vn_sort_key)
 
-def add_status_legend(fig: go.Figure, lang: str, statuses: list[str]) -> None:
+def add_status_legend(fig: Figure, lang: str, statuses: list[str]) -> None:
     for status in STATUS_ORDER:
         if status in statuses:
             fig.add_scatter(x=[None], y=[None], mode="markers", name=STATUS_NAMES[lang][status],
@@ -136,7 +134,7 @@ def none_if_nan(value: object) -> float | None:
 def nones_if_nan(values: pd.Series) -> list[float | None]:
     return [none_if_nan(v) for v in values]
 
-def mark_reform(fig: go.Figure, lang: str = "vi", days=None, xref: str = "x") -> None:
+def mark_reform(fig: Figure, lang: str = "vi", days=None, xref: str = "x") -> None:
     """Draws the 1 July 2025 reform as a vertical line labelled on the time axis `xref`; given
     the axis's `days`, only when they cross the reform (a line outside the data stretches the axis)."""
     if days is not None:
@@ -150,7 +148,7 @@ def mark_reform(fig: go.Figure, lang: str = "vi", days=None, xref: str = "x") ->
                        xanchor="right", yanchor="bottom", font={"size": 14, "color": "#555555"})
 
 
-def quarter_ticks(fig: go.Figure, periods, lang: str = "vi", most: int = 8, **selector) -> None:
+def quarter_ticks(fig: Figure, periods, lang: str = "vi", most: int = 8, **selector) -> None:
     """Labels a time axis with its quarters ("Quý III/2025", "Q3 2025"), at most `most` of them,
     evenly spaced and always the last: never the same year printed twice."""
     codes = sorted({p for p in periods}, key=lambda code: parse_code(code).start)

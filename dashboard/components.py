@@ -10,7 +10,6 @@ from typing import Any, Callable, Iterable
 
 import dash_ag_grid as dag
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 from flask import current_app
 
@@ -18,6 +17,7 @@ from dashboard import ids
 from dashboard import data
 from dashboard.data import Filters, Warehouse, WarehouseUnavailable
 from dashboard.figures import coverage_text, is_partial
+from dashboard.plain_figure import Figure
 from vocab.levels import level_name
 from vocab.i18n import t
 
@@ -175,7 +175,7 @@ def _current_path() -> str | None:
     return None
 
 
-def chart(name: str, figure: go.Figure | None, table: pd.DataFrame, lang: str,
+def chart(name: str, figure: Figure | None, table: pd.DataFrame, lang: str,
           empty_message: str | None = None, hint: str | None = None) -> html.Div:
     """Gives a chart with its data table (folded) and a CSV download; a sentence instead of the
     chart when the table is empty."""

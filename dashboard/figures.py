@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-import plotly.graph_objects as go
 
+from dashboard.plain_figure import Figure
 from dashboard.chart_style import (
     dated,
     BASE_FONT, HEATMAP_ORDER, title_margin, LEVEL_COLOURS, LEVELS, NO_TARGET_COLOUR, STATUS_ORDER, TITLE_FONT, add_status_legend,
@@ -22,7 +22,7 @@ from vocab.periods import parse_code
 from vocab.vnformat import fmt_date
 
 
-def level_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> go.Figure:
+def level_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> Figure:
     """Gives actual against target and trajectory per level (the 90/70/30 chart) for one
     indicator and period; rows: level_progress (level, value, target, expected, status)."""
     rows = levels_sorted(rows[rows["value"].notna() | rows["target"].notna()])
@@ -30,7 +30,7 @@ def level_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> go
         return empty_figure(t("no_data", lang))
     names = [level_label(row, lang) for row in rows.to_dict("records")]
     statuses = [s if s in STATUS_COLOURS else "no_data" for s in rows["status"]]
-    fig = go.Figure()
+    fig = Figure()
     fig.add_bar(
         x=names,
         y=rows["value"],
@@ -72,7 +72,7 @@ def level_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> go
     return fig
 
 def trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi", period: str | None = None,
-                current: pd.DataFrame | None = None) -> go.Figure:
+                current: pd.DataFrame | None = None) -> Figure:
     """Gives the value per level over every quarter, one colour per level: the target in force
     as thin dashed steps and the plan's trajectory (lộ trình) dotted in the level's colour,
     both explained by one legend entry, and the 1 July 2025 reform marked. The title states
@@ -82,7 +82,7 @@ def trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi", perio
     rows = dated(rows)
     if rows.empty:
         return empty_figure(t("no_data", lang))
-    fig = go.Figure()
+    fig = Figure()
     for level in LEVELS:
         part = rows[rows["level"] == level]
         if part.empty:
@@ -147,7 +147,7 @@ def _trajectory_segments(path: pd.DataFrame) -> pd.DataFrame:
 
 def ranking_chart(
     rows: pd.DataFrame, level: str, indicator_name: str, lang: str = "vi", counted: pd.DataFrame | None = None
-) -> go.Figure:
+) -> Figure:
     """Gives units ranked on one indicator with the target line, bars coloured by status;
     rows: target_progress (unit_key, unit_name, value, target, status). Clicks carry unit_key.
     The title counts `counted` (every unit of the level) when the bars show only some of them."""
@@ -157,7 +157,7 @@ def ranking_chart(
     if rows.empty:
         return empty_figure(t("no_data", lang))
     statuses = [s if s in STATUS_COLOURS else "no_data" for s in rows["status"]]
-    fig = go.Figure()
+    fig = Figure()
     fig.add_bar(
         x=rows["value"],
         y=rows["unit_name"],
@@ -196,7 +196,7 @@ def ranking_chart(
     fig.update_yaxes(tickfont={"size": 14 if len(rows) > 40 else BASE_FONT - 2}, dtick=1)
     return fig
 
-def heatmap_chart(rows: pd.DataFrame, indicator_names: dict[str, str], lang: str = "vi") -> go.Figure:
+def heatmap_chart(rows: pd.DataFrame, indicator_names: dict[str, str], lang: str = "vi") -> Figure:
     """Gives units × indicators coloured by status, the value written in each cell;
     rows: target_progress (unit_key, unit_name, indicator_code, value, status)."""
     if rows.empty:
@@ -219,13 +219,12 @@ def heatmap_chart(rows: pd.DataFrame, indicator_names: dict[str, str], lang: str
                STATUS_COLOURS["met"], STATUS_COLOURS["expired"]]
     scale = [[edge, colour] for band, colour in enumerate(colours) for edge in (band / 6, (band + 1) / 6)]
     labels = [wrap(indicator_names[c]) for c in codes]
-    fig = go.Figure(
-        go.Heatmap(
-            z=z, x=labels, y=list(units["unit_name"]), zmin=-0.5, zmax=5.5, colorscale=scale,
-            showscale=False, text=text, texttemplate="%{text}", textfont={"size": 13},
-            customdata=[[key] * len(codes) for key in units["unit_key"]],
-            hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>", xgap=2, ygap=2,
-        )
+    fig = Figure()
+    fig.add_heatmap(
+        z=z, x=labels, y=list(units["unit_name"]), zmin=-0.5, zmax=5.5, colorscale=scale,
+        showscale=False, text=text, texttemplate="%{text}", textfont={"size": 13},
+        customdata=[[key] * len(codes) for key in units["unit_key"]],
+        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>", xgap=2, ygap=2,
     )
     with_target = rows[rows["target"].notna() & rows["status"].ne("expired")] if "target" in rows else rows
     behind = int((with_target["status"] == "behind").sum())
@@ -240,13 +239,13 @@ def heatmap_chart(rows: pd.DataFrame, indicator_names: dict[str, str], lang: str
     fig.update_layout(height=fig.layout.height + 60)
     return fig
 
-def map_chart(rows: pd.DataFrame, level: str, indicator_name: str, lang: str = "vi") -> go.Figure:
+def map_chart(rows: pd.DataFrame, level: str, indicator_name: str, lang: str = "vi") -> Figure:
     """Gives the units of a level as points at their centres, coloured by status (no boundaries
     can be shipped offline); rows: target_progress with lat, lon. Clicks carry unit_key."""
     rows = rows[rows["lat"].notna() & rows["lon"].notna()]
     if rows.empty:
         return empty_figure(t("no_data", lang))
-    fig = go.Figure()
+    fig = Figure()
     for status in STATUS_ORDER:
         part = rows[rows["status"].fillna("no_data") == status]
         if part.empty:
@@ -272,14 +271,14 @@ def map_chart(rows: pd.DataFrame, level: str, indicator_name: str, lang: str = "
     fig.update_xaxes(title_text=t("longitude", lang), showgrid=False)
     return fig
 
-def unit_trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi", period: str | None = None) -> go.Figure:
+def unit_trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi", period: str | None = None) -> Figure:
     """Gives one unit's indicator per quarter with its target in force, the title stating the
     chosen period's value (else the latest); rows: (period, value, target) for the unit."""
     rows = dated(rows)
     if rows.empty:
         return empty_figure(t("no_data", lang))
     labels = [parse_code(p).label(lang) for p in rows["period"]]
-    fig = go.Figure()
+    fig = Figure()
     fig.add_scatter(
         x=rows["day"], y=rows["value"], name=t("actual", lang), mode="lines+markers",
         line={"color": "#0072B2", "width": 3},
@@ -320,7 +319,7 @@ def row_finding(row: dict, lang: str = "vi") -> str:
     return level_finding(row["level"], value, target, lang, expired_on)
 
 
-def _title_at_top(fig: go.Figure) -> None:
+def _title_at_top(fig: Figure) -> None:
     """Pins a title of several lines below the figure's top edge (plotly's 'top' anchor lets the
     first line of a multi-line title rise ~30 px above it, cut off on the page)."""
     fig.update_layout(title={"yref": "container", "yanchor": "top", "y": 1 - 40 / fig.layout.height})

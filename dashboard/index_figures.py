@@ -4,8 +4,8 @@ Every title states the period (or "as of" day) and the version; the page adds th
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
+from dashboard.plain_figure import Figure
 from dashboard.chart_style import BASE_FONT, empty_figure, finish, wrap
 from vocab.i18n import t
 from vocab.levels import GRADES, grade_colour, grade_name
@@ -16,7 +16,7 @@ WIDE_TITLE = 80  # these charts take the page's whole width
 SHOWN_EACH_END = 10  # a level with many units shows its best and its worst ten
 
 
-def units_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
+def units_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> Figure:
     """Gives each unit's score as a bar coloured by its grade (grey: not graded), best at the
     top; a level of more than 30 units shows its ten best and ten worst (the title says so).
     rows: the index_level_scores query (unit_key, unit_name, score, grade, rank_in_level)."""
@@ -27,7 +27,7 @@ def units_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
         rows = pd.concat([rows.head(SHOWN_EACH_END), rows.tail(SHOWN_EACH_END)])
         title = f"{title}<br><sup>{t('index_units_ends', lang, n=SHOWN_EACH_END)}</sup>"
     rows = rows.iloc[::-1]  # plotly draws the first bar at the bottom
-    fig = go.Figure()
+    fig = Figure()
     grades = [g if isinstance(g, str) and g else None for g in rows["grade"]]
     fig.add_bar(
         y=[f"{int(r)}. {wrap(str(n), 40).replace('<br>', ' ')}" for r, n in zip(rows["rank_in_level"], rows["unit_name"])],
@@ -48,7 +48,7 @@ def units_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     return fig
 
 
-def groups_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
+def groups_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> Figure:
     """Gives each group's score against its maximum: the maximum as a pale bar, the score over
     it, labelled "13,2/18"; a group whose maximum is not filled in shows its score alone.
     rows: the index_group_breakdown query (group_name_vi/en, max_score, score)."""
@@ -56,7 +56,7 @@ def groups_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
         return empty_figure(t("no_data", lang))
     rows = rows.iloc[::-1]
     names = [wrap(n, 26) for n in rows[f"group_name_{'en' if lang == 'en' else 'vi'}"]]
-    fig = go.Figure()
+    fig = Figure()
     fig.add_bar(y=names, x=rows["max_score"], orientation="h", name=t("index_group_max", lang),
                 marker_color="#E3E3E3", hovertemplate="%{y}: %{x}<extra></extra>")
     labels = [fmt_score(s, lang) + (f"/{fmt_score(m, lang)}" if m == m and m is not None else "")
@@ -72,7 +72,7 @@ def groups_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     return fig
 
 
-def trend_chart(rows: pd.DataFrame, title: str, lang: str = "vi", show_rank: bool = False) -> go.Figure:
+def trend_chart(rows: pd.DataFrame, title: str, lang: str = "vi", show_rank: bool = False) -> Figure:
     """Gives the score per period, oldest first (the unit's, or the level's mean); rows: the
     index_trend query."""
     rows = rows[rows["score"].notna()]
@@ -81,7 +81,7 @@ def trend_chart(rows: pd.DataFrame, title: str, lang: str = "vi", show_rank: boo
     labels = [parse_code(p).label(lang) for p in rows["period"]]
     hover = [fmt_score(v, lang) + (f" · {t('index_rank', lang)} {int(r)}" if show_rank and r == r else "")
              for v, r in zip(rows["score"], rows["rank_in_level"])]
-    fig = go.Figure()
+    fig = Figure()
     fig.add_scatter(x=labels, y=rows["score"], mode="lines+markers+text", line={"color": "#0072B2", "width": 3},
                     text=[fmt_score(v, lang) for v in rows["score"]], textposition="top center",
                     customdata=hover, hovertemplate="%{x}: %{customdata}<extra></extra>", showlegend=False)

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
+from dashboard.plain_figure import Figure
 from dashboard.chart_style import dated, LEVEL_COLOURS, LEVELS, empty_figure, finish, fmt_int, fmt_pct, levels_sorted, mark_reform, quarter_ticks
 from vocab.levels import level_name
 from vocab.i18n import t
 from vocab.periods import parse_code
 
 
-def completeness_chart(rows: pd.DataFrame, period_label: str, lang: str = "vi") -> go.Figure:
+def completeness_chart(rows: pd.DataFrame, period_label: str, lang: str = "vi") -> Figure:
     """Gives expected, reported and on-time units per level for one period;
     rows: the completeness query's rows of the period (each level and the 'total' row)."""
     total = rows[rows["level"] == "total"]
@@ -19,7 +19,7 @@ def completeness_chart(rows: pd.DataFrame, period_label: str, lang: str = "vi") 
         return empty_figure(t("no_data_period", lang, period=period_label))
     rows = levels_sorted(rows)
     names = [level_name(level, lang, capitalise=True) for level in rows["level"]]
-    fig = go.Figure()
+    fig = Figure()
     for column, key, colour in (
         ("units_expected", "units_expected", "#BBBBBB"),
         ("units_reported", "units_reported", "#0072B2"),
@@ -37,7 +37,7 @@ def completeness_chart(rows: pd.DataFrame, period_label: str, lang: str = "vi") 
     fig.update_xaxes(title_text=t("level", lang))
     return fig
 
-def completeness_trend_chart(rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
+def completeness_trend_chart(rows: pd.DataFrame, lang: str = "vi") -> Figure:
     """Gives the share of units that reported, per level and quarter;
     rows: the completeness query's rows (per quarter each level and its 'total' row)."""
     rows = rows[rows["period"].notna()]
@@ -45,7 +45,7 @@ def completeness_trend_chart(rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
     rows = dated(rows[rows["level"] != "total"], "rate")
     if rows.empty:
         return empty_figure(t("no_data", lang))
-    fig = go.Figure()
+    fig = Figure()
     for level in LEVELS:
         part = rows[rows["level"] == level]
         if part.empty:

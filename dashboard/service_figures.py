@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from dashboard.plain_figure import Figure, subplots
 from dashboard.chart_style import dated, BASE_FONT, SERIES_COLOURS, empty_figure, finish, fmt_int, fmt_pct, mark_reform, quarter_ticks
 from vocab.i18n import series_name, t
 from vocab.periods import parse_code
 
 # Which metric belongs to which era is the catalog's (the service_metrics view): the rows carry it.
 
-def services_units_chart(rows: pd.DataFrame, period_label: str, lang: str = "vi") -> go.Figure:
+def services_units_chart(rows: pd.DataFrame, period_label: str, lang: str = "vi") -> Figure:
     """Gives each unit's online services stacked by level (2/3/4 or full/partial, whichever
     the period's rows carry); rows: the services_units query (unit_name, metric_code, era, value),
     in catalog order."""
@@ -24,7 +23,7 @@ def services_units_chart(rows: pd.DataFrame, period_label: str, lang: str = "vi"
     wide = wide.reindex(columns=codes).fillna(0)
     online = [c for c in codes if c != "services_level2"] or codes  # level 2 is information only, not online
     wide = wide.assign(_total=wide[online].sum(axis=1)).sort_values("_total")
-    fig = go.Figure()
+    fig = Figure()
     for code in codes:
         fig.add_bar(
             y=wide.index, x=wide[code], name=series_name(code, lang), orientation="h",
@@ -40,7 +39,7 @@ def services_units_chart(rows: pd.DataFrame, period_label: str, lang: str = "vi"
     fig.update_xaxes(title_text=t("services_axis", lang))
     return fig
 
-def services_eras_chart(rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
+def services_eras_chart(rows: pd.DataFrame, lang: str = "vi") -> Figure:
     """Gives the province's online services over time in two panels, levels 2/3/4 before
     15 August 2022 and full/partial after, never joined into one series;
     rows: the services_totals query (period, metric_code, era, value), in catalog order."""
@@ -48,8 +47,7 @@ def services_eras_chart(rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
     if rows.empty:
         return empty_figure(t("no_data", lang))
     rows["day"] = [parse_code(p).start for p in rows["period"]]
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(t("era_old", lang), t("era_new", lang)),
-                        shared_yaxes=False, horizontal_spacing=0.08)
+    fig = subplots(2, (t("era_old", lang), t("era_new", lang)), horizontal_spacing=0.08)
     for col, era in ((1, "old"), (2, "new")):
         codes = list(dict.fromkeys(rows.loc[rows["era"] == era, "metric_code"]))
         for code in codes:
@@ -75,13 +73,13 @@ def services_eras_chart(rows: pd.DataFrame, lang: str = "vi") -> go.Figure:
         mark_reform(fig, lang, days=part["day"], xref="x" if col == 1 else f"x{col}")
     return fig
 
-def dossier_rates_chart(rows: pd.DataFrame, indicator_names: dict[str, str], lang: str = "vi") -> go.Figure:
+def dossier_rates_chart(rows: pd.DataFrame, indicator_names: dict[str, str], lang: str = "vi") -> Figure:
     """Gives the province's online-dossier and on-time rates per quarter;
     rows: indicator_values of the root in scope area (period, indicator_code, value)."""
     rows = dated(rows)
     if rows.empty:
         return empty_figure(t("no_data", lang))
-    fig = go.Figure()
+    fig = Figure()
     colours = {"dossiers_online_rate": "#0072B2", "dossiers_on_time_rate": "#009E73"}
     latest: dict[str, float] = {}
     for code, colour in colours.items():

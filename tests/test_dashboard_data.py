@@ -10,6 +10,7 @@ from pathlib import Path
 import dash
 import duckdb
 import plotly
+import plotly.graph_objects  # noqa: F401 (plotly.graph_objects.Figure checks the charts)
 import pytest
 
 from dashboard import data
@@ -138,6 +139,19 @@ def test_every_page_renders_for_every_filter_without_an_error_note(demo_db):
                 text = json.dumps(page["layout"](**kwargs), cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
                 assert "note-error" not in text, (page["path"], query)
                 assert "Traceback" not in text
+                for figure in _graph_figures(json.loads(text)):
+                    plotly.graph_objects.Figure(figure)  # plotly's schema: a misspelt property raises ValueError
+
+
+def _graph_figures(node) -> list[dict]:
+    """Every dcc.Graph figure in a serialised layout: the charts are built as plain JSON
+    (dashboard/plain_figure.py), so the test is where plotly's schema checks them."""
+    if isinstance(node, list):
+        return [figure for item in node for figure in _graph_figures(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [node["props"]["figure"]] if node.get("type") == "Graph" and node.get("props", {}).get("figure") else []
+    return found + [figure for value in node.values() for figure in _graph_figures(value)]
 
 
 def test_a_warehouse_that_cannot_be_read_gives_a_sentence(tmp_path):
