@@ -7,6 +7,8 @@ between groups. `refresh_pending` in its own transaction is the recovery path fo
 left by an earlier govkpi, which refreshed once at the end of a load."""
 from __future__ import annotations
 
+import hashlib
+
 import duckdb
 
 from warehouse.sqlfiles import contract_sql
@@ -45,6 +47,22 @@ def refresh_in_transaction(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(statement)
     con.execute("DROP TABLE touched")
     con.execute("DELETE FROM pending_refresh")
+    refresh_kept_progress(con)
+
+
+def refresh_kept_progress(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuilds the kept progress tables (warehouse/sql/kept_progress.sql) from their views, in
+    the caller's transaction: the views read every period, so they are kept whole. Notes which
+    rules built them (meta 'kept_progress_rules'), so a govkpi with other views rebuilds them."""
+    for statement in _statements("kept_progress.sql"):
+        con.execute(statement)
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('kept_progress_rules', ?)", [kept_progress_rules()])
+
+
+def kept_progress_rules() -> str:
+    """Gives a digest of the views and the script the kept progress tables are built by."""
+    text = contract_sql("views.sql") + contract_sql("kept_progress.sql")
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
 def rebuild_all(con: duckdb.DuckDBPyConnection) -> int:
@@ -54,5 +72,9 @@ def rebuild_all(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _derived_statements() -> list[str]:
-    script = "\n".join(line for line in contract_sql("derived.sql").splitlines() if not line.lstrip().startswith("--"))
+    return _statements("derived.sql")
+
+
+def _statements(name: str) -> list[str]:
+    script = "\n".join(line for line in contract_sql(name).splitlines() if not line.lstrip().startswith("--"))
     return [statement for statement in script.split(";") if statement.strip()]

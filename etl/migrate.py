@@ -7,7 +7,7 @@ from datetime import timedelta
 import duckdb
 
 from etl.catalog import load_catalog
-from etl.derived import rebuild_all, refresh_pending
+from etl.derived import kept_progress_rules, rebuild_all, refresh_kept_progress, refresh_pending
 from etl.indices import install_indices
 from etl.unit_points import install_points
 from etl.unitnames import fold_name, normalise_name
@@ -40,6 +40,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         refresh_pending(con)
     if not _empty(con, "periods"):  # a warehouse being created gets its views at the end of init
         con.execute(contract_sql("views.sql"))
+        built_by = con.execute("SELECT value FROM meta WHERE key = 'kept_progress_rules'").fetchall()
+        kept_tables = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name IN "
+                                  "('level_progress_kept', 'plan_progress_kept', 'targets_in_force_kept')").fetchone()[0]
+        if built_by != [(kept_progress_rules(),)] or kept_tables < 3:  # missing, or built by other views
+            refresh_kept_progress(con)
 
 
 def _fill_period_settings(con: duckdb.DuckDBPyConnection) -> None:

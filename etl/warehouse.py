@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from etl.catalog import Catalog, catalog_frames, load_catalog
+from etl.derived import refresh_kept_progress
 from etl.migrate import migrate
 from etl.indices import install_indices
 from etl.review_sync import start_from_now
@@ -50,6 +51,7 @@ def init_warehouse(db_path: str | Path, province: str, catalog: Catalog | None =
         install_catalog(con, catalog, roots)
         install_periods(con, catalog)
         con.execute(contract_sql("views.sql"))
+        refresh_kept_progress(con)
         set_meta(con, "province_arg", province)
         set_meta(con, "province_codes", ",".join(province_codes))
         set_meta(con, "created_at", datetime.now().isoformat(timespec="seconds"))

@@ -1,5 +1,5 @@
 """The sums the loader keeps for the dashboard's first look (area_indicator_values,
-period_metric_totals, reporting_counts) always equal the views they stand in for, and the pages'
+period_metric_totals, reporting_counts, and the progress tables of kept_progress.sql) always equal the views they stand in for, and the pages'
 queries that read them (or push their filters into every part) give exactly the rows the views
 give: on the demo warehouse, after a load, a reload of the same file, a later file that
 supersedes an earlier one, and on an older warehouse that gains the tables when a writer opens it."""
@@ -37,6 +37,12 @@ KEPT_EQUALS_VIEW = {
         "SELECT c.period, c.level, coalesce(k.units_reported, 0), coalesce(k.units_on_time, 0) "
         "FROM reporting_completeness c LEFT JOIN reporting_counts k USING (period, level)",
         "SELECT period, level, units_reported, units_on_time FROM reporting_completeness"),
+    "each level against the target in force is the level_progress view's rows": (
+        "SELECT * FROM level_progress_kept", "SELECT * FROM level_progress"),
+    "each level against every plan is the plan_progress view's rows": (
+        "SELECT * FROM plan_progress_kept", "SELECT * FROM plan_progress"),
+    "the target in force is the targets_in_force view's rows": (
+        "SELECT * FROM targets_in_force_kept", "SELECT * FROM targets_in_force"),
 }
 
 # The pages' queries as they read the views before the kept tables: each new query must give
@@ -165,9 +171,32 @@ def test_the_kept_sums_and_the_queries_equal_the_views_after_loads_reloads_and_a
         con.close()
 
 
+def test_a_warehouse_without_the_kept_progress_or_built_by_other_views_rebuilds_it_when_a_writer_opens(db):
+    con = duckdb.connect(str(db))
+    con.execute("DROP TABLE level_progress_kept")
+    con.execute("DELETE FROM plan_progress_kept")
+    con.close()
+    con = connect(db)
+    try:
+        assert_kept_tables_equal_the_views(con)  # the table missing: all three rebuilt
+    finally:
+        con.close()
+
+    con = duckdb.connect(str(db))
+    con.execute("DELETE FROM level_progress_kept")
+    con.execute("UPDATE meta SET value = 'older-views' WHERE key = 'kept_progress_rules'")
+    con.close()
+    con = connect(db)
+    try:
+        assert_kept_tables_equal_the_views(con)  # built by another govkpi's views: rebuilt
+    finally:
+        con.close()
+
+
 def test_an_older_warehouse_without_the_kept_sums_gains_them_when_a_writer_opens(db):
     con = duckdb.connect(str(db))
-    for table in ("area_indicator_values", "period_metric_totals", "reporting_counts"):
+    for table in ("area_indicator_values", "period_metric_totals", "reporting_counts", "level_progress_kept",
+                  "plan_progress_kept", "targets_in_force_kept"):
         con.execute(f"DROP TABLE {table}")
     con.close()
 

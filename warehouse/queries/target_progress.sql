@@ -5,7 +5,7 @@
 WITH pr AS (
     SELECT period, period_type, start_date FROM periods WHERE period = $period
 ), t AS (
-    SELECT indicator_code, target, deadline, plan_code FROM targets_in_force WHERE period = $period AND level = $level
+    SELECT indicator_code, target, deadline, plan_code FROM targets_in_force_kept WHERE period = $period AND level = $level
 ), expired AS (
     -- the deadline's period of each target that expired before the period began
     SELECT t.indicator_code, dp.period AS deadline_period

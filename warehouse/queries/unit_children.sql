@@ -10,7 +10,7 @@ WITH children AS (
     FROM unit_indicator_values p JOIN children c USING (unit_key)
     WHERE p.period = $period AND NOT c.is_root
 ), t AS (
-    SELECT level, indicator_code, target, deadline FROM targets_in_force WHERE period = $period
+    SELECT level, indicator_code, target, deadline FROM targets_in_force_kept WHERE period = $period
 )
 SELECT d.unit_key, d.unit_name, d.level, v.indicator_code, v.value, t.target,
        CASE WHEN v.indicator_code IS NOT NULL THEN target_status_on(v.value, t.target, t.deadline, pr.start_date) END AS status

@@ -11,7 +11,7 @@ WITH u AS (
     FROM area_indicator_values a WHERE a.unit_key = $unit
 ), t AS (
     SELECT x.period, x.indicator_code, x.target, x.deadline
-    FROM targets_in_force x JOIN u ON x.level = u.level AND NOT u.is_root
+    FROM targets_in_force_kept x JOIN u ON x.level = u.level AND NOT u.is_root
 )
 SELECT b.period, b.indicator_code, b.scope,
        CASE WHEN b.denominator > 0 THEN b.numerator / b.denominator END AS value,
