@@ -126,7 +126,7 @@ def filter_bar(wh: Warehouse, f: Filters, show: Iterable[str], notices: Iterable
     for name in show:
         if name == "period":
             frame = data.periods(wh)
-            options = [{"label": row[f"label_{lang}"], "value": row["period"]} for _, row in frame.iterrows()]
+            options = [{"label": label, "value": code} for code, label in zip(frame["period"], frame[f"label_{lang}"])]
             controls.append(_dropdown("period", t("period", lang), options, f.period, clearable=False))
         elif name == "level":
             options = [{"label": level_name(lv, lang, capitalise=True), "value": lv}
@@ -134,7 +134,7 @@ def filter_bar(wh: Warehouse, f: Filters, show: Iterable[str], notices: Iterable
             controls.append(_dropdown("level", t("level", lang), options, f.level, clearable=False))
         elif name == "plan":
             frame = data.plans(wh)
-            options = [{"label": f"{row['doc_number']}", "value": row["plan_code"]} for _, row in frame.iterrows()]
+            options = [{"label": str(number), "value": code} for code, number in zip(frame["plan_code"], frame["doc_number"])]
             controls.append(_dropdown("plan", t("plan", lang), options, f.plan,
                                       placeholder=t("plan_in_force", lang)))
         elif name == "indicator":
@@ -146,7 +146,7 @@ def filter_bar(wh: Warehouse, f: Filters, show: Iterable[str], notices: Iterable
             parents = "district" if f.level == "commune" else None
             frame = data.units(wh, f.period, parents) if parents else pd.DataFrame()
             if not frame.empty:
-                options = [{"label": row["unit_name"], "value": row["unit_key"]} for _, row in frame.iterrows()]
+                options = [{"label": name, "value": key} for key, name in zip(frame["unit_key"], frame["unit_name"])]
                 controls.append(_dropdown("unit", t("parent", lang), options, f.unit,
                                           placeholder=t("all_units", lang)))
     page_path = site_path(path) if path else _current_path()  # the callback's pathname has the prefix

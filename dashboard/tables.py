@@ -7,12 +7,11 @@ from datetime import date, datetime
 from typing import Any, Callable
 
 import pandas as pd
-from babel.numbers import format_decimal
 
 from vocab.levels import STATUS_NAMES, level_name
 from vocab.i18n import t
 from vocab.periods import parse_code
-from vocab.vnformat import LOCALES, fmt_date, fmt_int, fmt_pct
+from vocab.vnformat import fmt_date, fmt_decimal, fmt_int, fmt_pct
 
 
 def display(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], lang: str) -> pd.DataFrame:
@@ -40,7 +39,7 @@ def _coord(value: Any, lang: str) -> str:
     """A latitude or longitude the way the language writes decimals: 13,7843 (vi), 13.7843 (en)."""
     if value is None or pd.isna(value):
         return ""
-    return format_decimal(float(value), format="0.0000", locale=LOCALES[lang])
+    return fmt_decimal(float(value), "0.0000", lang)
 
 
 def _pct(value: Any, lang: str) -> str:

@@ -59,9 +59,10 @@ def overview_rows(rows: pd.DataFrame, current: str, previous: str, year_before: 
     """Gives the current period's (indicator, level) rows that have a target, with the value of
     the previous period and of the same period a year before beside them."""
     now = rows[(rows["period"] == current) & rows["target"].notna()].copy()
-    keyed = rows.set_index(["period", "indicator_code", "level"])["value"]
-    now["value_previous"] = [keyed.get((previous, r.indicator_code, r.level)) for r in now.itertuples()]
-    now["value_year_before"] = [keyed.get((year_before, r.indicator_code, r.level)) for r in now.itertuples()]
+    keyed = dict(zip(zip(rows["period"], rows["indicator_code"], rows["level"]), rows["value"]))
+    pairs = list(zip(now["indicator_code"], now["level"]))
+    now["value_previous"] = [keyed.get((previous, code, level)) for code, level in pairs]
+    now["value_year_before"] = [keyed.get((year_before, code, level)) for code, level in pairs]
     now["change_previous"] = now["value"] - pd.to_numeric(now["value_previous"])
     now["change_year_before"] = now["value"] - pd.to_numeric(now["value_year_before"])
     now["status"] = now["status"].fillna("no_data")
