@@ -125,8 +125,10 @@ def fmt_int(value: float | int | None, lang: str = "vi") -> str:
     return _fmt_int(value, lang)
 
 def levels_sorted(rows: pd.DataFrame) -> pd.DataFrame:
+    """Gives the rows in the order of LEVELS (province, district, commune), stable within a level."""
     order = {level: i for i, level in enumerate(LEVELS)}
-    return rows.assign(_o=rows["level"].map(order)).sort_values("_o").drop(columns="_o")
+    levels = list(rows["level"])
+    return rows.iloc[sorted(range(len(levels)), key=lambda i: order.get(levels[i], len(order)))]
 
 def none_if_nan(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)

@@ -108,12 +108,12 @@ def trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi", perio
                 hoverinfo="skip", showlegend=False, legendgroup=level,
             )
         if "expected" in part and part["expected"].notna().any():  # the plan's lộ trình to its deadline
-            path = _trajectory_segments(part[part["expected"].notna()])
+            days, expected = _trajectory_segments(part[part["expected"].notna()])
             fig.add_scatter(
-                x=path["day"], y=path["expected"], name=f"{t('expected', lang)} {level_name(level, lang)}",
+                x=days, y=expected, name=f"{t('expected', lang)} {level_name(level, lang)}",
                 mode="lines", line={"color": LEVEL_COLOURS[level], "width": 2, "dash": "dot"}, connectgaps=False,
                 showlegend=False, legendgroup=level,
-                customdata=[fmt_pct(none_if_nan(v), lang) for v in path["expected"]],
+                customdata=[fmt_pct(v, lang) for v in expected],
                 hovertemplate=f"{t('expected', lang)} {level_name(level, lang)}: %{{customdata}}<extra></extra>",
             )
     if any(tr.showlegend is False for tr in fig.data):  # the levels' thin lines, explained once
@@ -134,15 +134,24 @@ def trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi", perio
     mark_reform(fig, lang)
     return fig
 
-def _trajectory_segments(path: pd.DataFrame) -> pd.DataFrame:
-    """Gives the trajectory points with a gap wherever the target in force changes (a new plan
-    or deadline starts its own lộ trình), so one trajectory does not run into the next."""
+def _trajectory_segments(path: pd.DataFrame) -> tuple[list, list]:
+    """Gives the trajectory's days and values with a gap (None) wherever the target in force
+    changes (a new plan or deadline starts its own lộ trình), so one trajectory does not run
+    into the next. Plain lists: a page draws a dozen of these."""
+    days, values = list(path["day"]), nones_if_nan(path["expected"])
     if "deadline" not in path:
-        return path
-    pieces = []
-    for _, segment in path.groupby(path["deadline"].ne(path["deadline"].shift()).cumsum(), sort=False):
-        pieces += [segment, pd.DataFrame({"day": [segment["day"].iloc[-1]], "expected": [None]})]
-    return pd.concat(pieces[:-1], ignore_index=True)
+        return days, values
+    gapped_days: list = []
+    gapped_values: list = []
+    last = None
+    for day, value, deadline in zip(days, values, path["deadline"]):
+        if gapped_days and (deadline != last or pd.isna(deadline)):
+            gapped_days.append(gapped_days[-1])
+            gapped_values.append(None)
+        gapped_days.append(day)
+        gapped_values.append(value)
+        last = deadline
+    return gapped_days, gapped_values
 
 
 def ranking_chart(

@@ -3,8 +3,10 @@ rules (read-only, reopened on change, cached per version), and every page render
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import dash
@@ -108,6 +110,37 @@ def test_a_replaced_file_is_reopened_and_the_cache_follows_its_version(demo_db, 
     assert live.version() != before
     assert not live.query("completeness", periods=None).empty
     assert len(live.cache) == 2
+
+
+def test_a_load_keeps_the_catalog_cached_and_a_new_warehouse_does_not(demo_db, empty_db, tmp_path):
+    """Plans and indicators change only with `govkpi init` (a new file, a new created_at): the
+    first page after a load reads them from the cache; after an init they are read anew."""
+    class DictCache(dict):
+        def set(self, key, value):
+            self[key] = value
+
+    path = tmp_path / "live.duckdb"
+    shutil.copy(demo_db, path)
+    live = data.Warehouse(path, cache=DictCache())
+    live.query("plans")
+    live.query("periods")
+    shutil.copy(demo_db, tmp_path / "loaded.duckdb")  # the same warehouse after a load: a new version
+    os.utime(tmp_path / "loaded.duckdb", ns=(0, os.stat(path).st_mtime_ns + 10**9))
+    (tmp_path / "loaded.duckdb").replace(path)
+    live.query("plans")
+    live.query("periods")
+    assert len(live.cache) == 3  # periods twice (one per version), plans once
+
+    live.close()  # a writer cannot open a file this process still reads, nor one still closing
+    for thread in threading.enumerate():
+        if thread.name == "govkpi-close-stale":
+            thread.join()
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE meta SET value = '2027-01-01T00:00:00' WHERE key = 'created_at'")  # as `govkpi init` leaves it
+    con.execute("DELETE FROM targets WHERE plan_code = (SELECT min(plan_code) FROM targets)")
+    con.close()
+    fewer = live.query("plans")
+    assert len(live.cache) == 4 and len(fewer) == len(data.plans(data.Warehouse(demo_db))) - 1
 
 
 def test_a_missing_file_is_a_value_not_a_crash(tmp_path):

@@ -220,3 +220,21 @@ def test_a_units_trend_title_states_the_chosen_period():
     rows = pd.DataFrame({"period": ["2024Q3", "2024Q4", "2025Q1"], "value": [0.5, 0.6, 0.7], "target": [0.8] * 3})
     assert "60,0% (Quý IV/2024)" in _title(figures.unit_trend_chart(rows, "Tỷ lệ", "vi", "2024Q4"))
     assert "70,0% (Quý I/2025)" in _title(figures.unit_trend_chart(rows, "Tỷ lệ", "vi"))
+
+
+def test_the_two_panel_chart_is_laid_out_as_plotly_lays_out_subplots():
+    """The charts are plain JSON (dashboard/plain_figure.py); the services' two eras side by side
+    must still sit where plotly's make_subplots puts them, each trace on its own panel's axes."""
+    from plotly.subplots import make_subplots
+
+    from dashboard.plain_figure import subplots
+
+    ours = subplots(2, ("Trước", "Sau"), horizontal_spacing=0.08)
+    ours.add_bar(x=[1], y=[2], col=2)
+    theirs = make_subplots(rows=1, cols=2, subplot_titles=("Trước", "Sau"), horizontal_spacing=0.08)
+    for axis in ("xaxis", "xaxis2", "yaxis", "yaxis2"):
+        assert list(getattr(ours.layout, axis).domain) == pytest.approx(list(theirs.layout[axis].domain)), axis
+        assert getattr(ours.layout, axis).anchor == theirs.layout[axis].anchor, axis
+    assert [a.text for a in ours.layout.annotations] == [a.text for a in theirs.layout.annotations]
+    assert [a.x for a in ours.layout.annotations] == pytest.approx([a.x for a in theirs.layout.annotations])
+    assert (ours.data[0].xaxis, ours.data[0].yaxis) == ("x2", "y2")

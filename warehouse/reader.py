@@ -116,6 +116,12 @@ class _SpareInstances:
 _SPARES = _SpareInstances()
 
 
+# Read queries over the catalog alone (plans, their targets, indicators, metrics): a load never
+# changes them, only `govkpi init` does, which writes a new file with a new created_at. They are
+# cached per catalog, so the first page after a load does not read them again.
+CATALOG_QUERIES = frozenset({"plans", "plan_targets", "indicators", "catalog_metrics"})
+
+
 class WarehouseUnavailable(RuntimeError):
     """The warehouse file is missing or held by a writer longer than we wait."""
 
@@ -153,6 +159,8 @@ class Warehouse:
     def query(self, name: str, **params: Any) -> pd.DataFrame:
         """Gives the rows of warehouse/queries/<name>.sql with the named parameters, cached per file version."""
         version = self.version()
+        if name in CATALOG_QUERIES and self.cache is not None:
+            version = self._catalog_version(version)
         key = _cache_key(self.path, version, name, params)
         if self.cache is not None:
             found = self.cache.get(key)
@@ -162,6 +170,16 @@ class Warehouse:
         if self.cache is not None:
             self.cache.set(key, frame)
         return frame
+
+    def _catalog_version(self, version: str) -> str:
+        """Gives the catalog's version in the file of `version`: when the warehouse was created."""
+        known = getattr(self, "_catalog_of", None)
+        if known and known[0] == version:
+            return known[1]
+        rows = self.connection().execute("SELECT value FROM meta WHERE key = 'created_at'").fetchall()
+        catalog = f"catalog-{rows[0][0]}" if rows else version
+        self._catalog_of = (version, catalog)
+        return catalog
 
     def close(self) -> None:
         held = getattr(self._local, "held", None)

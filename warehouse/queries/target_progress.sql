@@ -17,6 +17,7 @@ WITH pr AS (
     FROM unit_indicator_values p
     JOIN units u USING (unit_key)
     WHERE p.period = $period AND u.level = $level AND NOT u.is_root
+      AND ($parent IS NULL OR u.parent_key = $parent)  -- the parent too, before the joins below
 ), at_deadline AS (
     SELECT d.unit_key, d.indicator_code, d.numerator / d.denominator AS value
     FROM unit_indicator_values d JOIN expired x ON x.deadline_period = d.period AND x.indicator_code = d.indicator_code
