@@ -105,9 +105,10 @@ def area_trend(wh: Warehouse, unit_key: str) -> pd.DataFrame:
     return wh.query("area_trend", unit=unit_key)
 
 
-def services_by_unit(wh: Warehouse, period: str, level: str) -> pd.DataFrame:
-    """Gives each unit's online services in the period (a half-year or year: its last reported quarter)."""
-    return wh.query("services_units", period=period, level=level)
+def services_by_unit(wh: Warehouse, period: str, level: str, most: int | None = None) -> pd.DataFrame:
+    """Gives each unit's online services in the period (a half-year or year: its last reported
+    quarter): of the `most` units with the most services, if given; units_total counts them all."""
+    return wh.query("services_units", period=period, level=level, most=most)
 
 
 def services_totals(wh: Warehouse) -> pd.DataFrame:

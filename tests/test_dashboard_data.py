@@ -25,7 +25,7 @@ SQL_PARAMS = {"periods": ["2025Q3"], "plan": "KH648", "period": "2025Q3", "level
               "indicators": ["work_records_online_rate"], "today": "2026-12-03",
               "unit_keys": None, "submission_id": 1, "unit_key": "new:52", "metric_code": "work_records_total",
               "visible_units": ["new:52"], "submitted_by": "cntt", "units": None, "submission": None,
-              "index": "766", "version": "2022", "group": "hai_long", "day": "2026-11-30"}
+              "index": "766", "version": "2022", "group": "hai_long", "day": "2026-11-30", "most": 40}
 
 
 def _params(name: str) -> dict:
@@ -141,6 +141,17 @@ def test_a_load_keeps_the_catalog_cached_and_a_new_warehouse_does_not(demo_db, e
     con.close()
     fewer = live.query("plans")
     assert len(live.cache) == 4 and len(fewer) == len(data.plans(data.Warehouse(demo_db))) - 1
+
+
+def test_the_services_page_gets_the_units_with_the_most_services_and_how_many_units_there_are(wh):
+    every = data.services_by_unit(wh, "2025Q3", "commune")
+    top = data.services_by_unit(wh, "2025Q3", "commune", most=5)
+    totals = every.groupby("unit_key")["value"].sum()
+    assert top["unit_key"].nunique() == 5 < every["unit_key"].nunique()
+    assert totals[top["unit_key"].unique()].min() >= totals.drop(top["unit_key"].unique()).max()
+    assert set(top["units_total"]) == set(every["units_total"]) == {every["unit_key"].nunique()}
+    # each unit drawn keeps all of its series
+    assert len(top) == len(every[every["unit_key"].isin(top["unit_key"])])
 
 
 def test_a_missing_file_is_a_value_not_a_crash(tmp_path):

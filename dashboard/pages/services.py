@@ -33,13 +33,11 @@ def layout(**query: Any) -> html.Div:
         return page(t("nav_services", lang), note(t("no_data", lang)), filters=bar)
     period = parse_code(f.period)
     label = period.label(lang)
-    by_unit = data.services_by_unit(wh, period.code, f.level)
+    by_unit = data.services_by_unit(wh, period.code, f.level, most=MAX_UNITS)
     by_unit = by_unit.assign(series=by_unit["metric_code"].map(lambda c: series_name(c, lang)))
-    capped = None
-    if by_unit["unit_key"].nunique() > MAX_UNITS:
-        totals_by_unit = by_unit.groupby("unit_key")["value"].sum().sort_values()
-        capped = note(t("units_capped_top", lang, shown=MAX_UNITS, total=len(totals_by_unit)), "muted")
-        by_unit = by_unit[by_unit["unit_key"].isin(totals_by_unit.index[-MAX_UNITS:])]
+    units_total = int(by_unit["units_total"].iloc[0]) if not by_unit.empty else 0
+    capped = (note(t("units_capped_top", lang, shown=MAX_UNITS, total=units_total), "muted")
+              if units_total > MAX_UNITS else None)
     totals = data.services_totals(wh)
     totals = totals.assign(series=totals["metric_code"].map(lambda c: series_name(c, lang)))
     names = data.indicator_names(wh, lang)
