@@ -10,6 +10,7 @@ from dash import html
 from dashboard import data, ids
 from dashboard.components import (data_table, filter_bar, note, page, partial_notes, plan_label, safe_page,
                                   scope_line, site_path, warehouse)
+from dashboard.chart_style import levels_sorted
 from dashboard.figures import coverage_text, is_partial  # noqa: F401
 from dashboard.filter_checks import checked_filters
 from dashboard.downloads import download_links
@@ -100,7 +101,7 @@ def completeness_line(frame: pd.DataFrame, period, lang: str) -> html.Div:
 def indicator_card(code: str, name: str, part: pd.DataFrame, lang: str) -> html.Div:
     worst = min(part["status"], key=lambda s: STATUS_RANK.get(s, 3))
     lines = []
-    for row in part.sort_values("level", key=lambda s: s.map({"province": 0, "district": 1, "commune": 2})).itertuples():
+    for row in levels_sorted(part).itertuples():
         deadline = fmt_date(pd.Timestamp(row.deadline).date(), lang) if pd.notna(row.deadline) else "–"
         if row.status == "expired":  # the deadline passed: say so and how it stood on that date
             at_deadline = getattr(row, "status_at_deadline", None)
