@@ -183,10 +183,12 @@ def vn_sort_key(text: str) -> tuple:
     return tuple(rank for rank, _ in letters), tuple(tones)
 
 
+@lru_cache(maxsize=16384)
 def wrap(text: str, width: int = 22) -> str:
     """Breaks a chart label into lines of about `width` characters (plotly's <br>), the same
     on a page and in an exported chart. The lines are balanced: as few lines as a greedy break
-    gives, at the narrowest width that keeps that count, so no word ("60%") is left alone."""
+    gives, at the narrowest width that keeps that count, so no word ("60%") is left alone.
+    Remembered: the same names and findings are wrapped on every page."""
     lines = _greedy_lines(text.split(), width)
     narrowest = width
     while narrowest > 1 and len(_greedy_lines(text.split(), narrowest - 1)) == len(lines):
