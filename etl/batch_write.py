@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from etl.derived import refresh_in_transaction
@@ -132,8 +133,25 @@ def insert_batch(con: duckdb.DuckDBPyConnection, batch: Batch, submitted_by: str
 
 
 def _values_frame(batch: Batch) -> pd.DataFrame:
-    rows = [(p.report.submission_id, *v) for p in batch.files for v in p.values]  # CheckedValue: the other columns in order
-    return pd.DataFrame(rows, columns=_VALUE_COLUMNS).astype({"value": "Int64", "submission_id": "int64"})
+    """The group's values, built column by column (CheckedValue: the columns after the
+    submission id, in order): half the time of a frame from rows at a national load's size."""
+    ids: list[int] = []
+    columns: list[list] = [[] for _ in _VALUE_COLUMNS[1:]]
+    for p in batch.files:
+        if p.values:
+            ids += [p.report.submission_id] * len(p.values)
+            for column, data in zip(columns, zip(*p.values)):
+                column += data
+    frame = {"submission_id": np.array(ids, dtype="int64")}
+    for name, column in zip(_VALUE_COLUMNS[1:], columns):
+        frame[name] = pd.array(column, dtype="Int64") if name == "value" else _objects(column)
+    return pd.DataFrame(frame, copy=False)
+
+
+def _objects(column: list) -> np.ndarray:
+    array = np.empty(len(column), dtype=object)
+    array[:] = column
+    return array
 
 
 def _submissions_frame(batch: Batch, submitted_by: str, needs_review: bool = False) -> pd.DataFrame:
