@@ -97,7 +97,10 @@ def markdown(figures: dict | None) -> list[str]:
             f"Files accepted {figures['accepted']}, rejected {figures['rejected']}. The naive loop inserts "
             f"{figures['naive']['values']:,} values one executemany row each ({figures['naive']['values_per_s']} rows/s), "
             "which is most of its time; the read alone would be a harder baseline.", "",
-            "Loader stages (ms per file): " + ", ".join(f"{k} {v:.2f}" for k, v in figures["loader"]["stages_ms_per_file"].items()) + ".",
+            "Loader stages (ms per file): " + ", ".join(f"{k} {v:.2f}" for k, v in figures["loader"]["stages_ms_per_file"].items())
+            + ". A load of several groups writes each group (commit: the group's inserts, derived refresh and COMMIT) "
+            "on a writer thread while the next group is read and checked, so commit overlaps the other stages; "
+            "'wait for writer' is the reading thread idle until the group before has committed.",
             "", "Error path (an unknown name, with its 3 closest suggestions), ms per name: "
             + ", ".join(f"{k} {v}" for k, v in figures["error_path_ms"].items()) + "."]
     return out

@@ -68,7 +68,7 @@ def check_sheet(
     seen: dict[str, tuple[RawRow, dict[str, int | None]]] = {}
     sums: dict[str, int] = {}
     part_rules = catalog.part_rules()  # once a sheet, not once a row
-    add_value, new_value, period_code, sheet_name = result.values.append, tuple.__new__, result.period, recognised.sheet
+    add_values, new_value, period_code, sheet_name = result.values.extend, tuple.__new__, result.period, recognised.sheet
     for row in recognised.rows:
         unit_key = _resolve_unit(row, period, matcher, matchers, recognised.sheet, result.issues,
                                  row.within + recognised.scope)
@@ -82,10 +82,11 @@ def check_sheet(
         _check_parts(row, parsed, catalog, recognised.sheet, result.issues, part_rules)
         if row.rates:
             _check_rates(row, parsed, catalog, recognised.sheet, result.issues)
-        for metric_code, _raw, cell in row.values:
-            number = parsed.get(metric_code)
-            # CheckedValue is a named tuple: tuple.__new__ skips its Python-level constructor
-            add_value(new_value(CheckedValue, (unit_key, period_code, metric_code, number, sheet_name, cell)))
+        # CheckedValue is a named tuple: tuple.__new__ skips its Python-level constructor
+        checked = [new_value(CheckedValue, (unit_key, period_code, metric_code, parsed.get(metric_code), sheet_name, cell))
+                   for metric_code, _raw, cell in row.values]
+        add_values(checked)
+        for _unit, _period, metric_code, number, _sheet, _cell in checked:
             if number is not None:
                 sums[metric_code] = sums.get(metric_code, 0) + number
         result.unit_periods.add((unit_key, period_code))

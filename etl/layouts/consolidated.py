@@ -87,8 +87,9 @@ def _metric_columns(sheet: SheetGrid, headers: dict[str, str]) -> tuple[dict[int
     columns: dict[int, str] = {}
     rows: list[int] = []
     for row_index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        for col, value in enumerate(row):
-            if not value or not isinstance(value, str) or not value.strip():
+        # most cells are figures or empty: keep the text cells in one pass
+        for col, value in [(col, value) for col, value in enumerate(row) if value and isinstance(value, str)]:
+            if not value.strip():
                 continue
             label, whole = _header_forms(value)
             code = headers.get(label) or headers.get(whole)
