@@ -18,7 +18,10 @@ from etl.records import Issue
 from warehouse.sqlfiles import read_sql
 
 BATCH_FILES = 1000
-BATCH_VALUES = 200_000
+# A group holds at most this many values: a national load of district tables (about 265 values
+# each) makes groups of some 380 files, each written while the next is read (etl/load.py),
+# while 1,000 templates (about 26 values each) stay one group with nothing to overlap.
+BATCH_VALUES = 100_000
 
 _SUBMISSION_COLUMNS = ["submission_id", "file_name", "file_sha256", "layout", "submitted_by", "submitted_at",
                        "loaded_at", "status", "superseded_by", "duplicate_of", "periods", "units_count",

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import getpass
 import hashlib
-import math
 import os
 import sys
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -40,10 +39,6 @@ def review_required(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(row) and row[0] == "required"
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
-# A long load is cut into at least this many groups (of at least MIN_OVERLAP_GROUP_FILES files)
-# so that writing one overlaps reading the next.
-OVERLAP_GROUPS = 4
-MIN_OVERLAP_GROUP_FILES = 200
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -106,55 +101,44 @@ class Loader:
         With `allowed_units` (a reporter's unit_keys), a file holding any other unit is 'forbidden':
         refused whole and recorded nowhere in the warehouse."""
         allowed = frozenset(allowed_units) if allowed_units is not None else None
-        group_files = self._group_files(len(files))
-        if group_files < len(files):
-            self.matchers.index  # built here, before the writer thread owns the connection
-            with _writer_beside_reader(self.con), \
-                    ThreadPoolExecutor(max_workers=1, thread_name_prefix="govkpi-writer") as pool:
-                return self._load_groups(files, period, submitted, on_file, allowed, group_files, pool)
-        return self._load_groups(files, period, submitted, on_file, allowed, group_files, None)
-
-    def _load_groups(self, files, period, submitted, on_file, allowed, group_files: int,
-                     pool: ThreadPoolExecutor | None) -> list[FileReport]:
         reports: list[FileReport] = []
         batch = Batch()
-        try:
-            for path in files:
-                prepared = self._prepare(path, period, submitted, batch)
-                if allowed is not None and prepared.report.status == "accepted":
-                    prepared = self._refuse_other_units(prepared, allowed)
-                reports.append(prepared.report)
-                if on_file:
-                    on_file(prepared.report)
-                if prepared.report.status == "forbidden":
-                    continue
-                batch.add(prepared)
-                if len(batch.files) >= group_files or batch.value_count >= BATCH_VALUES:
-                    self._hand_over(batch, pool)
-                    batch = Batch()
-            self._wait_in_flight()
-            self._write(batch)
-        finally:
-            # Never leave a group half-way on another thread: wait for it (its error, if the
-            # load is failing already, is the second one and stays in its future).
-            in_flight, self._in_flight = self._in_flight, None
-            if in_flight:
-                in_flight[1].exception()
+        with ExitStack() as writer:
+            pool = None
+            try:
+                for number, path in enumerate(files, 1):
+                    prepared = self._prepare(path, period, submitted, batch)
+                    if allowed is not None and prepared.report.status == "accepted":
+                        prepared = self._refuse_other_units(prepared, allowed)
+                    reports.append(prepared.report)
+                    if on_file:
+                        on_file(prepared.report)
+                    if prepared.report.status == "forbidden":
+                        continue
+                    batch.add(prepared)
+                    if (len(batch.files) >= self.batch_files or batch.value_count >= BATCH_VALUES) \
+                            and number < len(files):  # the last group is written below, with nothing to overlap
+                        pool = pool or self._start_writer(writer)  # a load of one group needs none
+                        self._hand_over(batch, pool)
+                        batch = Batch()
+                self._wait_in_flight()
+                self._write(batch)
+            finally:
+                # Never leave a group half-way on another thread: wait for it (its error, if
+                # the load is failing already, is the second one and stays in its future).
+                in_flight, self._in_flight = self._in_flight, None
+                if in_flight:
+                    in_flight[1].exception()
         return reports
 
-    def _group_files(self, count: int) -> int:
-        """Files per group: `batch_files`, or fewer for a long load, so that several groups
-        overlap reading with writing and the last group (written with nothing to overlap)
-        stays small."""
-        groups = max(math.ceil(count / self.batch_files), min(OVERLAP_GROUPS, count // MIN_OVERLAP_GROUP_FILES))
-        return max(1, math.ceil(count / max(groups, 1)))
+    def _start_writer(self, stack: ExitStack) -> ThreadPoolExecutor:
+        """The writer thread, for a load of more than one group."""
+        self.matchers.index  # built before the writer thread owns the connection
+        stack.enter_context(_writer_beside_reader(self.con))
+        return stack.enter_context(ThreadPoolExecutor(max_workers=1, thread_name_prefix="govkpi-writer"))
 
-    def _hand_over(self, batch: Batch, pool: ThreadPoolExecutor | None) -> None:
-        """Writes the group: on the writer thread once the group before it has committed, or
-        here when the load has one group."""
-        if pool is None:
-            self._write(batch)
-            return
+    def _hand_over(self, batch: Batch, pool: ThreadPoolExecutor) -> None:
+        """Writes the group on the writer thread once the group before it has committed."""
         self._wait_in_flight()
         self._in_flight = (batch, pool.submit(self._write, batch))
 
