@@ -229,7 +229,7 @@ def _run_loader(files: list[Path], empty_db: Path, db_path: Path) -> dict:
 # exist are timed (the loader's internals change; a missing one is simply not reported).
 MODULE_STAGES = {"_sha256": "sha256", "read_workbook": "read", "recognise_workbook": "recognise",
                  "check_sheet": "check", "refresh_pending": "refresh"}
-METHOD_STAGES = {"_commit": "commit", "_write": "commit", "_record": "record"}
+METHOD_STAGES = {"_commit": "commit", "_write": "commit", "_record": "record", "_wait_in_flight": "wait for writer"}
 
 
 @contextmanager

@@ -4,6 +4,7 @@ benchmarks/results.json and benchmarks/RESULTS.md (committed, so a change shows 
     .venv/bin/python -m benchmarks.run [--skip-dashboard] [--skip-exports]
     .venv/bin/python -m benchmarks.run --markdown-only   # RESULTS.md again from results.json
     .venv/bin/python -m benchmarks.run --only national-names  # one case, into the kept figures
+    .venv/bin/python -m benchmarks.run --only load            # the loader: templates, the commune sheet
     .venv/bin/python -m benchmarks.run --only publish         # snapshot publishing (issue 11)
 
 Order: the loader (benchmarks.bench_load), national district tables by name
@@ -66,6 +67,16 @@ def main(argv: list[str]) -> int:
 
 # --- running --------------------------------------------------------------------------------
 
+def run_load() -> dict:
+    """Runs the loader case (1,000 templates, the 3,321-commune sheet) and prints its figures."""
+    from benchmarks import bench_load
+
+    print("== loader: 1,000 templates and a 3,321-commune consolidated sheet ==", flush=True)
+    section = _timed(lambda: bench_load.run(profile=True))
+    _print_load(section)
+    return section
+
+
 def run_names() -> dict:
     """Runs the national by-name case (1,512 district tables) and prints its figures."""
     print("\n== loader: 1,512 district tables by name, every old province 2019–2024, national warehouse ==", flush=True)
@@ -100,7 +111,7 @@ def run_publish() -> dict:
 
 def only(case: str) -> int:
     """Runs one case and writes it into the kept results.json and RESULTS.md (the rest kept)."""
-    runners = {"national-names": ("national_names", run_names), "dashboard": ("dashboard", run_dashboard),
+    runners = {"load": ("load", run_load), "national-names": ("national_names", run_names), "dashboard": ("dashboard", run_dashboard),
                "exports": ("exports", run_exports), "publish": ("publish", run_publish)}
     if case not in runners:
         print(f"unknown case {case!r}; known: {', '.join(runners)}")

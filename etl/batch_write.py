@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from etl.derived import refresh_in_transaction
@@ -17,7 +18,10 @@ from etl.records import Issue
 from warehouse.sqlfiles import read_sql
 
 BATCH_FILES = 1000
-BATCH_VALUES = 200_000
+# A group holds at most this many values: a national load of district tables (about 265 values
+# each) makes groups of some 380 files, each written while the next is read (etl/load.py),
+# while 1,000 templates (about 26 values each) stay one group with nothing to overlap.
+BATCH_VALUES = 100_000
 
 _SUBMISSION_COLUMNS = ["submission_id", "file_name", "file_sha256", "layout", "submitted_by", "submitted_at",
                        "loaded_at", "status", "superseded_by", "duplicate_of", "periods", "units_count",
@@ -132,8 +136,25 @@ def insert_batch(con: duckdb.DuckDBPyConnection, batch: Batch, submitted_by: str
 
 
 def _values_frame(batch: Batch) -> pd.DataFrame:
-    rows = [(p.report.submission_id, *v) for p in batch.files for v in p.values]  # CheckedValue: the other columns in order
-    return pd.DataFrame(rows, columns=_VALUE_COLUMNS).astype({"value": "Int64", "submission_id": "int64"})
+    """The group's values, built column by column (CheckedValue: the columns after the
+    submission id, in order): half the time of a frame from rows at a national load's size."""
+    ids: list[int] = []
+    columns: list[list] = [[] for _ in _VALUE_COLUMNS[1:]]
+    for p in batch.files:
+        if p.values:
+            ids += [p.report.submission_id] * len(p.values)
+            for column, data in zip(columns, zip(*p.values)):
+                column += data
+    frame = {"submission_id": np.array(ids, dtype="int64")}
+    for name, column in zip(_VALUE_COLUMNS[1:], columns):
+        frame[name] = pd.array(column, dtype="Int64") if name == "value" else _objects(column)
+    return pd.DataFrame(frame, copy=False)
+
+
+def _objects(column: list) -> np.ndarray:
+    array = np.empty(len(column), dtype=object)
+    array[:] = column
+    return array
 
 
 def _submissions_frame(batch: Batch, submitted_by: str, needs_review: bool = False) -> pd.DataFrame:

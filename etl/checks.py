@@ -68,6 +68,7 @@ def check_sheet(
     seen: dict[str, tuple[RawRow, dict[str, int | None]]] = {}
     sums: dict[str, int] = {}
     part_rules = catalog.part_rules()  # once a sheet, not once a row
+    add_values, new_value, period_code, sheet_name = result.values.extend, tuple.__new__, result.period, recognised.sheet
     for row in recognised.rows:
         unit_key = _resolve_unit(row, period, matcher, matchers, recognised.sheet, result.issues,
                                  row.within + recognised.scope)
@@ -79,13 +80,16 @@ def check_sheet(
             continue
         seen[unit_key] = (row, parsed)
         _check_parts(row, parsed, catalog, recognised.sheet, result.issues, part_rules)
-        _check_rates(row, parsed, catalog, recognised.sheet, result.issues)
-        for value in row.values:
-            number = parsed.get(value.metric_code)
-            result.values.append(CheckedValue(unit_key, result.period, value.metric_code, number, recognised.sheet, value.cell))
+        if row.rates:
+            _check_rates(row, parsed, catalog, recognised.sheet, result.issues)
+        # CheckedValue is a named tuple: tuple.__new__ skips its Python-level constructor
+        checked = [new_value(CheckedValue, (unit_key, period_code, metric_code, parsed.get(metric_code), sheet_name, cell))
+                   for metric_code, _raw, cell in row.values]
+        add_values(checked)
+        for _unit, _period, metric_code, number, _sheet, _cell in checked:
             if number is not None:
-                sums[value.metric_code] = sums.get(value.metric_code, 0) + number
-        result.unit_periods.add((unit_key, result.period))
+                sums[metric_code] = sums.get(metric_code, 0) + number
+        result.unit_periods.add((unit_key, period_code))
     for total in recognised.totals:
         _check_total(total, sums, recognised.sheet, result.issues)
     return result
@@ -234,16 +238,17 @@ def _parse_row(row: RawRow, sheet: str, grid: SheetGrid, catalog: Catalog, perio
     parsed: dict[str, int | None] = {}
     formulas = grid.formulas_without_value
     for value in row.values:
+        raw = value.raw
+        if type(raw) is float and raw >= 0 and raw.is_integer() and value.metric_code in valid_metrics \
+                and not (formulas and value.cell in formulas):
+            parsed[value.metric_code] = int(raw)  # the common cell: what parse_count gives, without its record
+            continue
         metric = catalog.metrics[value.metric_code]
         if formulas and value.cell in formulas:
             issues.append(Issue("error", "formula_without_value", sheet, value.cell,
                                 f"Ô {value.cell} chứa công thức nhưng chưa có giá trị tính sẵn. Hãy mở tệp bằng Excel, tính lại và lưu, hoặc nhập số trực tiếp.",
                                 f"Cell {value.cell} holds a formula without a cached value. Open it in Excel, recalculate and save, or type the number."))
             parsed[metric.code] = None
-            continue
-        raw = value.raw
-        if type(raw) is float and raw >= 0 and raw.is_integer() and metric.code in valid_metrics:
-            parsed[metric.code] = int(raw)  # the common cell: what parse_count gives, without its record
             continue
         count = parse_count(raw)
         if count.problem:
@@ -283,10 +288,16 @@ def _duplicate_row(first: tuple[RawRow, dict], row: RawRow, parsed: dict, sheet:
 def _check_parts(row: RawRow, parsed: dict[str, int | None], catalog: Catalog, sheet: str, issues: list[Issue],
                  part_rules: list[tuple[str, tuple[str, ...]]] | None = None) -> None:
     for whole, parts in catalog.part_rules() if part_rules is None else part_rules:
-        if parsed.get(whole) is None or not any(parsed.get(p) is not None for p in parts):
+        whole_value = parsed.get(whole)
+        if whole_value is None:
             continue
-        total = sum(parsed.get(p) or 0 for p in parts)
-        if total > parsed[whole]:
+        total, stated = 0, False  # plain loops: a national load checks this for every row
+        for part in parts:
+            part_value = parsed.get(part)
+            if part_value is not None:
+                total += part_value
+                stated = True
+        if stated and total > whole_value:
             cells = {v.metric_code: v.cell for v in row.values}
             part_names = " + ".join(catalog.metrics[p].name_vi for p in parts if parsed.get(p) is not None)
             part_cells = ", ".join(cells[p] for p in parts if parsed.get(p) is not None)

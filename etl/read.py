@@ -162,10 +162,11 @@ def _formulas_without_value(archive: zipfile.ZipFile) -> dict[str, list[str]]:
     entries = {rid: name for name, rid in _SHEET_ENTRY.findall(workbook)}
     entries.update({rid: name for rid, name in _SHEET_ENTRY_ALT.findall(workbook)})
     found: dict[str, list[str]] = {}
+    members = set(archive.namelist())
     for rid, raw_name in entries.items():
         target = targets.get(rid, b"").decode()
         member = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        if member not in archive.namelist():
+        if member not in members:
             continue
         xml = archive.read(member)
         if b"<f>" not in xml and b"<f " not in xml:

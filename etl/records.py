@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -20,9 +21,9 @@ class Issue:
         return self.message_vi if lang == "vi" else self.message_en
 
 
-@dataclass(frozen=True)
-class RawValue:
-    """One metric cell as found: raw is the cell's content, not yet parsed."""
+class RawValue(NamedTuple):
+    """One metric cell as found: raw is the cell's content, not yet parsed (a named tuple: a
+    national load reads hundreds of thousands)."""
 
     metric_code: str
     raw: object

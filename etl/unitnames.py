@@ -273,6 +273,8 @@ class UnitMatcher:
         self.start, self.end, self.scope = start, end, scope
         self._new_root = f"new:{province}" if province else None
         self._eras = [era for era, (first, last) in self.index.era_spans.items() if first <= end and last >= start]
+        # the scope's provinces per era, looked up once (every candidate of every row asks)
+        self._scope_roots = {era: scope.roots_of(era) for era in self.index.era_spans} if scope else {}
 
     def match_code(self, code: object, within: tuple[str, ...] = ()) -> Match:
         """Gives the unit with this code: GSO code with or without leading zeros, or agency code.
@@ -314,7 +316,8 @@ class UnitMatcher:
             return units
         # The province of that name in the unit's era first; else the new province it lies in
         # (the merged Gia Lai's department writes "TỈNH GIA LAI" over old Bình Định's history too).
-        return [u for u in units if u.province_key in scope.roots_of(u.era)] or \
+        roots = self._scope_roots
+        return [u for u in units if u.province_key in roots.get(u.era, ())] or \
             [u for u in units if u.new_root[4:] in scope.new_codes]
 
     def _decide(self, units: list[_Unit], closest: Callable[[], list[str]]) -> Match:

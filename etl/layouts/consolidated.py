@@ -87,8 +87,9 @@ def _metric_columns(sheet: SheetGrid, headers: dict[str, str]) -> tuple[dict[int
     columns: dict[int, str] = {}
     rows: list[int] = []
     for row_index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        for col, value in enumerate(row):
-            if not isinstance(value, str) or not value.strip():
+        # most cells are figures or empty: keep the text cells in one pass
+        for col, value in [(col, value) for col, value in enumerate(row) if value and isinstance(value, str)]:
+            if not value.strip():
                 continue
             label, whole = _header_forms(value)
             code = headers.get(label) or headers.get(whole)
@@ -155,19 +156,30 @@ def _unit_rows(sheet, start, metric_cols, name_col, code_col, rate_cols=None) ->
     within: tuple[str, ...] = ()
     letters = {col: _letters(col) for col in (*metric_cols, *(rate_cols or {}))}  # A1 refs without a1() per cell
     first_metric = min(metric_cols)
+    columns = list(metric_cols)
+    # (metric, column letters) per metric column, in the columns' order; RawValue is a named
+    # tuple, built with tuple.__new__ (hundreds of thousands per national load)
+    heads = [(metric, letters[col]) for col, metric in metric_cols.items()]
+    last_col = max(columns)
+    new_value = tuple.__new__
     for row_index in range(start, len(sheet.rows)):
         line = sheet.rows[row_index]
         width = len(line)
         number = row_index + 1
-        name = text_of(line[name_col] if name_col < width else "") if name_col is not None else ""
-        code = text_of(line[code_col] if code_col < width else "") if code_col is not None else ""
-        cells = {col: line[col] if col < width else "" for col in metric_cols}
-        typed_number = any(type(value) in (int, float) for value in cells.values())
-        has_values = typed_number or any(_filled(value) for value in cells.values())
+        name = _text(line[name_col] if name_col < width else "") if name_col is not None else ""
+        code = _text(line[code_col] if code_col < width else "") if code_col is not None else ""
+        cells = [line[col] for col in columns] if last_col < width else \
+            [line[col] if col < width else "" for col in columns]
+        typed_number = False
+        for value in cells:
+            if type(value) in (int, float):
+                typed_number = True
+                break
+        has_values = typed_number or any(_filled(value) for value in cells)
         # Notes and the signature block end the table: a row with a stop phrase anywhere (the
         # signer's title often sits above a metric column) and no number in a metric cell.
         if not typed_number and any(fold(v).startswith(STOP_WORDS) for v in line if isinstance(v, str) and v.strip()) \
-                and not any(parse_count(v).value is not None for v in cells.values()):
+                and not any(parse_count(v).value is not None for v in cells):
             break
         if not has_values and not code:
             # A blank row, or a group row ("I. Huyện Chư Prông") naming the district of the rows below.
@@ -177,11 +189,13 @@ def _unit_rows(sheet, start, metric_cols, name_col, code_col, rate_cols=None) ->
             continue
         if not rows and not totals and _is_column_numbers(line):  # the "(1) (2) (3)" row under the header
             continue
-        values = tuple(RawValue(metric, cells[col], f"{letters[col]}{number}") for col, metric in metric_cols.items())
+        suffix = str(number)
+        values = tuple([new_value(RawValue, (metric, raw, letter + suffix)) for (metric, letter), raw in zip(heads, cells)])
         cell = a1(row_index, name_col if name_col is not None else code_col)
-        # A total row's label may sit in the name, the code or the STT column (often merged).
-        lead = [text_of(value) for value in line[:first_metric]]
-        total_label = next((t for t in lead if t and not t[0].isdigit() and _is_total_label(t)), None)
+        # A total row's label may sit in the name, the code or the STT column (often merged);
+        # only a text cell can hold one.
+        total_label = next((t for t in map(_total_label, (v for v in line[:first_metric] if isinstance(v, str))) if t),
+                           None)
         if total_label:
             totals.append(RawRow(None, total_label, cell, values))
         else:
@@ -189,6 +203,23 @@ def _unit_rows(sheet, start, metric_cols, name_col, code_col, rate_cols=None) ->
                           for col, indicator in (rate_cols or {}).items() if _filled(sheet.cell(row_index, col)))
             rows.append(RawRow(code or None, name or None, cell, values, within, rates))
     return rows, totals
+
+
+def _text(value: object) -> str:
+    """text_of, kept for text cells: unit names and labels repeat across a load's files."""
+    return _text_cached(value) if isinstance(value, str) else text_of(value)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _text_cached(value: str) -> str:
+    return text_of(value)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _total_label(value: str) -> str | None:
+    """The label a text cell gives a total row ("Tổng cộng"), or None."""
+    text = text_of(value)
+    return text if text and not text[0].isdigit() and _is_total_label(text) else None
 
 
 def _filled(value: object) -> bool:
@@ -233,6 +264,12 @@ def _is_total_label(text: str) -> bool:
 
 def _is_column_numbers(row: list[object]) -> bool:
     """A row like '(1) (2) (3)' or 1 2 3 that only numbers the columns."""
-    texts = [text_of(v) for v in row if text_of(v)]
-    return len(texts) >= 3 and all(_COLUMN_NUMBER.match(t) for t in texts) and \
+    texts = []
+    for value in row:
+        text = text_of(value)
+        if text:
+            if not _COLUMN_NUMBER.match(text):
+                return False  # a unit's row: its name or a count of more than two digits
+            texts.append(text)
+    return len(texts) >= 3 and \
         [int(t.strip("() ")) for t in texts] == list(range(int(texts[0].strip("() ")), int(texts[0].strip("() ")) + len(texts)))

@@ -68,8 +68,8 @@ def recognise(sheet: SheetGrid, indices: dict[str, Index]) -> ScoreSheet | None:
     for row_index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
         # Only a text cell can head the total or a group, and most rows are figures: look at
         # those first (fold folds spacing as text_of does), and read the whole row once found.
-        texts = {col: fold(value) for col, value in enumerate(row) if isinstance(value, str) and value.strip()}
-        if not any(text in TOTAL_HEADERS for text in texts.values()) or not any(text in names for text in texts.values()):
+        texts = {fold(value) for value in row if value and isinstance(value, str)}
+        if texts.isdisjoint(TOTAL_HEADERS) or texts.isdisjoint(names):
             continue
         folded = {col: fold(text_of(value)) for col, value in enumerate(row) if text_of(value)}
         total_col = next((col for col, text in folded.items() if text in TOTAL_HEADERS), None)

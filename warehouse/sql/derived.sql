@@ -96,13 +96,19 @@ SELECT DISTINCT a.ancestor_key AS unit_key, t.period FROM touched t JOIN unit_an
 
 DELETE FROM area_indicator_values v USING touched_areas t WHERE v.unit_key = t.unit_key AND v.period = t.period;
 
+-- The (unit, area, period) triples wanted come first, materialised: with the rows the group
+-- just inserted, DuckDB's estimates led it to join unit_indicator_values with touched_areas on
+-- the period alone (14 million rows, 6 s for 1,000 templates) before the ancestors.
 INSERT INTO area_indicator_values
-SELECT a.ancestor_key, p.period, p.indicator_code, sum(p.numerator), sum(p.denominator), count(*)
+WITH wanted AS MATERIALIZED (
+    SELECT a.unit_key, a.ancestor_key, t.period
+    FROM touched_areas t JOIN unit_ancestors a ON a.ancestor_key = t.unit_key
+)
+SELECT w.ancestor_key, p.period, p.indicator_code, sum(p.numerator), sum(p.denominator), count(*)
 FROM unit_indicator_values p
-JOIN unit_ancestors a USING (unit_key)
-JOIN touched_areas t ON t.unit_key = a.ancestor_key AND t.period = p.period
-GROUP BY a.ancestor_key, p.period, p.indicator_code
-ORDER BY a.ancestor_key, p.period;
+JOIN wanted w ON w.unit_key = p.unit_key AND w.period = p.period
+GROUP BY w.ancestor_key, p.period, p.indicator_code
+ORDER BY w.ancestor_key, p.period;
 
 DROP TABLE touched_areas;
 
