@@ -95,14 +95,17 @@ def test_the_connection_is_read_only(wh):
         wh.connection().execute("CREATE TABLE x (a INT)")
 
 
-def test_a_replaced_file_is_reopened_and_the_cache_follows_its_version(demo_db, empty_db, tmp_path):
-    class DictCache(dict):
-        def set(self, key, value):
-            self[key] = value
+class _DictCache(dict):
+    """A cache that shows what was kept: flask-caching's get/set over a dict."""
 
+    def set(self, key, value):
+        self[key] = value
+
+
+def test_a_replaced_file_is_reopened_and_the_cache_follows_its_version(demo_db, empty_db, tmp_path):
     path = tmp_path / "live.duckdb"
     shutil.copy(empty_db, path)
-    live = data.Warehouse(path, cache=DictCache())
+    live = data.Warehouse(path, cache=_DictCache())
     assert live.query("completeness", periods=None).empty
     before = live.version()
     shutil.copy(demo_db, tmp_path / "next.duckdb")
@@ -115,13 +118,9 @@ def test_a_replaced_file_is_reopened_and_the_cache_follows_its_version(demo_db, 
 def test_a_load_keeps_the_catalog_cached_and_a_new_warehouse_does_not(demo_db, empty_db, tmp_path):
     """Plans and indicators change only with `govkpi init` (a new file, a new created_at): the
     first page after a load reads them from the cache; after an init they are read anew."""
-    class DictCache(dict):
-        def set(self, key, value):
-            self[key] = value
-
     path = tmp_path / "live.duckdb"
     shutil.copy(demo_db, path)
-    live = data.Warehouse(path, cache=DictCache())
+    live = data.Warehouse(path, cache=_DictCache())
     live.query("plans")
     live.query("periods")
     shutil.copy(demo_db, tmp_path / "loaded.duckdb")  # the same warehouse after a load: a new version

@@ -135,6 +135,7 @@ class Warehouse:
         self.retries = retries
         self.wait = wait
         self._local = threading.local()
+        self._catalog_of: tuple[str, str] | None = None  # (file version, catalog version) last seen
 
     def version(self) -> str:
         """Gives the file's mtime and size: a new load changes it."""
@@ -173,9 +174,8 @@ class Warehouse:
 
     def _catalog_version(self, version: str) -> str:
         """Gives the catalog's version in the file of `version`: when the warehouse was created."""
-        known = getattr(self, "_catalog_of", None)
-        if known and known[0] == version:
-            return known[1]
+        if self._catalog_of and self._catalog_of[0] == version:
+            return self._catalog_of[1]
         rows = self.connection().execute("SELECT value FROM meta WHERE key = 'created_at'").fetchall()
         catalog = f"catalog-{rows[0][0]}" if rows else version
         self._catalog_of = (version, catalog)
