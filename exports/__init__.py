@@ -75,7 +75,22 @@ def export(kind: str, period: str, db_path: str, out_path: str, lang: str = "vi"
 def _write(kind: str, period: str, db_path: str, out: Path, lang: str, made_on: date) -> Path:
     from exports.model import build_model
 
-    model = build_model(db_path, period, lang, made_on)
+    pictures = early = None
+    if kind in ("docx", "pdf"):  # the charts drawn beside the reading and writing (a child in a fresh process)
+        from exports.charts import Pictures
+
+        pictures = Pictures.start()  # before LibreOffice starts: the child must not hold its pipe
+    if kind == "pdf":  # LibreOffice starts now, beside the report's writing, when no warm one will convert
+        from exports.pdf import converter_for
+
+        early = converter_for(db_path)
+    try:
+        model = build_model(db_path, period, lang, made_on)
+    except BaseException:
+        for helper in (pictures, early):
+            if helper is not None:
+                helper.close()
+        raise
     out.parent.mkdir(parents=True, exist_ok=True)
     if kind == "pptx":
         from exports.pptx_deck import write_deck
@@ -88,9 +103,17 @@ def _write(kind: str, period: str, db_path: str, out: Path, lang: str, made_on: 
     from exports.docx_report import write_report
 
     if kind == "docx":
-        return write_report(model, out)
+        try:
+            return write_report(model, out, pictures=pictures)
+        finally:
+            pictures.close()
     from exports.pdf import to_pdf
 
-    with tempfile.TemporaryDirectory(prefix="govkpi-report-") as work:
-        docx = write_report(model, Path(work) / (out.stem + ".docx"))
-        return to_pdf(docx, out, db_path)
+    try:
+        with tempfile.TemporaryDirectory(prefix="govkpi-report-") as work:
+            docx = write_report(model, Path(work) / (out.stem + ".docx"), pictures=pictures)
+            return to_pdf(docx, out, db_path, early)
+    finally:
+        pictures.close()
+        if early is not None:
+            early.close()

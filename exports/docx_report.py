@@ -3,6 +3,7 @@ header, national motto, number and date line, title, sections written from the d
 dashboard's own sentences, tables and chart pictures, recipients and signature. Editable."""
 from __future__ import annotations
 
+from copy import deepcopy
 from io import BytesIO
 from pathlib import Path
 
@@ -27,8 +28,19 @@ MISSING_LISTED = 60
 ROMAN = ["I", "II", "III", "IV", "V", "VI"]
 
 
-def write_report(model: ReportModel, out_path: str | Path, charts: bool = True) -> Path:
-    """Writes the report and gives its path; charts=False leaves the pictures out."""
+def write_report(model: ReportModel, out_path: str | Path, charts: bool = True, pictures=None) -> Path:
+    """Writes the report and gives its path; charts=False leaves the pictures out. `pictures`
+    (exports.charts.Pictures, started before the model was read) draws the charts beside the
+    writing; without it they are drawn here."""
+    slots: list[tuple[object, int]] = []  # (the run each chart goes into, its group's index among those drawn)
+    if charts:
+        from exports.charts import Pictures, group_bars
+
+        drawn = [indicators for _, indicators in model.groups() if any(i.has_data for i in indicators)]
+        pictures = pictures or Pictures()
+        pictures.draw([group_bars(indicators, model.lang) for indicators in drawn], model.lang)
+    elif pictures is not None:
+        pictures.close()
     doc = Document()
     _page_setup(doc)
     _styles(doc)
@@ -36,8 +48,10 @@ def write_report(model: ReportModel, out_path: str | Path, charts: bool = True) 
     _title(doc, model)
     sections = [_overall, _results, _lagging, _proposals]
     for number, section in enumerate(sections):
-        section(doc, model, ROMAN[number], charts)
+        section(doc, model, ROMAN[number], slots if charts else None)
     _closing(doc, model)
+    if charts:
+        _place_pictures(slots, pictures.result())
     doc.core_properties.title = f"{words(model.lang)['report_subject']} {model.period_label}"
     doc.core_properties.author = model.agency.title
     doc.core_properties.language = "vi-VN"
@@ -122,7 +136,7 @@ def _closing(doc, model: ReportModel) -> None:
 
 # Sections ----------------------------------------------------------------------------------
 
-def _overall(doc, model: ReportModel, number: str, charts: bool) -> None:
+def _overall(doc, model: ReportModel, number: str, slots: list | None) -> None:
     _heading(doc, f"{number}. ĐÁNH GIÁ CHUNG")
     lang = model.lang
     period = model.period_label[0].lower() + model.period_label[1:]
@@ -152,15 +166,11 @@ def _overall(doc, model: ReportModel, number: str, charts: bool) -> None:
             f"theo cấp: {', '.join(parts)}.")
 
 
-def _results(doc, model: ReportModel, number: str, charts: bool) -> None:
+def _results(doc, model: ReportModel, number: str, slots: list | None) -> None:
+    """`slots` (None: no charts) collects the empty run each chart picture goes into once drawn."""
     _heading(doc, f"{number}. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU")
     groups = model.groups()
     drawn = [g for g, (_, indicators) in enumerate(groups, start=1) if any(i.has_data for i in indicators)]
-    pictures: dict[int, bytes] = {}
-    if charts and drawn:
-        from exports.charts import group_png
-
-        pictures = {g: group_png(groups[g - 1][1], model.lang) for g in drawn}
     for g, (group, indicators) in enumerate(groups, start=1):
         _heading(doc, f"{g}. {group}", upper=False)
         for indicator in indicators:
@@ -168,19 +178,24 @@ def _results(doc, model: ReportModel, number: str, charts: bool) -> None:
                 doc.add_paragraph(f"- {sentence}")
         _caption(doc, f"Bảng {g}. Kết quả thực hiện nhóm chỉ tiêu {group.lower()}, {model.period_label}")
         _results_table(doc, indicators, model.lang)
-        if g in pictures:
+        if slots is not None and g in drawn:
             para = doc.add_paragraph()
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             para.paragraph_format.first_line_indent = Cm(0)
-            picture = para.add_run().add_picture(BytesIO(pictures[g]), width=Cm(16))
-            from exports.charts import description
-
-            picture._inline.docPr.set("descr", description(pictures[g]))  # alt text: the values drawn
+            slots.append((para.add_run(), drawn.index(g)))
             _caption(doc, f"Biểu đồ {drawn.index(g) + 1}. Thực hiện so với chỉ tiêu, nhóm {group.lower()}, {model.period_label}")
     if model.indices:
         _heading(doc, f"{len(groups) + 1}. Chỉ số, xếp hạng", upper=False)
         for index in model.indices:
             doc.add_paragraph(index_paragraph(index))
+
+
+def _place_pictures(slots: list, pngs: list[bytes]) -> None:
+    from exports.charts import description
+
+    for run, n in slots:
+        picture = run.add_picture(BytesIO(pngs[n]), width=Cm(16))
+        picture._inline.docPr.set("descr", description(pngs[n]))  # alt text: the values drawn
 
 
 def index_paragraph(index: IndexReport) -> str:
@@ -207,7 +222,7 @@ def index_paragraph(index: IndexReport) -> str:
     return sentence
 
 
-def _lagging(doc, model: ReportModel, number: str, charts: bool) -> None:
+def _lagging(doc, model: ReportModel, number: str, slots: list | None) -> None:
     _heading(doc, f"{number}. ĐƠN VỊ CHƯA ĐẠT CHỈ TIÊU, CHƯA GỬI BÁO CÁO")
     lang = model.lang
     if model.lagging:
@@ -231,7 +246,7 @@ def _lagging(doc, model: ReportModel, number: str, charts: bool) -> None:
         doc.add_paragraph(f"Tất cả các đơn vị đã gửi báo cáo {model.period_label}.")
 
 
-def _proposals(doc, model: ReportModel, number: str, charts: bool) -> None:
+def _proposals(doc, model: ReportModel, number: str, slots: list | None) -> None:
     _heading(doc, f"{number}. ĐỀ XUẤT, KIẾN NGHỊ")
     lang = model.lang
     behind = [(i, r) for i in model.indicators for r in i.levels if r.status in ("behind", "near")]
@@ -313,13 +328,16 @@ def _results_table(doc, indicators: list[IndicatorReport], lang: str) -> None:
 
 
 def _table(doc, rows: list[list[str]], widths_cm: list[float], left_cols: tuple[int, ...] = (1,)) -> None:
-    table = doc.add_table(rows=len(rows), cols=len(rows[0]))
+    # The header row and the first data row are formatted cell by cell; every further row is a
+    # copy of the first data row with its own text (python-docx's per-cell formatting was most
+    # of the report's writing time: a lagging-units table has 20 rows of 7 cells).
+    table = doc.add_table(rows=min(len(rows), 2), cols=len(rows[0]))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     widths = [Cm(w) for w in widths_cm]
     _set_widths(table, widths, cells=False)
     # One pass over rows and their cells: python-docx's table.cell(i, j) rescans the table.
-    for i, (row, values) in enumerate(zip(table.rows, rows)):
+    for i, (row, values) in enumerate(zip(table.rows, rows[:2])):
         _row_flags(row, header=i == 0)
         for j, (cell, value) in enumerate(zip(row.cells, values)):
             cell.width = widths[j]
@@ -333,6 +351,13 @@ def _table(doc, rows: list[list[str]], widths_cm: list[float], left_cols: tuple[
             run = para.add_run(value)
             run.font.size = Pt(TABLE_PT)
             run.bold = i == 0
+    if len(rows) > 2:
+        template = table.rows[1]._tr
+        for values in rows[2:]:
+            tr = deepcopy(template)
+            for tc, value in zip(tr.tc_lst, values):
+                tc.p_lst[0].r_lst[0].text = value
+            table._tbl.append(tr)
     doc.add_paragraph().paragraph_format.space_before = Pt(0)
 
 

@@ -5,8 +5,10 @@ Starting LibreOffice is most of a PDF's time (2–5 s), so a long-lived process 
 keeps one warm: `start_warm_converter()` runs unoserver (LibreOffice behind a local XML-RPC port,
 its own profile) in the background, and `to_pdf` hands it the document. The server names that
 port in a file beside the warehouse it serves (`converter_file`), so a one-off process (the CLI)
-converts there too while the server runs. Until it is up, when it failed, or with no server,
-`to_pdf` runs a one-shot headless soffice as before."""
+converts there too while the server runs. With no server, a one-off PDF export starts
+LibreOffice before it writes the report (`converter_for`, EarlyConverter: exports/lo_convert.py),
+so the start-up runs beside the writing; when that fails, `to_pdf` runs a one-shot headless
+soffice as before."""
 from __future__ import annotations
 
 import atexit
@@ -49,20 +51,95 @@ def require_soffice() -> str:
     return path
 
 
-def to_pdf(source: str | Path, out_pdf: str | Path, db_path: str | Path | None = None) -> Path:
+def to_pdf(source: str | Path, out_pdf: str | Path, db_path: str | Path | None = None,
+           early: "EarlyConverter | None" = None) -> Path:
     """Converts a DOCX or PPTX to PDF with LibreOffice and gives the PDF's path: through this
     process's warm converter, else through the one a server of the warehouse at `db_path` keeps
-    warm, else a one-shot soffice. Raises ToolMissing when LibreOffice, or a font of the
-    document's metrics, is not installed."""
+    warm, else through `early` (a LibreOffice started while the document was written), else a
+    one-shot soffice. Raises ToolMissing when LibreOffice, or a font of the document's metrics,
+    is not installed."""
     soffice = require_soffice()
     source, out_pdf = Path(source), Path(out_pdf)
     require_fonts(*FONTS_BY_SUFFIX.get(source.suffix.lower(), ()))
     warm = _warm
     if warm is not None and warm.convert(source, out_pdf):
         return out_pdf
-    if warm is None and db_path is not None and convert_shared(db_path, source, out_pdf):
+    if warm is None and early is None and db_path is not None and convert_shared(db_path, source, out_pdf):
+        return out_pdf
+    if early is not None and early.convert(source, out_pdf):
         return out_pdf
     return convert_one_shot(soffice, source, out_pdf)
+
+
+def converter_for(db_path: str | Path | None = None) -> "EarlyConverter | None":
+    """For a process about to write one document and convert it (`govkpi export pdf`): when no
+    warm converter will take it (none in this process, none a server of `db_path` runs), starts
+    LibreOffice now, so its start-up overlaps the writing; None otherwise."""
+    soffice = soffice_path()
+    if soffice is None or _warm is not None or (db_path is not None and shared_port(db_path) is not None):
+        return None
+    return EarlyConverter(soffice)
+
+
+class EarlyConverter:
+    """A LibreOffice for one conversion, started before its document exists (exports/lo_convert.py
+    runs it and talks UNO to it); `convert` hands it the document, `close` ends it unused."""
+
+    def __init__(self, soffice: str):
+        self.process = subprocess.Popen([sys.executable, "-m", "exports.lo_convert", soffice],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        text=True, encoding="utf-8", preexec_fn=_die_with_parent)
+
+    def convert(self, source: Path, out_pdf: Path) -> bool:
+        """Converts `source` to `out_pdf`; False (nothing written) when LibreOffice did not come
+        up or could not convert, so the caller falls back to a one-shot soffice."""
+        out_pdf.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.process.stdin.write(f"{source.resolve()}\t{out_pdf.resolve()}\n")
+            self.process.stdin.close()
+            answer = self._answer()
+        except (OSError, ValueError) as error:  # it ended already (e.g. no python3-uno)
+            answer = f"error: {error}"
+        if answer != "ok":
+            self.close()
+        else:  # LibreOffice shuts down (≈0.1 s) while the exporter goes on; reaped before it exits
+            atexit.register(self._reap)
+        if answer != "ok" or not out_pdf.exists() or out_pdf.stat().st_size == 0:
+            log.warning("early LibreOffice did not convert %s: %s", source.name, answer)
+            out_pdf.unlink(missing_ok=True)
+            return False
+        return True
+
+    def _answer(self) -> str:
+        import selectors
+
+        with selectors.DefaultSelector() as waiting:
+            waiting.register(self.process.stdout, selectors.EVENT_READ)
+            if not waiting.select(SOFFICE_TIMEOUT_S):
+                return "error: timed out"
+        return self.process.stdout.readline().strip() or "error: ended without an answer"
+
+    def _reap(self) -> None:
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+    def close(self) -> None:
+        """Ends LibreOffice (a closed stdin tells the helper no document comes); idempotent."""
+        if self.process.poll() is not None or self.process.stdin.closed:
+            return
+        try:
+            if not self.process.stdin.closed:
+                self.process.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process.stdout.close()
 
 
 def converter_file(db_path: str | Path) -> Path:
@@ -109,18 +186,28 @@ def convert_shared(db_path: str | Path, source: Path, out_pdf: Path) -> bool:
 
 def convert_one_shot(soffice: str, source: Path, out_pdf: Path) -> Path:
     """Converts with a soffice started for this document alone (2–5 s of start-up)."""
-    # A profile per process: two soffice runs sharing one profile block each other.
-    profile = Path(tempfile.gettempdir()) / f"govkpi-lo-{os.getuid()}-{os.getpid()}"
-    with tempfile.TemporaryDirectory(prefix="govkpi-pdf-") as work:
-        command = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                   "--convert-to", "pdf", "--outdir", work, str(source)]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=SOFFICE_TIMEOUT_S)
-        produced = Path(work) / (source.stem + ".pdf")
-        if done.returncode != 0 or not produced.exists():
-            raise RuntimeError(f"LibreOffice không chuyển được {source.name} sang PDF: "
-                               f"{(done.stderr or done.stdout).strip()[-400:]}")
-        out_pdf.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(produced), out_pdf)
+    from exports.lo_convert import profile_dir, release_profile
+
+    # The user's kept profile, or one of this process alone while another soffice holds that
+    # one (two soffice runs sharing one profile block each other); no profile is left behind.
+    profile, lock = profile_dir()
+    produced = None
+    try:
+        with tempfile.TemporaryDirectory(prefix="govkpi-pdf-") as work:
+            command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                       "--convert-to", "pdf", "--outdir", work, str(source)]
+            # soffice inherits the profile's lock: one that outlives this process still holds it
+            done = subprocess.run(command, capture_output=True, text=True, timeout=SOFFICE_TIMEOUT_S,
+                                  pass_fds=(lock.fileno(),) if lock is not None else ())
+            produced = Path(work) / (source.stem + ".pdf")
+            if done.returncode != 0 or not produced.exists():
+                produced = None
+                raise RuntimeError(f"LibreOffice không chuyển được {source.name} sang PDF: "
+                                   f"{(done.stderr or done.stdout).strip()[-400:]}")
+            out_pdf.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(produced), out_pdf)
+    finally:
+        release_profile(profile, lock, failed=produced is None)
     return out_pdf
 
 

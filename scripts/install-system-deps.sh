@@ -13,7 +13,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-impress libreoffice-writer)
-# python3-uno: the warm PDF converter of `govkpi serve` (unoserver) drives LibreOffice through UNO.
+# python3-uno: the warm PDF converter of `govkpi serve` (unoserver) and the CLI's early LibreOffice (exports/lo_convert.py) drive LibreOffice through UNO.
 [ -e /usr/lib/python3/dist-packages/uno.py ] || need+=(python3-uno)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 liberation=/usr/share/fonts/truetype/liberation2

@@ -136,6 +136,14 @@ def test_one_chart_picture_per_group_with_data(report, warehouse):
     assert groups and len(report.inline_shapes) == groups
 
 
+def test_each_chart_prints_sharply_at_the_size_it_is_placed(report):
+    """A chart picture carries at least 150 pixels per inch of the width the page gives it."""
+    for shape, (_, png) in zip(report.inline_shapes, _pictures(report)):
+        placed_inches = shape.width / 914400  # EMU per inch
+        assert placed_inches == pytest.approx(16 / 2.54, rel=0.01)  # 16 cm: the text's width
+        assert Image.open(io.BytesIO(png)).size[0] / placed_inches >= 150
+
+
 def test_the_charts_draw_each_levels_value_against_its_target_in_its_status_colour(report, warehouse):
     con = duckdb.connect(str(warehouse), read_only=True)
     rows = con.execute("SELECT level, value, target, status FROM level_progress "
@@ -149,7 +157,7 @@ def test_the_charts_draw_each_levels_value_against_its_target_in_its_status_colo
     colours = set()
     for _, png in pictures:
         image = Image.open(io.BytesIO(png)).convert("RGB")
-        assert image.size == (1800, 840)
+        assert image.size[0] / image.size[1] == pytest.approx(900 / 420, rel=0.01)
         colours |= {colour for _, colour in image.getcolors(maxcolors=1 << 20)}
     for status in {status for *_, status in rows}:  # every status shown is painted in its colour
         assert ImageColor.getrgb(STATUS_COLOURS[status]) in colours, status

@@ -5,7 +5,6 @@ Vietnamese refusal naming the package to install, never a garbled PDF. The fonts
 ones pdffonts finds embedded in the real PDF and the ones the real fontconfig picks."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from datetime import date
@@ -20,19 +19,12 @@ from exports import ToolMissing, export
 from exports.fonts import (DECK_FONT, FONT_PACKAGE, REPORT_FONT, is_metric_compatible,
                                      match_font)
 from exports.pdf import to_pdf
+from system_tools import need_tools  # noqa: E402 (tests/ is on the path)
 
 PERIOD = "2025Q3"
 MADE_ON = date(2026, 11, 23)
 INSTALL = f"install {FONT_PACKAGE} (make sysdeps)"
 REFUSAL = f"Thiếu phông chữ tương thích {REPORT_FONT}: cài gói {FONT_PACKAGE} (make sysdeps)"
-
-
-def _need(*tools: str) -> None:
-    missing = [t for t in tools if shutil.which(t) is None]
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"tools missing in CI: {missing} (run `make sysdeps`)")
-        pytest.skip(f"tools missing: {missing}")
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +59,7 @@ def test_pdffonts_names_are_told_apart_by_metrics():
 
 
 def test_fontconfig_draws_the_named_fonts_with_their_metrics():
-    _need("fc-match")
+    need_tools("fc-match")
     for name in (REPORT_FONT, DECK_FONT):
         match = match_font(name)
         assert match.compatible, f"fontconfig draws {name} with {match.family} ({match.file}): {INSTALL}"
@@ -83,7 +75,7 @@ def _export_or_fail(*args, **kwargs) -> Path:
 
 @pytest.mark.render
 def test_the_report_pdf_is_set_in_times_new_romans_metrics(warehouse, tmp_path):
-    _need("soffice", "pdffonts", "fc-match")
+    need_tools("soffice", "pdffonts", "fc-match")
     pdf = _export_or_fail("pdf", PERIOD, str(warehouse), str(tmp_path / "report.pdf"), made_on=MADE_ON)
     assert_set_in(pdf, REPORT_FONT)
     assert not any("dejavu" in f.lower() for f in embedded_fonts(pdf))
@@ -91,7 +83,7 @@ def test_the_report_pdf_is_set_in_times_new_romans_metrics(warehouse, tmp_path):
 
 @pytest.mark.render
 def test_the_deck_pdf_is_set_in_arials_metrics(warehouse, tmp_path):
-    _need("soffice", "pdffonts", "fc-match")
+    need_tools("soffice", "pdffonts", "fc-match")
     deck = export("pptx", PERIOD, str(warehouse), str(tmp_path / "deck.pptx"), made_on=MADE_ON)
     try:
         pdf = to_pdf(deck, tmp_path / "deck.pdf")
@@ -104,7 +96,7 @@ def test_the_deck_pdf_is_set_in_arials_metrics(warehouse, tmp_path):
 def only_dejavu(tmp_path, monkeypatch) -> None:
     """Points fontconfig (in this process and every program it starts) at a configuration whose
     only font folder holds DejaVu, as on a fresh Debian: the system's aliases still apply."""
-    _need("fc-match", "soffice")
+    need_tools("fc-match", "soffice")
     folder = tmp_path / "fonts"
     folder.mkdir()
     for family in ("DejaVu Serif", "DejaVu Sans"):

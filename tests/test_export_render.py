@@ -3,9 +3,7 @@ its expected text with Vietnamese diacritics (pdftotext), and is saved as PNG un
 test-artifacts/renders/ for a person to look at. Skips only when soffice is absent outside CI."""
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -17,18 +15,11 @@ import exports.pdf as pdf_module
 from exports import ToolMissing, export
 from exports.pdf import pdf_text, pdf_to_pngs, to_pdf
 from vocab.findings import indicator_sentence
+from system_tools import need_tools  # noqa: E402 (tests/ is on the path)
 
 PERIOD = "2025Q3"
 MADE_ON = date(2026, 11, 23)
 RENDERS = Path(__file__).resolve().parents[1] / "test-artifacts" / "renders"
-
-
-def _need_tools() -> None:
-    missing = [t for t in ("soffice", "pdftoppm", "pdftotext") if shutil.which(t) is None]
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"render tools missing in CI: {missing} (run `make sysdeps`)")
-        pytest.skip(f"render tools missing: {missing}")
 
 
 def _flat(text: str) -> str:
@@ -44,7 +35,7 @@ def warehouse(demo_db):
 
 @pytest.mark.render
 def test_deck_renders_every_slide_with_its_text(warehouse, tmp_path):
-    _need_tools()
+    need_tools("soffice", "pdftoppm", "pdftotext")
     deck = export("pptx", PERIOD, str(warehouse), str(tmp_path / "deck.pptx"), made_on=MADE_ON)
     pdf = to_pdf(deck, tmp_path / "deck.pdf")
     pages = pdf_to_pngs(pdf, RENDERS, "deck", dpi=80)
@@ -61,7 +52,7 @@ def test_deck_renders_every_slide_with_its_text(warehouse, tmp_path):
 
 @pytest.mark.render
 def test_report_pdf_renders_with_header_and_sentences(warehouse, tmp_path):
-    _need_tools()
+    need_tools("soffice", "pdftoppm", "pdftotext")
     pdf = export("pdf", PERIOD, str(warehouse), str(tmp_path / "report.pdf"), made_on=MADE_ON)
     pages = pdf_to_pngs(pdf, RENDERS, "report", dpi=80)
     assert pages and all(p.stat().st_size > 10_000 for p in pages)
