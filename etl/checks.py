@@ -64,10 +64,9 @@ def check_sheet(
     if scope is False:
         return result
     matcher = matchers.for_period(period, scope)
-    valid_metrics = {m.code for m in catalog.metrics_valid_between(period.start, period.end)}
+    valid_metrics, part_rules = matchers.period_rules(catalog, period)  # once a period, not once a sheet
     seen: dict[str, tuple[RawRow, dict[str, int | None]]] = {}
     sums: dict[str, int] = {}
-    part_rules = catalog.part_rules()  # once a sheet, not once a row
     add_values, new_value, period_code, sheet_name = result.values.extend, tuple.__new__, result.period, recognised.sheet
     for row in recognised.rows:
         unit_key = _resolve_unit(row, period, matcher, matchers, recognised.sheet, result.issues,
@@ -86,7 +85,7 @@ def check_sheet(
         checked = [new_value(CheckedValue, (unit_key, period_code, metric_code, parsed.get(metric_code), sheet_name, cell))
                    for metric_code, _raw, cell in row.values]
         add_values(checked)
-        for _unit, _period, metric_code, number, _sheet, _cell in checked:
+        for metric_code, number in parsed.items():  # the row's metrics, as `checked` holds them
             if number is not None:
                 sums[metric_code] = sums.get(metric_code, 0) + number
         result.unit_periods.add((unit_key, period_code))
@@ -103,12 +102,23 @@ class MatcherCache:
         self._con = con
         self._index: UnitIndex | None = None
         self._cache: dict[tuple, UnitMatcher] = {}
+        self._rules: dict[tuple, tuple] = {}
 
     @property
     def index(self) -> UnitIndex:
         if self._index is None:
             self._index = UnitIndex.of(self._con)
         return self._index
+
+    def period_rules(self, catalog: Catalog, period: Period) -> tuple[set[str], list[tuple[str, tuple[str, ...]]]]:
+        """The metrics valid in the period and the part rules, looked up once per period and
+        catalog for the whole load (a national load checks thousands of sheets of 24 periods)."""
+        key = (period.code, id(catalog))
+        kept = self._rules.get(key)
+        if kept is None or kept[0] is not catalog:
+            valid = {m.code for m in catalog.metrics_valid_between(period.start, period.end)}
+            kept = self._rules[key] = (catalog, valid, catalog.part_rules())
+        return kept[1], kept[2]
 
     def for_period(self, period: Period, scope: ProvinceScope | None = None) -> UnitMatcher:
         return self._view(period.code, period.start, period.end, scope)
@@ -242,6 +252,9 @@ def _parse_row(row: RawRow, sheet: str, grid: SheetGrid, catalog: Catalog, perio
         if type(raw) is float and raw >= 0 and raw.is_integer() and value.metric_code in valid_metrics \
                 and not (formulas and value.cell in formulas):
             parsed[value.metric_code] = int(raw)  # the common cell: what parse_count gives, without its record
+            continue
+        if raw == "" and not (formulas and value.cell in formulas):
+            parsed[value.metric_code] = None  # an empty cell (a metric of another era): parse_count's blank
             continue
         metric = catalog.metrics[value.metric_code]
         if formulas and value.cell in formulas:

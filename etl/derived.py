@@ -47,16 +47,33 @@ def refresh_in_transaction(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(statement)
     con.execute("DROP TABLE touched")
     con.execute("DELETE FROM pending_refresh")
-    refresh_kept_progress(con)
+    refresh_kept_progress(con, after_load=True)
 
 
-def refresh_kept_progress(con: duckdb.DuckDBPyConnection) -> None:
+# targets_in_force reads the plans, their targets and the periods, never a reported value:
+# a load group rebuilds its kept table only when these differ from what it was built from.
+_TARGET_INPUTS = """
+SELECT (SELECT count(*) || ':' || coalesce(sum(hash(t)), 0) FROM targets t) || '/'
+    || (SELECT count(*) || ':' || coalesce(sum(hash(p)), 0) FROM plans p) || '/'
+    || (SELECT count(*) || ':' || coalesce(sum(hash(p)), 0) FROM periods p)
+"""
+
+
+def refresh_kept_progress(con: duckdb.DuckDBPyConnection, after_load: bool = False) -> None:
     """Rebuilds the kept progress tables (warehouse/sql/kept_progress.sql) from their views, in
     the caller's transaction: the views read every period, so they are kept whole. Notes which
-    rules built them (meta 'kept_progress_rules'), so a govkpi with other views rebuilds them."""
+    rules built them (meta 'kept_progress_rules'), so a govkpi with other views rebuilds them.
+    `after_load`: a load group's refresh, which skips the targets in force when the plans,
+    targets and periods they are built from are unchanged (meta 'targets_in_force_inputs')."""
+    inputs = con.execute(_TARGET_INPUTS).fetchone()[0]
+    unchanged = after_load and con.execute(
+        "SELECT value FROM meta WHERE key = 'targets_in_force_inputs'").fetchall() == [(inputs,)]
     for statement in _statements("kept_progress.sql"):
+        if unchanged and "targets_in_force_kept" in statement:
+            continue
         con.execute(statement)
-    con.execute("INSERT OR REPLACE INTO meta VALUES ('kept_progress_rules', ?)", [kept_progress_rules()])
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('kept_progress_rules', ?), ('targets_in_force_inputs', ?)",
+                [kept_progress_rules(), inputs])
 
 
 def kept_progress_rules() -> str:

@@ -4,8 +4,13 @@ Checks come before parsing so that an oversized file, a decompression bomb, an e
 or non-Excel file never reaches the parser."""
 from __future__ import annotations
 
+import functools
+import html
+import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,8 +46,10 @@ class Workbook:
     sheets: list[SheetGrid]
 
 
-def read_workbook(path: Path) -> Workbook | Issue:
-    """Reads every sheet of an .xlsx/.xlsm file, or gives the one issue that stops it."""
+def read_workbook(path: Path, content: bytes | None = None) -> Workbook | Issue:
+    """Reads every sheet of an .xlsx/.xlsm file, or gives the one issue that stops it.
+    `content` is the file's bytes when the caller has read them already (the loader hashes
+    the same bytes): the checks, the zip scan and the parser then read the file once."""
     suffix = path.suffix.lower()
     if suffix in (".xls", ".ods", ".xlsb", ".csv"):
         return _error("unsupported_format", path, vi=f"Định dạng {suffix} chưa được hỗ trợ. Hãy mở tệp và lưu lại dưới dạng .xlsx (Excel Workbook).",
@@ -51,41 +58,42 @@ def read_workbook(path: Path) -> Workbook | Issue:
         return _error("not_excel", path, vi="Tệp không phải bảng tính Excel (.xlsx, .xlsm).",
                       en="The file is not an Excel workbook (.xlsx, .xlsm).")
     try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            head = handle.read(8)
+        size = len(content) if content is not None else path.stat().st_size
+        if content is None and size <= MAX_FILE_BYTES:  # never read an oversized file into memory
+            content = path.read_bytes()
     except OSError as error:
         return _error("unreadable", path, vi=f"Không đọc được tệp ({error.strerror}).", en=f"Cannot read the file ({error.strerror}).")
     if size > MAX_FILE_BYTES:
         return _error("too_large", path, vi=f"Tệp quá lớn ({size / 1048576:,.1f} MB; tối đa {MAX_FILE_BYTES / 1048576:,.1f} MB).",
                       en=f"The file is too large ({size / 1048576:,.1f} MB; at most {MAX_FILE_BYTES / 1048576:,.1f} MB).")
-    if head == OLE_SIGNATURE and not _ole_encrypted(path):
+    head = content[:8]
+    if head == OLE_SIGNATURE and not _ole_encrypted(content):
         return _error("unsupported_format", path,
                       vi="Tệp thực chất là định dạng Excel cũ (.xls) hoặc tệp Office khác, chỉ mang đuôi .xlsx. Hãy mở tệp và lưu lại dưới dạng .xlsx (Excel Workbook).",
                       en="The file is really an old Excel (.xls) or other Office file named .xlsx. Open it and save it as .xlsx (Excel Workbook).")
     if head == OLE_SIGNATURE:
         return _error("encrypted", path, vi="Tệp được đặt mật khẩu (mã hóa). Hãy gỡ mật khẩu rồi gửi lại.",
                       en="The workbook is password-protected (encrypted). Remove the password and send it again.")
-    if not zipfile.is_zipfile(path):
+    if not zipfile.is_zipfile(io.BytesIO(content)):
         return _error("corrupt", path, vi="Tệp bị hỏng hoặc không phải tệp Excel (.xlsx).",
                       en="The file is corrupt or not an Excel (.xlsx) file.")
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
             problem = _zip_problem(archive, size, path)
             if problem:
                 return problem
-            formula_cells = _formulas_without_value(archive)
-        calamine = python_calamine.CalamineWorkbook.from_path(str(path))
+            formula_cells = _formulas_without_value(archive, content)
+        calamine = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
         sheets = []
         for meta in calamine.sheets_metadata:
-            if str(meta.typ) != "SheetTypeEnum.WorkSheet":
+            if meta.typ != _WORKSHEET:
                 continue
             sheet = calamine.get_sheet_by_name(meta.name)
             sheets.append(SheetGrid(
                 name=meta.name,
                 rows=sheet.to_python(skip_empty_area=False),
                 merged=list(sheet.merged_cell_ranges or []),
-                visible=str(meta.visible) == "SheetVisibleEnum.Visible",
+                visible=meta.visible == _VISIBLE,
                 formulas_without_value=frozenset(formula_cells.get(meta.name, ())),
             ))
         calamine.close()
@@ -95,10 +103,13 @@ def read_workbook(path: Path) -> Workbook | Issue:
     return Workbook(path, sheets)
 
 
-def _ole_encrypted(path: Path) -> bool:
+_WORKSHEET = python_calamine.SheetTypeEnum.WorkSheet
+_VISIBLE = python_calamine.SheetVisibleEnum.Visible
+
+
+def _ole_encrypted(data: bytes) -> bool:
     """An encrypted .xlsx is an OLE file holding the streams EncryptionInfo and EncryptedPackage
     (their directory names are UTF-16LE); any other OLE file is an old-format document."""
-    data = path.read_bytes()
     return "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data
 
 
@@ -150,25 +161,24 @@ def _has_cached_value(attributes: bytes, body: bytes) -> bool:
     return bool(found.group(1).strip()) or bool(_STRING_TYPE.search(attributes))
 
 
-def _formulas_without_value(archive: zipfile.ZipFile) -> dict[str, list[str]]:
+def _formulas_without_value(archive: zipfile.ZipFile, content: bytes | None = None) -> dict[str, list[str]]:
     """Finds formula cells saved without a cached value (calamine would read them as empty,
     silently turning a number into 'not reported')."""
-    import html
-
-    workbook = archive.read("xl/workbook.xml")
-    rels = archive.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in archive.namelist() else b""
+    members = {info.filename: info for info in archive.infolist()}
+    read = functools.partial(_member, archive, content, members)
+    workbook = read("xl/workbook.xml")
+    rels = read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in members else b""
     targets = {rid: target for rid, target in _REL.findall(rels)}
     targets.update({rid: target for target, rid in _REL_ALT.findall(rels)})
     entries = {rid: name for name, rid in _SHEET_ENTRY.findall(workbook)}
     entries.update({rid: name for rid, name in _SHEET_ENTRY_ALT.findall(workbook)})
     found: dict[str, list[str]] = {}
-    members = set(archive.namelist())
     for rid, raw_name in entries.items():
         target = targets.get(rid, b"").decode()
         member = target.lstrip("/") if target.startswith("/") else "xl/" + target
         if member not in members:
             continue
-        xml = archive.read(member)
+        xml = read(member)
         if b"<f>" not in xml and b"<f " not in xml:
             continue
         cells = []
@@ -179,6 +189,32 @@ def _formulas_without_value(archive: zipfile.ZipFile) -> dict[str, list[str]]:
         if cells:
             found[html.unescape(raw_name.decode())] = cells
     return found
+
+
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature ... file name length, extra field length
+
+
+def _member(archive: zipfile.ZipFile, content: bytes | None, members: dict[str, zipfile.ZipInfo], name: str) -> bytes:
+    """A member's bytes, inflated straight from the file's bytes when they are at hand (a
+    plain deflated or stored member: zipfile's reader costs more than inflating a sheet);
+    anything else, or anything that is not what the directory says, through zipfile, which
+    refuses it. Never inflates past the size the directory declares (which _zip_problem
+    bounded): a member lying about its size cannot grow in memory."""
+    info = members[name]
+    if content is not None and not info.flag_bits & 1 and info.compress_type in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED) \
+            and info.header_offset + _LOCAL_HEADER.size <= len(content):
+        signature, name_length, extra_length = _LOCAL_HEADER.unpack_from(content, info.header_offset)
+        if signature == b"PK\x03\x04":
+            start = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
+            raw = content[start:start + info.compress_size]
+            try:
+                data = zlib.decompressobj(-15).decompress(raw, info.file_size + 1) \
+                    if info.compress_type == zipfile.ZIP_DEFLATED else raw
+            except zlib.error:
+                data = None
+            if data is not None and len(data) == info.file_size and zlib.crc32(data) == info.CRC:
+                return data
+    return archive.read(name)
 
 
 __all__ = ["SheetGrid", "Workbook", "read_workbook", "a1"]

@@ -99,3 +99,34 @@ def test_a_group_that_fails_to_write_stops_the_load_and_no_later_group_commits(c
     assert con.execute("SELECT count(DISTINCT submission_id) FROM reported_values").fetchone()[0] == 2
     assert current(con, "633", "2021Q2") == V1 and current(con, "623", "2021Q2") == {}
     assert con.execute("SELECT count(*) FROM pending_refresh").fetchone()[0] == 0
+
+
+def test_a_load_of_many_groups_starts_writing_after_a_quarter_group_and_ends_on_a_small_one(con, tmp_path, monkeypatch):
+    """The writer idles while the first group is read and the reading idles while the last is
+    written: a load of several full groups makes both a quarter of a group. A load of one or
+    two groups is grouped as the files come (1,000 templates stay one transaction)."""
+    sizes: list[int] = []
+    original = etl.load.write_batch
+
+    def recording(con, batch, *args, **kwargs):
+        sizes.append(len(batch.files))
+        return original(con, batch, *args, **kwargs)
+
+    monkeypatch.setattr(etl.load, "write_batch", recording)
+    units = [CHU_SE, PLEIKU, AN_KHE, DAK_DOA, DAK_PO]
+    files = [filled_template(tmp_path / f"{q}_{unit[0]}.xlsx", unit, q, V1)
+             for q in ("2021Q1", "2021Q2", "2021Q3", "2021Q4") for unit in units]
+    per_file = len(Loader(con, CATALOG)._prepare(files[0], None, None, etl.batch_write.Batch()).values)
+    monkeypatch.setattr(etl.load, "BATCH_VALUES", 4 * per_file)  # a group of four files: 20 files are five groups
+    reports = Loader(con, CATALOG, submitted_by="chuyên viên Sở").load_files(files)
+    assert [r.status for r in reports] == ["accepted"] * 20
+    assert sizes == [1, 4, 4, 4, 4, 2, 1]
+    assert sum(sizes) == 20
+
+    sizes.clear()
+    monkeypatch.setattr(etl.load, "BATCH_VALUES", 12 * per_file)  # 20 files: two groups, as they come
+    reports = Loader(con, CATALOG, submitted_by="chuyên viên Sở").load_files(
+        [filled_template(tmp_path / f"{q}_{unit[0]}.xlsx", unit, q, V1)
+         for q in ("2022Q1", "2022Q2", "2022Q3", "2022Q4") for unit in units])
+    assert [r.status for r in reports] == ["accepted"] * 20
+    assert sizes == [12, 8]

@@ -64,6 +64,29 @@ def test_zip_whose_sheet_is_garbage(loader, con, tmp_path):
     rejected_with(loader, con, broken, "corrupt", "Tệp bị hỏng")
 
 
+def test_a_sheet_that_inflates_past_the_size_its_directory_states_is_refused_as_corrupt(loader, con, tmp_path):
+    """The loader inflates a sheet straight from the file's bytes, never past the size the
+    zip directory states: a member whose headers understate its size (as a crafted bomb's
+    would, to pass the size check) is refused whole."""
+    path = small_table(tmp_path / "good.xlsx")
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+        entry = data.index(b"PK\x01\x02", archive.start_dir)
+    stated = info.file_size // 4
+    data[info.header_offset + 22: info.header_offset + 26] = stated.to_bytes(4, "little")  # the local header
+    while entry >= 0:  # the central directory entry of the sheet
+        if data[entry + 46: entry + 46 + len(info.filename)] == info.filename.encode():
+            data[entry + 24: entry + 28] = stated.to_bytes(4, "little")
+            break
+        entry = data.find(b"PK\x01\x02", entry + 4)
+    lying = tmp_path / "noi_doi.xlsx"
+    lying.write_bytes(bytes(data))
+    with zipfile.ZipFile(lying) as archive:
+        assert archive.getinfo("xl/worksheets/sheet1.xml").file_size == stated
+    rejected_with(loader, con, lying, "corrupt", "Tệp bị hỏng")
+
+
 def test_text_file_renamed_xlsx(loader, con, tmp_path):
     path = tmp_path / "baocao.xlsx"
     path.write_text("STT,Đơn vị,Tổng số hồ sơ công việc\n1,Pleiku,5\n", encoding="utf-8")
