@@ -17,6 +17,7 @@ from dashboard import ids
 from dashboard import data
 from dashboard.data import Filters, Warehouse, WarehouseUnavailable
 from dashboard.figures import coverage_text, is_partial
+from dashboard.chart_style import records
 from dashboard.plain_figure import Figure
 from vocab.levels import level_name
 from vocab.i18n import t
@@ -202,7 +203,7 @@ def data_table(name: str, table: pd.DataFrame, lang: str, folded: bool = False,
     height = "auto" if len(table) <= 15 else "460px"
     grid = dag.AgGrid(
         id={"type": ids.GRID, "index": name},
-        rowData=table.to_dict("records"),
+        rowData=records(table),
         columnDefs=column_defs,
         defaultColDef={"resizable": True, "sortable": True, "flex": 1, "minWidth": 110,
                        "wrapHeaderText": True, "autoHeaderHeight": True},

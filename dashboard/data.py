@@ -58,9 +58,12 @@ def _all_progress(wh: Warehouse, plan: str | None) -> pd.DataFrame:
     return wh.query("level_progress")
 
 
-def unit_progress(wh: Warehouse, period: str, level: str, parent: str | None = None) -> pd.DataFrame:
-    """Gives each unit of a level against its target in a period (only under parent, if given)."""
-    return wh.query("target_progress", period=period, level=level, parent=parent)
+def unit_progress(wh: Warehouse, period: str, level: str, parent: str | None = None,
+                  indicator: str | None = None, units: list[str] | None = None) -> pd.DataFrame:
+    """Gives each unit of a level against its target in a period (only under parent, only one
+    indicator, only the given unit keys: each if given)."""
+    return wh.query("target_progress", period=period, level=level, parent=parent, indicator=indicator,
+                    units=sorted(units) if units is not None else None)
 
 
 def unit_points(wh: Warehouse, period: str, level: str) -> pd.DataFrame:

@@ -10,10 +10,10 @@ import pandas as pd
 
 from dashboard.plain_figure import Figure
 from dashboard.chart_style import (
-    dated,
+    dated, records, missing, Rows,
     BASE_FONT, HEATMAP_ORDER, title_margin, LEVEL_COLOURS, LEVELS, NO_TARGET_COLOUR, STATUS_ORDER, TITLE_FONT, add_status_legend,
     empty_figure, finish, fmt_int, fmt_pct, fmt_rate, levels_sorted, mark_reform, none_if_nan, nones_if_nan,
-    vietnamese_order, wrap,
+    vn_sort_key, wrap,
 )
 from vocab.findings import level_finding
 from vocab.levels import STATUS_COLOURS, STATUS_NAMES, level_name
@@ -22,21 +22,23 @@ from vocab.periods import parse_code
 from vocab.vnformat import fmt_date
 
 
-def level_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> Figure:
+def level_chart(rows: Rows, indicator_name: str, lang: str = "vi") -> Figure:
     """Gives actual against target and trajectory per level (the 90/70/30 chart) for one
     indicator and period; rows: level_progress (level, value, target, expected, status)."""
-    rows = levels_sorted(rows[rows["value"].notna() | rows["target"].notna()])
-    if rows.empty:
+    rows = levels_sorted([r for r in records(rows) if not (missing(r.get("value")) and missing(r.get("target")))])
+    if not rows:
         return empty_figure(t("no_data", lang))
-    names = [level_label(row, lang) for row in rows.to_dict("records")]
-    statuses = [s if s in STATUS_COLOURS else "no_data" for s in rows["status"]]
+    names = [level_label(row, lang) for row in rows]
+    statuses = [r.get("status") if r.get("status") in STATUS_COLOURS else "no_data" for r in rows]
+    values = [none_if_nan(r.get("value")) for r in rows]
+    targets = [none_if_nan(r.get("target")) for r in rows]
     fig = Figure()
     fig.add_bar(
         x=names,
-        y=rows["value"],
+        y=values,
         name=t("actual", lang),
         marker_color=[STATUS_COLOURS[s] for s in statuses],
-        text=[fmt_rate(v, g, lang) for v, g in zip(nones_if_nan(rows["value"]), nones_if_nan(rows["target"]))],
+        text=[fmt_rate(v, g, lang) for v, g in zip(values, targets)],
         textposition="inside",
         insidetextanchor="middle",
         textfont={"size": TITLE_FONT, "color": "#ffffff"},
@@ -44,25 +46,26 @@ def level_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> Fi
     )
     fig.add_scatter(
         x=names,
-        y=rows["target"],
+        y=targets,
         name=t("target", lang),
         mode="markers",
         marker={"symbol": "line-ew-open", "size": 60, "color": "#222222", "line": {"width": 4, "color": "#222222"}},
-        customdata=[fmt_pct(v, lang, 0) for v in nones_if_nan(rows["target"])],
+        customdata=[fmt_pct(v, lang, 0) for v in targets],
         hovertemplate="%{x}: " + t("target", lang) + " %{customdata}<extra></extra>",
     )
-    if "expected" in rows and rows["expected"].notna().any():
+    expected = [none_if_nan(r.get("expected")) for r in rows]
+    if any(v is not None for v in expected):
         fig.add_scatter(
             x=names,
-            y=rows["expected"],
+            y=expected,
             name=t("expected", lang),
             mode="markers",
             marker={"symbol": "diamond", "size": 16, "color": "#444444"},
-            customdata=[fmt_pct(v, lang) for v in nones_if_nan(rows["expected"])],
+            customdata=[fmt_pct(v, lang) for v in expected],
             hovertemplate="%{x}: " + t("expected", lang) + " %{customdata}<extra></extra>",
         )
     # Each finding wrapped to the half-width card of a 1280-pixel projector, never cut off.
-    findings = "<br>".join(_break_finding(row_finding(r, lang)) for r in rows.to_dict("records"))
+    findings = "<br>".join(_break_finding(row_finding(r, lang)) for r in rows)
     lines = findings.count("<br>") + 1
     finish(fig, findings, lang, y_title=t("rate_axis", lang), percent=True,
             height=470 + 30 * max(0, lines - 2))
@@ -71,44 +74,48 @@ def level_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi") -> Fi
     fig.update_xaxes(title_text=t("level", lang))
     return fig
 
-def trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi", period: str | None = None,
-                current: pd.DataFrame | None = None) -> Figure:
+def trend_chart(rows: Rows, indicator_name: str, lang: str = "vi", period: str | None = None,
+                current: Rows | None = None) -> Figure:
     """Gives the value per level over every quarter, one colour per level: the target in force
     as thin dashed steps and the plan's trajectory (lộ trình) dotted in the level's colour,
     both explained by one legend entry, and the 1 July 2025 reform marked. The title states
     the chosen period's findings (`current`: its level_progress rows, which for a half-year or
     year are not among the quarters), else the latest quarter's;
     rows: level_progress (period, level, value, target, expected)."""
-    rows = dated(rows)
-    if rows.empty:
+    rows = dated(records(rows))
+    if not rows:
         return empty_figure(t("no_data", lang))
     fig = Figure()
     for level in LEVELS:
-        part = rows[rows["level"] == level]
-        if part.empty:
+        part = [r for r in rows if r["level"] == level]
+        if not part:
             continue
         name = level_name(level, lang, capitalise=True)
-        labels = [parse_code(p).label(lang) for p in part["period"]]
+        days = [r["day"] for r in part]
+        values = [none_if_nan(r["value"]) for r in part]
+        labels = [parse_code(r["period"]).label(lang) for r in part]
         fig.add_scatter(
-            x=part["day"],
-            y=part["value"],
+            x=days,
+            y=values,
             name=name,
             mode="lines+markers",
             line={"color": LEVEL_COLOURS[level], "width": 3},
-            customdata=list(zip(labels, [fmt_pct(v, lang) for v in part["value"]])),
+            customdata=list(zip(labels, [fmt_pct(v, lang) for v in values])),
             hovertemplate=name + " %{customdata[0]}: %{customdata[1]}<extra></extra>",
         )
-        if part["target"].notna().any():
+        targets = [none_if_nan(r.get("target")) for r in part]
+        if any(v is not None for v in targets):
             fig.add_scatter(
-                x=part["day"],
-                y=part["target"],
+                x=days,
+                y=targets,
                 name=f"{t('target', lang)} {level_name(level, lang)}",
                 mode="lines",
                 line={"color": LEVEL_COLOURS[level], "width": 1.5, "dash": "dash", "shape": "hv"},
                 hoverinfo="skip", showlegend=False, legendgroup=level,
             )
-        if "expected" in part and part["expected"].notna().any():  # the plan's lộ trình to its deadline
-            days, expected = _trajectory_segments(part[part["expected"].notna()])
+        on_path = [r for r in part if not missing(r.get("expected"))]
+        if on_path:  # the plan's lộ trình to its deadline
+            days, expected = _trajectory_segments(on_path)
             fig.add_scatter(
                 x=days, y=expected, name=f"{t('expected', lang)} {level_name(level, lang)}",
                 mode="lines", line={"color": LEVEL_COLOURS[level], "width": 2, "dash": "dot"}, connectgaps=False,
@@ -119,12 +126,15 @@ def trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi", perio
     if any(tr.showlegend is False for tr in fig.data):  # the levels' thin lines, explained once
         fig.add_scatter(x=[None], y=[None], mode="lines", name=t("target_and_trajectory", lang),
                         line={"color": "#666666", "width": 1.5, "dash": "dash"})
-    if current is not None and period and not current[current["period"] == period].empty:
-        chosen, code = current[current["period"] == period], period
-    elif period and (rows["period"] == period).any():
-        chosen, code = rows[rows["period"] == period], period
+    in_current = [r for r in records(current) if r["period"] == period] if period else []
+    in_rows = [r for r in rows if r["period"] == period] if period else []
+    if in_current:
+        chosen, code = in_current, period
+    elif in_rows:
+        chosen, code = in_rows, period
     else:
-        chosen, code = rows[rows["period"] == rows["period"].iloc[-1]], rows["period"].iloc[-1]
+        code = rows[-1]["period"]
+        chosen = [r for r in rows if r["period"] == code]
     title = levels_title(indicator_name, chosen, lang, period=code)
     lines = title.count("<br>") + 1
     finish(fig, title, lang, y_title=t("rate_axis", lang), percent=True, height=460 + 26 * lines)
@@ -134,18 +144,19 @@ def trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi", perio
     mark_reform(fig, lang)
     return fig
 
-def _trajectory_segments(path: pd.DataFrame) -> tuple[list, list]:
+def _trajectory_segments(path: list[dict]) -> tuple[list, list]:
     """Gives the trajectory's days and values with a gap (None) wherever the target in force
     changes (a new plan or deadline starts its own lộ trình), so one trajectory does not run
     into the next. Plain lists: a page draws a dozen of these."""
-    days, values = list(path["day"]), nones_if_nan(path["expected"])
-    if "deadline" not in path:
+    days, values = [r["day"] for r in path], [none_if_nan(r["expected"]) for r in path]
+    if "deadline" not in path[0]:
         return days, values
     gapped_days: list = []
     gapped_values: list = []
     last = None
-    for day, value, deadline in zip(days, values, path["deadline"]):
-        if gapped_days and (deadline != last or pd.isna(deadline)):
+    for day, value, row in zip(days, values, path):
+        deadline = row["deadline"]
+        if gapped_days and (deadline != last or missing(deadline)):
             gapped_days.append(gapped_days[-1])
             gapped_values.append(None)
         gapped_days.append(day)
@@ -162,7 +173,7 @@ def ranking_chart(
     The title counts `counted` (every unit of the level) when the bars show only some of them."""
     counted = (rows if counted is None else counted)
     counted = counted[counted["value"].notna()]
-    rows = rows[rows["value"].notna()].sort_values("value")
+    rows = rows[rows["value"].notna()].sort_values(["value", "unit_key"])  # namesakes: one order every time
     if rows.empty:
         return empty_figure(t("no_data", lang))
     statuses = [s if s in STATUS_COLOURS else "no_data" for s in rows["status"]]
@@ -205,43 +216,54 @@ def ranking_chart(
     fig.update_yaxes(tickfont={"size": 14 if len(rows) > 40 else BASE_FONT - 2}, dtick=1)
     return fig
 
-def heatmap_chart(rows: pd.DataFrame, indicator_names: dict[str, str], lang: str = "vi") -> Figure:
+def heatmap_chart(rows: Rows, indicator_names: dict[str, str], lang: str = "vi") -> Figure:
     """Gives units × indicators coloured by status, the value written in each cell;
     rows: target_progress (unit_key, unit_name, indicator_code, value, status)."""
-    if rows.empty:
+    rows = records(rows)
+    if not rows:
         return empty_figure(t("no_data", lang))
-    codes = [c for c in indicator_names if c in set(rows["indicator_code"])]
-    units = rows.drop_duplicates("unit_key").sort_values("unit_name", ascending=False, key=vietnamese_order)
-    status = rows.pivot_table(index="unit_key", columns="indicator_code", values="status", aggfunc="first")
-    value = rows.pivot_table(index="unit_key", columns="indicator_code", values="value", aggfunc="first")
-    status = status.reindex(index=units["unit_key"], columns=codes)
-    value = value.reindex(index=units["unit_key"], columns=codes)
-    # A value held against no target is not "no data": it gets a paler grey of its own.
-    no_target = value.notna() & status.eq("no_data")
+    present = {r["indicator_code"] for r in rows}
+    codes = [c for c in indicator_names if c in present]
+    names: dict[str, str] = {}
+    cells: dict[tuple[str, str], dict] = {}
+    for r in rows:
+        names.setdefault(r["unit_key"], r["unit_name"])
+        cells.setdefault((r["unit_key"], r["indicator_code"]), r)
+    # Vietnamese order read top-down (plotly draws the first row at the bottom); namesakes by key.
+    keys = sorted(names, key=lambda key: (vn_sort_key(names[key]), key), reverse=True)
     order = {**HEATMAP_ORDER, "expired": 5}  # an expired target is its own grey, never a traffic light
-    z = status.map(lambda s: order.get(s, 0) if isinstance(s, str) else 0).mask(no_target, 1).to_numpy()
-    target = rows.pivot_table(index="unit_key", columns="indicator_code", values="target", aggfunc="first")
-    target = target.reindex(index=units["unit_key"], columns=codes)
-    text = [[fmt_rate(none_if_nan(v), none_if_nan(g), lang, 0) if pd.notna(v) else "–" for v, g in zip(vs, gs)]
-            for vs, gs in zip(value.to_numpy(), target.to_numpy())]
+    z, text = [], []
+    for key in keys:
+        z_row, text_row = [], []
+        for code in codes:
+            cell = cells.get((key, code), {})
+            value, target, status = none_if_nan(cell.get("value")), none_if_nan(cell.get("target")), cell.get("status")
+            # A value held against no target is not "no data": it gets a paler grey of its own.
+            z_row.append(1 if value is not None and status == "no_data"
+                         else order.get(status, 0) if isinstance(status, str) else 0)
+            text_row.append(fmt_rate(value, target, lang, 0) if value is not None else "–")
+        z.append(z_row)
+        text.append(text_row)
     colours = [STATUS_COLOURS["no_data"], NO_TARGET_COLOUR, STATUS_COLOURS["behind"], STATUS_COLOURS["near"],
                STATUS_COLOURS["met"], STATUS_COLOURS["expired"]]
     scale = [[edge, colour] for band, colour in enumerate(colours) for edge in (band / 6, (band + 1) / 6)]
     labels = [wrap(indicator_names[c]) for c in codes]
     fig = Figure()
     fig.add_heatmap(
-        z=z, x=labels, y=list(units["unit_name"]), zmin=-0.5, zmax=5.5, colorscale=scale,
+        z=z, x=labels, y=[names[key] for key in keys], zmin=-0.5, zmax=5.5, colorscale=scale,
         showscale=False, text=text, texttemplate="%{text}", textfont={"size": 13},
-        customdata=[[key] * len(codes) for key in units["unit_key"]],
+        customdata=[[key] * len(codes) for key in keys],
         hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>", xgap=2, ygap=2,
     )
-    with_target = rows[rows["target"].notna() & rows["status"].ne("expired")] if "target" in rows else rows
-    behind = int((with_target["status"] == "behind").sum())
-    add_status_legend(fig, lang, [s for s in STATUS_ORDER if s != "expired" or (rows["status"] == "expired").any()])
+    with_target = ([r for r in rows if not missing(r["target"]) and r["status"] != "expired"]
+                   if "target" in rows[0] else rows)
+    behind = sum(1 for r in with_target if r["status"] == "behind")
+    expired = any(r["status"] == "expired" for r in rows)
+    add_status_legend(fig, lang, [s for s in STATUS_ORDER if s != "expired" or expired])
     fig.add_scatter(x=[None], y=[None], mode="markers", name=t("no_target", lang),
                     marker={"size": 14, "color": NO_TARGET_COLOUR, "symbol": "square"})
     title = t("heatmap_title", lang, behind=fmt_int(behind, lang), total=fmt_int(len(with_target), lang))
-    finish(fig, title, lang, y_title=t("unit_axis", lang), height=max(420, 24 * len(units) + 260))
+    finish(fig, title, lang, y_title=t("unit_axis", lang), height=max(420, 24 * len(keys) + 260))
     fig.update_xaxes(title_text=t("indicator_axis", lang), side="top", tickfont={"size": 12})
     # The indicator names stand above the cells: keep the title at the very top, clear of them.
     fig.update_layout(margin={"t": 250}, title={"yref": "container", "y": 0.995, "yanchor": "top"})
@@ -306,9 +328,9 @@ def unit_trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi", 
     mark_reform(fig, lang)
     return fig
 
-def levels_title(indicator_name: str, rows: pd.DataFrame, lang: str = "vi", period: str | None = None) -> str:
+def levels_title(indicator_name: str, rows: Rows, lang: str = "vi", period: str | None = None) -> str:
     """Gives '<indicator><br><sup>Cấp tỉnh đạt …; Cấp huyện đạt 72,4%, chưa đạt chỉ tiêu 80%</sup>'."""
-    findings = [row_finding(r, lang) for r in levels_sorted(rows).to_dict("records")]
+    findings = [row_finding(r, lang) for r in levels_sorted(records(rows))]
     suffix = f" ({parse_code(period).label(lang)})" if period else ""
     # Wrapped for a 1280-pixel projector: the period in the title is never cut off.
     heading = wrap(indicator_name, 48)

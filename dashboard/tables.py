@@ -11,19 +11,26 @@ import pandas as pd
 from vocab.levels import STATUS_NAMES, level_name
 from vocab.i18n import t
 from vocab.periods import parse_code
-from vocab.vnformat import fmt_date, fmt_decimal, fmt_int, fmt_pct
+from vocab.vnformat import fmt_date, fmt_fixed, fmt_int, fmt_pct
 
 
-def display(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], lang: str) -> pd.DataFrame:
-    """Gives frame's columns (key → (i18n header key, kind)) formatted for people.
+def display(frame: pd.DataFrame | list[dict], columns: dict[str, tuple[str, str]], lang: str) -> pd.DataFrame:
+    """Gives frame's columns (key → (i18n header key, kind)) formatted for people; the rows may
+    also be plain dicts (a list, as chart_style.records gives them).
     kinds: text, int, pct, date, period, level, status."""
     out = {}
     headers = [t(header, lang) for header, _ in columns.values()]
     assert len(set(headers)) == len(headers), f"two columns share a header: {headers}"  # one would hide the other
     for column, (header, kind) in columns.items():
-        if column not in frame:
+        if isinstance(frame, list):
+            if not frame or column not in frame[0]:
+                continue
+            values = [row[column] for row in frame]
+        elif column not in frame:
             continue
-        out[t(header, lang)] = [_FORMATS[kind](value, lang) for value in frame[column]]
+        else:
+            values = frame[column].tolist()  # plain values: iterating an arrow column is ~10× slower
+        out[t(header, lang)] = [_FORMATS[kind](value, lang) for value in values]
     return pd.DataFrame(out)
 
 
@@ -39,7 +46,7 @@ def _coord(value: Any, lang: str) -> str:
     """A latitude or longitude the way the language writes decimals: 13,7843 (vi), 13.7843 (en)."""
     if value is None or pd.isna(value):
         return ""
-    return fmt_decimal(float(value), "0.0000", lang)
+    return fmt_fixed(float(value), 4, lang)
 
 
 def _pct(value: Any, lang: str) -> str:

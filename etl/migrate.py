@@ -41,9 +41,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     if not _empty(con, "periods"):  # a warehouse being created gets its views at the end of init
         con.execute(contract_sql("views.sql"))
         built_by = con.execute("SELECT value FROM meta WHERE key = 'kept_progress_rules'").fetchall()
-        kept_tables = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name IN "
-                                  "('level_progress_kept', 'plan_progress_kept', 'targets_in_force_kept')").fetchone()[0]
-        if built_by != [(kept_progress_rules(),)] or kept_tables < 3:  # missing, or built by other views
+        kept_tables = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('level_progress_kept', "
+                                  "'plan_progress_kept', 'targets_in_force_kept', 'reporting_completeness_kept')").fetchone()[0]
+        if built_by != [(kept_progress_rules(),)] or kept_tables < 4:  # missing, or built by other views
             refresh_kept_progress(con)
 
 

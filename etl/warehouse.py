@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from etl.catalog import Catalog, catalog_frames, load_catalog
-from etl.derived import refresh_kept_progress
+from etl.derived import kept_progress_rules, refresh_kept_progress
 from etl.migrate import migrate
 from etl.indices import install_indices
 from etl.review_sync import start_from_now
@@ -132,6 +132,24 @@ def publish_snapshot(db_path: str | Path, con: duckdb.DuckDBPyConnection | None 
     shutil.copyfile(path, staging)
     os.replace(staging, snapshot)
     return snapshot
+
+
+def snapshot_outdated(db_path: str | Path) -> bool:
+    """True when the read snapshot is missing or was published by a govkpi with other kept
+    tables (meta 'kept_progress_rules'): its pages would ask for tables it lacks until the next
+    load, so the writer publishes again as it starts."""
+    snapshot = snapshot_path(Path(db_path))
+    if not snapshot.exists():
+        return True
+    con = duckdb.connect(":memory:")  # not connect(path): see warehouse.reader.open_file_read_only
+    try:
+        con.execute("ATTACH ? AS snapshot (READ_ONLY)", [str(snapshot)])
+        rows = con.execute("SELECT value FROM snapshot.meta WHERE key = 'kept_progress_rules'").fetchall()
+    except duckdb.Error:
+        return True
+    finally:
+        con.close()
+    return rows != [(kept_progress_rules(),)]
 
 
 def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:

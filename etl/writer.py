@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from etl.load import Loader
-from etl.warehouse import connect, publish_snapshot
+from etl.warehouse import connect, publish_snapshot, snapshot_outdated
 from etl.review_sync import apply_ops, audit_loads
 from ops.queue import QueuedFile, UploadQueue
 from ops.store import ops_path
@@ -106,7 +106,8 @@ class Writer:
 
     def _serve(self, stop: threading.Event, until_idle: bool) -> None:
         self.queue.requeue_interrupted()
-        con = connect(self.db_path)
+        con = connect(self.db_path)  # migrates a warehouse left by an older govkpi
+        self._dirty = self._dirty or snapshot_outdated(self.db_path)
         try:
             while not stop.is_set():
                 taken = self.step(con)

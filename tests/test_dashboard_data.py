@@ -3,6 +3,7 @@ rules (read-only, reopened on change, cached per version), and every page render
 from __future__ import annotations
 
 import json
+import sys
 import os
 import re
 import shutil
@@ -25,7 +26,8 @@ SQL_PARAMS = {"periods": ["2025Q3"], "plan": "KH648", "period": "2025Q3", "level
               "indicators": ["work_records_online_rate"], "today": "2026-12-03",
               "unit_keys": None, "submission_id": 1, "unit_key": "new:52", "metric_code": "work_records_total",
               "visible_units": ["new:52"], "submitted_by": "cntt", "units": None, "submission": None,
-              "index": "766", "version": "2022", "group": "hai_long", "day": "2026-11-30", "most": 40}
+              "index": "766", "version": "2022", "group": "hai_long", "day": "2026-11-30", "most": 40,
+              "indicator": None}
 
 
 def _params(name: str) -> dict:
@@ -184,6 +186,28 @@ def test_every_page_renders_for_every_filter_without_an_error_note(demo_db):
                 assert "Traceback" not in text
                 for figure in _graph_figures(json.loads(text)):
                     plotly.graph_objects.Figure(figure)  # plotly's schema: a misspelt property raises ValueError
+
+
+def test_units_page_heatmap_holds_every_indicator_of_exactly_the_laggards_it_ranks(demo_db, monkeypatch):
+    """/don-vi ranks every commune on one indicator, shows the worst MAX_UNITS, and reads every
+    indicator for just those (two queries, not a whole level's indicators at once)."""
+    app = create_app(str(demo_db))
+    with app.server.test_request_context():
+        wh = app.server.config["GOVKPI_WAREHOUSE"]
+        page = next(p for p in dash.page_registry.values() if p["path"] == "/don-vi")
+        monkeypatch.setattr(sys.modules[page["module"]], "MAX_UNITS", 12)
+        text = json.dumps(page["layout"](period="2025Q3", level="commune", indicator="work_records_online_rate"),
+                          cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
+        every = data.unit_progress(wh, "2025Q3", "commune")
+    figures = _graph_figures(json.loads(text))
+    ranking = next(f for f in figures if f["data"][0]["type"] == "bar")
+    heat = next(f for f in figures if f["data"][0]["type"] == "heatmap")
+    one = every[(every["indicator_code"] == "work_records_online_rate") & every["value"].notna()]
+    laggards = one.sort_values(["value", "unit_key"]).head(12)
+    assert [key for key, _ in ranking["data"][0]["customdata"]] == list(laggards["unit_key"])
+    assert sorted(row[0] for row in heat["data"][0]["customdata"]) == sorted(laggards["unit_key"])
+    theirs = every[every["unit_key"].isin(laggards["unit_key"])]
+    assert len(heat["data"][0]["x"]) == theirs["indicator_code"].nunique() > 1
 
 
 def _graph_figures(node) -> list[dict]:

@@ -6,6 +6,7 @@ import unicodedata
 
 import pandas as pd
 import pytest
+from plotly.io.json import to_json_plotly
 
 from dashboard import figures, reporting_figures, service_figures
 from vocab.levels import STATUS_COLOURS
@@ -100,6 +101,19 @@ def test_one_plans_trajectory_does_not_run_into_the_next():
     rows = rows.assign(expected=0.5, deadline=rows["period"].map(lambda p: "2024-12-31" if p < "2025Q1" else "2025-12-31"))
     path = next(tr for tr in figures.trend_chart(rows, "Tỷ lệ", "vi").data if tr.name == "Lộ trình cấp xã")
     assert list(path.y).count(None) == 1 and path.connectgaps is False
+
+
+def test_a_chart_drawn_from_plain_rows_is_the_chart_drawn_from_their_frame():
+    """/chi-tieu hands the builders plain dicts (one split per page, not pandas per section);
+    what a committee sees must not depend on it, gaps (NaN in a frame, None in a dict) included."""
+    levels = _level_rows().assign(value=[0.25, None, 0.724])
+    trend = _trend_rows().assign(expected=lambda f: f["period"].map({"2025Q3": 0.55, "2025Q4": 0.6}))
+    as_json = lambda fig: to_json_plotly(dict(fig))  # as Dash sends it: NaN and None both null
+    assert as_json(figures.level_chart(levels.to_dict("records"), "x", "vi")) == as_json(figures.level_chart(levels, "x", "vi"))
+    for period in (None, "2025Q1", "2025H1"):
+        plain = figures.trend_chart(trend.to_dict("records"), "x", "en", period, levels.assign(period=period).to_dict("records"))
+        framed = figures.trend_chart(trend, "x", "en", period, levels.assign(period=period))
+        assert as_json(plain) == as_json(framed)
 
 
 def test_ranking_counts_units_meeting_the_target_and_carries_unit_keys():

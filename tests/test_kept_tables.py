@@ -41,6 +41,9 @@ KEPT_EQUALS_VIEW = {
         "SELECT * FROM level_progress_kept", "SELECT * FROM level_progress"),
     "each level against every plan is the plan_progress view's rows": (
         "SELECT * FROM plan_progress_kept", "SELECT * FROM plan_progress"),
+    "who reported per period and level is reporting_completeness' rows": (
+        "SELECT period, level, units_expected, units_reported, units_on_time FROM reporting_completeness_kept",
+        "SELECT period, level, units_expected, units_reported, units_on_time FROM reporting_completeness"),
     "the target in force is the targets_in_force view's rows": (
         "SELECT * FROM targets_in_force_kept", "SELECT * FROM targets_in_force"),
 }
@@ -80,7 +83,9 @@ FROM_VIEWS = {
         SELECT tp.unit_key, tp.unit_code, tp.unit_name, tp.level, tp.era, tp.period, tp.indicator_code,
                tp.value, tp.target, tp.deadline, tp.plan_code, tp.status, tp.status_at_deadline, d.parent_key, d.parent_name
         FROM target_progress tp JOIN unit_directory d USING (unit_key)
-        WHERE tp.period = $period AND tp.level = $level AND ($parent IS NULL OR d.parent_key = $parent)""",
+        WHERE tp.period = $period AND tp.level = $level AND ($parent IS NULL OR d.parent_key = $parent)
+          AND ($indicator IS NULL OR tp.indicator_code = $indicator)
+          AND ($units IS NULL OR list_contains($units, tp.unit_key))""",
     "periods": """
         WITH span AS (SELECT min(c.start_date) AS first_day, max(c.end_date) AS last_day
                       FROM period_calendar c JOIN reported_periods USING (period))
@@ -120,10 +125,15 @@ def _cases(con) -> list[tuple[str, dict]]:
     cases += [("missing_reports", {"periods": [p], "level": lv}) for p in periods for lv in (None, "commune")]
     cases += [(name, {"unit": u}) for name in ("area_trend", "unit_trend") for u in units]
     cases += [("unit_children", {"unit": u, "period": p}) for u in units for p in ("2021Q2", "2025Q3", "2026Q3")]
-    cases += [("target_progress", {"period": p, "level": lv, "parent": None})
+    every = {"parent": None, "indicator": None, "units": None}
+    cases += [("target_progress", {"period": p, "level": lv, **every})
               for p in periods for lv in ("province", "district", "commune")]
     district = units[1] if len(units) > 1 else None
-    cases += [("target_progress", {"period": "2021Q2", "level": "commune", "parent": district})]
+    cases += [("target_progress", {"period": "2021Q2", "level": "commune", **every, "parent": district})]
+    # /don-vi: every unit on one indicator, then every indicator for the units it shows
+    cases += [("target_progress", {"period": p, "level": lv, **every, "indicator": "dossiers_online_rate"})
+              for p in ("2021Q2", "2025Q3") for lv in ("province", "commune")]
+    cases += [("target_progress", {"period": "2021Q2", "level": "commune", **every, "units": units[2:3]})]
     return cases
 
 
@@ -178,6 +188,9 @@ def test_a_warehouse_without_the_kept_progress_or_built_by_other_views_rebuilds_
     # built by another govkpi's views: rebuilt
     _edit(db, "DELETE FROM level_progress_kept", "UPDATE meta SET value = 'older-views' WHERE key = 'kept_progress_rules'")
     _assert_a_writer_leaves_the_kept_tables_equal_the_views(db)
+    # a govkpi before the kept completeness: gained
+    _edit(db, "DROP TABLE reporting_completeness_kept")
+    _assert_a_writer_leaves_the_kept_tables_equal_the_views(db)
 
 
 def _edit(db: Path, *statements: str) -> None:
@@ -199,5 +212,33 @@ def _assert_a_writer_leaves_the_kept_tables_equal_the_views(db: Path) -> None:
 def test_an_older_warehouse_without_the_kept_sums_gains_them_when_a_writer_opens(db):
     _edit(db, *(f"DROP TABLE {table}" for table in (
         "area_indicator_values", "period_metric_totals", "reporting_counts", "level_progress_kept",
-        "plan_progress_kept", "targets_in_force_kept")))
+        "plan_progress_kept", "targets_in_force_kept", "reporting_completeness_kept")))
     _assert_a_writer_leaves_the_kept_tables_equal_the_views(db)
+
+
+def test_a_load_keeps_the_target_in_force_table_while_the_plans_are_unchanged_and_rebuilds_it_when_a_target_changes(db):
+    """The targets in force read only the plans, their targets and the periods: a load group
+    leaves that table as it was (it is the costliest of the kept tables a group would
+    rebuild for nothing), and rebuilds it as soon as a target differs."""
+    con = connect(db)
+    try:
+        table_version = _table_oid(con)
+        assert Loader(con).load_file(SAMPLE).status == "accepted"
+        assert _table_oid(con) == table_version, "a load rebuilt the target in force without any target changing"
+        assert_kept_tables_equal_the_views(con)
+
+        (plan, indicator, level, target), = con.execute(
+            "SELECT plan_code, indicator_code, level, target FROM targets ORDER BY ALL LIMIT 1").fetchall()
+        con.execute("UPDATE targets SET target = ? WHERE plan_code = ? AND indicator_code = ? AND level = ?",
+                    [target / 2, plan, indicator, level])  # a plan's target changed by hand
+        assert Loader(con).load_file(filled_template(Path(db).with_name("t.xlsx"), CHU_SE, "2021Q2", {
+            "work_records_total": 1000, "work_records_online": 700})).status == "accepted"
+        assert _table_oid(con) != table_version
+        assert_kept_tables_equal_the_views(con)
+    finally:
+        con.close()
+
+
+def _table_oid(con) -> int:
+    """The kept table's identity: CREATE OR REPLACE makes a new one."""
+    return con.execute("SELECT table_oid FROM duckdb_tables() WHERE table_name = 'targets_in_force_kept'").fetchone()[0]

@@ -65,6 +65,15 @@ def test_names_sort_in_vietnamese_alphabetical_order():
         "Phường O", "Phường Ơ", "Xã An Hòa", "Xã Ăn", "Xã Ân Tường", "Xã Dak Rong", "Xã Đak Pơ", "Xã Ya Hội"]
 
 
+def test_numbered_districts_sort_by_their_number_and_never_tie():
+    """Ho Chi Minh City's Quận 1 … Quận 12: a tie let the heatmap swap Quận 4 and Quận 8 between runs."""
+    from vocab.vnformat import vn_sort_key
+    names = ["Quận 10", "Quận Bình Thạnh", "Quận 2", "Quận 8", "Quận 1", "Quận 4", "Phường 12", "Phường 3"]
+    assert sorted(names, key=vn_sort_key) == [
+        "Phường 3", "Phường 12", "Quận 1", "Quận 2", "Quận 4", "Quận 8", "Quận 10", "Quận Bình Thạnh"]
+    assert vn_sort_key("Quận 4") != vn_sort_key("Quận 8")
+
+
 @pytest.mark.parametrize("value,target,digits,shown", [
     (0.5996, 0.6, 1, "59,9%"),   # below its target: never printed as 60,0%
     (0.6, 0.6, 1, "60,0%"),      # met exactly

@@ -50,6 +50,26 @@ def snapshot_value(db: Path, unit_code: str, period: str, metric: str = "work_re
     return row[0] if row else None
 
 
+def test_a_snapshot_an_older_govkpi_published_is_published_again_when_the_writer_starts(db):
+    """After an upgrade the pages read tables the old snapshot lacks (here the kept completeness):
+    the writer that migrates the warehouse publishes at once, not at the next load."""
+    publish_snapshot(db)
+    con = duckdb.connect(str(snapshot_path(db)))
+    con.execute("DROP TABLE reporting_completeness_kept")
+    con.execute("UPDATE meta SET value = 'older-views' WHERE key = 'kept_progress_rules'")
+    con.close()
+    writer = Writer(db)
+    writer.run(until_idle=True)
+    assert writer.publishes == 1
+    con = duckdb.connect(str(snapshot_path(db)), read_only=True)
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'reporting_completeness_kept'").fetchone()[0] == 1
+    assert con.execute("SELECT value FROM meta WHERE key = 'kept_progress_rules'").fetchone()[0] != "older-views"
+    con.close()
+    again = Writer(db)
+    again.run(until_idle=True)
+    assert again.publishes == 0  # a current snapshot is left as it is
+
+
 def test_the_writer_loads_a_burst_in_one_group_and_publishes_it_once(db, tmp_path):
     publish_snapshot(db)
     queue = UploadQueue(db)

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel import Locale
@@ -29,6 +29,13 @@ def fmt_decimal(value: float, pattern: str, lang: str = "vi") -> str:
     return format_decimal(value, format=_pattern(pattern), locale=_LOCALE_DATA[lang])
 
 
+def fmt_fixed(value: float, digits: int, lang: str = "vi") -> str:
+    """Gives a number with `digits` decimals and no grouping (a coordinate: 13,7843), rounded as
+    fmt_decimal rounds (half-even on the number as written); ~20× cheaper, for a map's thousand rows."""
+    text = str(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN))
+    return text.replace(".", ",") if lang == "vi" else text
+
+
 def nfc(text: str) -> str:
     """Gives the text in Unicode NFC, the form every output uses."""
     return unicodedata.normalize("NFC", text)
@@ -38,7 +45,8 @@ def fmt_int(value: float | int | None, lang: str = "vi") -> str:
     """Gives a count as Vietnamese write it: 1.937 (English: 1,937); '–' for no value."""
     if value is None or value != value:
         return "–"
-    return fmt_decimal(round(value), "#,##0", lang)
+    grouped = f"{round(value):,}"  # what babel's '#,##0' gives in both locales, ~20× cheaper
+    return grouped.replace(",", ".") if lang == "vi" else grouped
 
 
 @lru_cache(maxsize=65536)
@@ -161,11 +169,15 @@ _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part 
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền, hỏi, ngã, sắc, nặng
 
 
+_NUMBER_RANK = -10**15  # a run of digits ranks as its number, below every letter: Quận 2 < Quận 10
+_OTHER_RANK = -2 * 10**15  # spaces and punctuation, by code point, below numbers
+
+
 @lru_cache(maxsize=65536)
 def vn_sort_key(text: str) -> tuple:
     """Gives a key that sorts names in Vietnamese alphabetical order (a < ă < â < b … d < đ),
-    tones deciding only between otherwise equal names; Python's byte order puts 'Ân' after 'Z'.
-    Remembered: the same units are sorted on every page."""
+    numbers by value (Quận 2 before Quận 10), tones deciding only between otherwise equal names;
+    Python's byte order puts 'Ân' after 'Z'. Remembered: the same units are sorted on every page."""
     letters, tones = [], []
     for char in unicodedata.normalize("NFD", str(text).lower()):
         if char in _LETTER_MARKS and letters and isinstance(letters[-1], tuple):
@@ -177,10 +189,16 @@ def vn_sort_key(text: str) -> tuple:
             letters.append((_LETTER_RANK["đ"], "đ"))
         elif char.isalpha():
             letters.append((_LETTER_RANK.get(char, 100 + ord(char)), char))
+        elif char.isdecimal():
+            if letters and isinstance(letters[-1], int):  # the run goes on: one number
+                letters[-1] = letters[-1] * 10 + int(char)
+            else:
+                letters.append(int(char))
+                tones.append(0)
         else:
-            letters.append((-1, char))
+            letters.append((_OTHER_RANK + ord(char), char))
             tones.append(0)
-    return tuple(rank for rank, _ in letters), tuple(tones)
+    return tuple(_NUMBER_RANK + item if isinstance(item, int) else item[0] for item in letters), tuple(tones)
 
 
 @lru_cache(maxsize=16384)

@@ -11,6 +11,7 @@ from dashboard.components import chart, filter_bar, note, page, partial_notes, p
 from dashboard.filter_checks import checked_filters
 from dashboard.review_notes import comments_list, locked_banner
 from vocab.i18n import t
+from dashboard.chart_style import missing, records
 from dashboard.tables import display
 from vocab.periods import parse_code
 
@@ -26,6 +27,14 @@ TREND_COLUMNS = {
     "period": ("col_period", "period"), "level": ("col_level", "level"), "value": ("col_value", "pct"),
     "target": ("col_target", "pct"), "expected": ("col_expected", "pct"), "status": ("col_status", "status"),
 }
+
+
+def by_indicator(frame) -> dict[str, list[dict]]:
+    """Gives the frame's rows as plain dicts per indicator_code, in the frame's order."""
+    out: dict[str, list[dict]] = {}
+    for row in records(frame):
+        out.setdefault(row["indicator_code"], []).append(row)
+    return out
 
 
 @safe_page
@@ -56,18 +65,21 @@ def layout(**query: Any) -> html.Div:
         return page(t("targets_title", lang, period=label), *head, note(t("no_data_period", lang, period=label)),
                     filters=bar)
     comments = wh.query("period_comments", period=f.period)
+    # Split once into plain rows per indicator: a page of a dozen sections, each cut by pandas
+    # masks and drawn from frames, cost ~10 ms a section on the national warehouse.
+    now_of, history_of = by_indicator(now), by_indicator(history)
     sections = []
     for code in order:
         name = names.get(code, code)
-        rows = now[(now["indicator_code"] == code) & (now["value"].notna() | now["target"].notna())]
-        trend_rows = history[history["indicator_code"] == code]
+        rows = [r for r in now_of.get(code, []) if not (missing(r["value"]) and missing(r["target"]))]
+        trend_rows = history_of.get(code, [])
         sections.append(html.Section([
             html.H2(name, className="section-title"),
             html.Div([
-                chart(f"levels-{code}", figures.level_chart(rows, name, lang) if not rows.empty else None,
+                chart(f"levels-{code}", figures.level_chart(rows, name, lang) if rows else None,
                       display(rows, LEVEL_COLUMNS, lang), lang, t("no_data_period", lang, period=label)),
                 chart(f"trend-{code}", figures.trend_chart(trend_rows, name, lang, f.period, rows)
-                      if not trend_rows.empty else None,
+                      if trend_rows else None,
                       display(trend_rows, TREND_COLUMNS, lang), lang, hint=t("trend_legend_note", lang)),
             ], className="two-up"),
             comments_list(comments[comments["indicator_code"] == code], names, lang, with_unit=True),

@@ -48,11 +48,12 @@ def layout(**query: Any) -> html.Div:
     label = parse_code(f.period).label(lang)
     names = data.indicator_names(wh, lang)
     parent = f.unit if f.level == "commune" else None
-    rows = data.unit_progress(wh, f.period, f.level, parent)
-    if rows.empty:
+    # Every unit on the chosen indicator (count, ranking, map), then every indicator for the units
+    # shown (heatmap): a whole level's indicators at once is ~100,000 rows nationally.
+    one = data.unit_progress(wh, f.period, f.level, parent, indicator=f.indicator)
+    if one.empty and data.unit_progress(wh, f.period, f.level, parent).empty:
         message = t("no_data_period", lang, period=f"{level_name(f.level, lang, capitalise=True)}, {label}")
         return page(t("units_title", lang, period=label), note(message), filters=bar)
-    one = rows[rows["indicator_code"] == f.indicator]
     every_unit = one  # the map shows them all; the bar charts at most MAX_UNITS
     level_rows = data.progress(wh, [f.period], f.plan)
     level_rows = level_rows[(level_rows["level"] == f.level) & (level_rows["indicator_code"] == f.indicator)]
@@ -63,10 +64,11 @@ def layout(**query: Any) -> html.Div:
     shown, notes = one, []
     if one["unit_key"].nunique() > MAX_UNITS:
         # A chart of thousands of units says nothing and weighs megabytes: show the laggards.
-        shown = one.sort_values("value", na_position="first").head(MAX_UNITS)
+        shown = one.sort_values(["value", "unit_key"], na_position="first").head(MAX_UNITS)
         notes.append(note(t("units_capped", lang, shown=fmt_int(MAX_UNITS, lang),
                             total=fmt_int(one["unit_key"].nunique(), lang)), "muted"))
-    rows = rows[rows["unit_key"].isin(shown["unit_key"])]
+    rows = (data.unit_progress(wh, f.period, f.level, parent, units=list(shown["unit_key"].unique()))
+            if not shown.empty else shown)
     heat = rows.assign(indicator=rows["indicator_code"].map(names))
     one = shown
     # Every unit of the level is on the map; those that did not report show as "no data".

@@ -1,25 +1,11 @@
 -- Who reported, as reporting_completeness counts it: per quarter and level, and the totals, each
 -- a sum of units (never a mean of rates). level 'total' sums the levels; period NULL sums the
--- quarters asked for. $periods: the quarters (NULL: every quarter). Read from the counts the
--- loader keeps (reporting_counts) beside the units expected, over the view's periods (every
--- quarter in the span of reports, and every period reported directly), instead of pairing
--- every unit with every period. tests/test_kept_tables.py holds it equal to the view.
-WITH reported_periods AS (
-    SELECT DISTINCT period FROM unit_reports
-), report_periods AS (
-    SELECT p.period FROM periods p
-    WHERE p.period_type = 'quarter'
-      AND p.start_date >= (SELECT min(rp.start_date) FROM periods rp JOIN reported_periods USING (period))
-      AND p.end_date <= (SELECT max(rp.end_date) FROM periods rp JOIN reported_periods USING (period))
-    UNION
-    SELECT period FROM reported_periods
-), asked AS (
-    SELECT e.period, e.level, e.units_expected,
-           coalesce(r.units_reported, 0) AS units_reported, coalesce(r.units_on_time, 0) AS units_on_time
-    FROM level_units_expected e
-    JOIN report_periods USING (period)
-    LEFT JOIN reporting_counts r USING (period, level)
-    WHERE $periods IS NULL OR list_contains($periods, e.period)
+-- quarters asked for. $periods: the quarters (NULL: every quarter). Read from
+-- reporting_completeness_kept (warehouse/sql/kept_progress.sql), the counts per period and
+-- level kept at every load. tests/test_kept_tables.py holds it equal to the view.
+WITH asked AS (
+    SELECT period, level, units_expected, units_reported, units_on_time FROM reporting_completeness_kept
+    WHERE $periods IS NULL OR list_contains($periods, period)
 ), summed AS (
     SELECT period, coalesce(level, 'total') AS level, sum(units_expected) AS units_expected,
            sum(units_reported) AS units_reported, sum(units_on_time) AS units_on_time

@@ -1,15 +1,12 @@
 -- Units expected but not reported in the quarters $periods (one level, or all when $level is NULL):
 -- the missing_reports view's rows with the periods pushed into every part (the view pairs every
 -- unit with every period first). tests/test_kept_tables.py holds it equal to the view.
-WITH reported_periods AS (
-    SELECT DISTINCT period FROM unit_reports
-), asked AS (
+WITH asked AS (
+    -- the view's periods (every quarter in the span of reports, and every period reported
+    -- directly), as reporting_completeness_kept holds them: not a count of every report
     SELECT p.period, p.period_type, p.start_date, p.end_date, p.due_date FROM periods p
     WHERE list_contains($periods, p.period)
-      AND (p.period IN (SELECT period FROM reported_periods)
-           OR (p.period_type = 'quarter'
-               AND p.start_date >= (SELECT min(rp.start_date) FROM periods rp JOIN reported_periods USING (period))
-               AND p.end_date <= (SELECT max(rp.end_date) FROM periods rp JOIN reported_periods USING (period))))
+      AND p.period IN (SELECT period FROM reporting_completeness_kept)
 ), reported AS (
     SELECT DISTINCT r.unit_key, r.period
     FROM unit_reports r JOIN submissions s USING (submission_id)

@@ -2,10 +2,13 @@
 -- The target_progress view's rows for ($period, $level), with the period and level pushed into
 -- every part: the view, read whole, looks up the deadline periods of every unit and period
 -- (a million rows nationally) before the filter applies. tests/test_kept_tables.py holds the two equal.
+-- $indicator (NULL: every indicator) and $units (a list of unit keys; NULL: every unit) narrow it
+-- further: /don-vi ranks every unit on one indicator, then draws all indicators for those it shows.
 WITH pr AS (
     SELECT period, period_type, start_date FROM periods WHERE period = $period
 ), t AS (
-    SELECT indicator_code, target, deadline, plan_code FROM targets_in_force_kept WHERE period = $period AND level = $level
+    SELECT indicator_code, target, deadline, plan_code FROM targets_in_force_kept
+    WHERE period = $period AND level = $level AND ($indicator IS NULL OR indicator_code = $indicator)
 ), expired AS (
     -- the deadline's period of each target that expired before the period began
     SELECT t.indicator_code, dp.period AS deadline_period
@@ -18,6 +21,8 @@ WITH pr AS (
     JOIN units u USING (unit_key)
     WHERE p.period = $period AND u.level = $level AND NOT u.is_root
       AND ($parent IS NULL OR u.parent_key = $parent)  -- the parent too, before the joins below
+      AND ($indicator IS NULL OR p.indicator_code = $indicator)
+      AND ($units IS NULL OR list_contains($units, u.unit_key))
 ), at_deadline AS (
     SELECT d.unit_key, d.indicator_code, d.numerator / d.denominator AS value
     FROM unit_indicator_values d JOIN expired x ON x.deadline_period = d.period AND x.indicator_code = d.indicator_code

@@ -18,4 +18,4 @@ FROM children d
 LEFT JOIN v ON v.unit_key = d.unit_key
 LEFT JOIN pr ON true
 LEFT JOIN t ON t.level = v.level AND t.indicator_code = v.indicator_code
-ORDER BY d.unit_name COLLATE vi
+ORDER BY d.unit_name COLLATE vi, d.unit_key, v.indicator_code  -- one order every time: a unit's indicators, namesakes by key
