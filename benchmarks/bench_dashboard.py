@@ -120,8 +120,8 @@ def markdown(section: dict) -> list[str]:
     labels = {row["before"]["label"]: row["before"].get("load_average_end") for row in (section.get("pages") or {}).values()
               if row.get("before")}
     for label, load_average in labels.items():
-        out.append(f"\nBefore: the same bench at {label}, run on the same machine beside this one "
-                   f"(load average at its end {load_average}); compare the ratios, the machine is shared.")
+        out.append(f"\nBefore: the same bench at {label}, on this machine (load average at its end "
+                   f"{load_average}); compare the ratios, the machine is shared.")
     for name, row in (section.get("pages") or {}).items():
         if row.get("urls_showing_an_error"):
             out.append(f"\n⚠ {name}: {len(row['urls_showing_an_error'])} of {COMBINATIONS} combinations show the "
