@@ -17,6 +17,7 @@ from dashboard.auth import require
 from ops.accounts import may_comment, may_lock, may_review, may_unlock
 from ops.comments import add_comment
 from ops.locks import lock_period, unlock_period
+from ops.queue import UploadQueue, queue_path
 from ops.review import Forbidden, ReviewError, decide
 from vocab.i18n import norm_lang, t
 from vocab.periods import parse_code
@@ -28,6 +29,9 @@ UNLOCK_PATH = "/duyet/mo-khoa"
 COMMENT_PATH = "/ghi-chu"
 NOTICE_PARAM = "tb"            # ?tb=<key>: the outcome kept in the session under that key
 NOTICE_SESSION = "govkpi_review_notice"
+# The writer publishes a loaded file within its publish interval (etl.writer.PUBLISH_INTERVAL,
+# 3 s) plus one copy of the warehouse: how long a decision on a just-loaded submission waits.
+PUBLISH_WAIT_S = 15.0
 
 
 def register_reviews(server: Flask) -> None:
@@ -87,8 +91,22 @@ def register_reviews(server: Flask) -> None:
 
 
 def submission_units(submission_id: int) -> list[tuple[str, str]]:
-    """The (unit_key, period) pairs a loaded submission reported, from the published snapshot."""
-    frame = current_app.config["GOVKPI_WAREHOUSE"].query("submission_units", submission_id=submission_id)
+    """The (unit_key, period) pairs a loaded submission reported, from the published snapshot.
+    The upload API answers once the writer has loaded a file, the snapshot holds it after the
+    next publish: a decision sent in between waits for that publish instead of calling the
+    submission unknown."""
+    wh = current_app.config["GOVKPI_WAREHOUSE"]
+    units = _units(wh, submission_id)
+    if not units and queue_path(wh.path).exists():
+        queue = UploadQueue(wh.path)
+        job = queue.unpublished_job(submission_id)
+        if job is not None and queue.wait(job, timeout=PUBLISH_WAIT_S, published=True).published:
+            units = _units(wh, submission_id)
+    return units
+
+
+def _units(wh, submission_id: int) -> list[tuple[str, str]]:
+    frame = wh.query("submission_units", submission_id=submission_id)
     return [(row["unit_key"], row["period"]) for row in frame.to_dict("records")]
 
 

@@ -128,6 +128,13 @@ class UploadQueue:
         return JobResult(job_id, state, status, submission_id, stored.get("problems", []), published_at is not None,
                          stored.get("units", 0), stored.get("values", 0), submitted_by, file_name, digest, enqueued)
 
+    def unpublished_job(self, submission_id: int) -> int | None:
+        """Gives the job that loaded this submission while the writer has not published it yet:
+        the pages and a reviewer's decision read the snapshot, which holds it a moment later."""
+        with self._connect() as con:
+            row = con.execute(_statement("unpublished_job"), {"submission_id": submission_id}).fetchone()
+        return row[0] if row else None
+
     def jobs_by(self, submitted_by: str, limit: int = 50) -> list[JobResult]:
         """Gives a sender's latest jobs, newest first."""
         with self._connect() as con:

@@ -98,9 +98,12 @@ def test_a_district_explains_its_figure_on_its_page_and_it_shows_beside_the_indi
     book = filled_template(tmp_path / "q1.xlsx", CHU_SE, "2024Q1", {"work_records_total": 800, "work_records_online": 200})
     sent = post_workbook(site, "admin", book).json()["submission_id"]
     admin = login(site.base, site.name("admin"))
-    assert admin.post(site.base + f"/duyet/quyet-dinh/{sent}",
-                      data={"decision": "accept", "csrf_token": form_token(admin, site.base)},
-                      allow_redirects=False, timeout=60).status_code == 303
+    accepted = admin.post(site.base + f"/duyet/quyet-dinh/{sent}",
+                          data={"decision": "accept", "csrf_token": form_token(admin, site.base)},
+                          allow_redirects=False, timeout=60)
+    assert accepted.status_code == 303
+    # the upload answered once loaded; the decision waits for the publish instead of "no such submission"
+    assert f"Đã duyệt lần nộp số {sent}." in page(admin, site.base, "/duyet", "?" + accepted.headers["Location"].split("?", 1)[1])
     search = "?period=2024Q1&indicator=work_records_online_rate"
     reporter = login(site.base, site.name("reporter"))
     assert until(lambda: "comment-form" in page(reporter, site.base, "/don-vi/old:633", search))

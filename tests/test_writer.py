@@ -70,6 +70,28 @@ def test_a_snapshot_an_older_govkpi_published_is_published_again_when_the_writer
     assert again.publishes == 0  # a current snapshot is left as it is
 
 
+def test_a_loaded_submission_waits_for_the_publish_before_the_snapshot_holds_it(db, tmp_path):
+    """A reviewer's decision reads the snapshot: between the load and the publish the queue
+    names the job the decision waits for (dashboard/reviews.py submission_units)."""
+    from etl.warehouse import connect
+
+    publish_snapshot(db)
+    queue = UploadQueue(db)
+    job = queue.enqueue(workbooks(tmp_path / "in", 1)[0], "Sở KH&CN")
+    writer = Writer(db)
+    con = connect(db)
+    try:
+        assert writer.step(con) == 1
+        loaded = queue.result(job)
+        assert loaded.status == "accepted" and not loaded.published
+        assert queue.unpublished_job(loaded.submission_id) == job
+        writer.publish(con)
+    finally:
+        con.close()
+    assert queue.unpublished_job(loaded.submission_id) is None
+    assert queue.result(job).published and snapshot_value(db, "622", "2021Q1") == 1000
+
+
 def test_the_writer_loads_a_burst_in_one_group_and_publishes_it_once(db, tmp_path):
     publish_snapshot(db)
     queue = UploadQueue(db)

@@ -38,3 +38,9 @@ SELECT count(*) FROM upload_jobs WHERE state <> 'done';
 
 -- name: recent_jobs
 SELECT job_id FROM upload_jobs ORDER BY job_id DESC LIMIT :limit;
+
+-- name: unpublished_job
+-- The loaded job that made a submission the read snapshot does not hold yet (NULL once published).
+SELECT job_id FROM upload_jobs
+WHERE submission_id = :submission_id AND state = 'done' AND published_at IS NULL
+ORDER BY job_id DESC LIMIT 1;
