@@ -89,12 +89,18 @@ def bars_png(bars: list[Bar], lang: str = "vi") -> bytes:
         Patch(color=STATUS_COLOURS[s], label=status_name(s, lang)) for s in LEGEND_STATUSES]
     figure.legend(handles=handles, loc="upper center", ncol=len(handles), frameon=False,
                   prop={"family": font, "size": 11}, bbox_to_anchor=(0.5, 1.0))
-    drawn = "; ".join(f"{b.category.replace(chr(10), ' ')}: {b.label}"
-                      + (f" ({w['target'].lower()} {b.target_label})" if b.target_label else "") for b in bars)
     out = io.BytesIO()
-    figure.savefig(out, format="png", dpi=DPI, metadata={"Description": drawn, "Software": "govkpi"},
+    figure.savefig(out, format="png", dpi=DPI, metadata={"Description": drawn_text(bars, lang), "Software": "govkpi"},
                    pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
     return out.getvalue()
+
+
+def drawn_text(bars: list[Bar], lang: str = "vi") -> str:
+    """What a chart's bars say ("…: 78,5% (chỉ tiêu 80%); …"): its PNG's Description, and the
+    report's alt text for the picture (read from the bars, not back from the PNG)."""
+    w = words(lang)
+    return "; ".join(f"{b.category.replace(chr(10), ' ')}: {b.label}"
+                     + (f" ({w['target'].lower()} {b.target_label})" if b.target_label else "") for b in bars)
 
 
 class Pictures:
