@@ -17,6 +17,8 @@ from __future__ import annotations
 import atexit
 from pathlib import Path
 
+from exports.tool_missing import ToolMissing
+
 REPORT_KINDS = ("docx", "pdf")
 # The export command's options that take a value (govkpi/cli.py export).
 VALUED = ("--period", "-o", "--output", "--lang", "--db")
@@ -38,11 +40,23 @@ def begin(argv: list[str]) -> None:
     from exports.charts import Pictures
 
     _pictures = Pictures.start()  # before LibreOffice starts: the child must not hold its pipe
-    if kind == "pdf":
+    atexit.register(_close_untaken)
+    if kind == "pdf" and _prints_the_report():
         from exports.pdf import converter_for as start_converter
 
         _converter = (read_path, start_converter(read_path))
-    atexit.register(_close_untaken)
+
+
+def _prints_the_report() -> bool:
+    """Whether the report's font is drawn with its metrics here (exports.fonts, remembered for the
+    export's own check): where it is not, the export refuses the PDF, and no LibreOffice starts."""
+    from exports.fonts import REPORT_FONT, require_fonts
+
+    try:
+        require_fonts(REPORT_FONT)
+    except ToolMissing:
+        return False
+    return True
 
 
 def take_pictures():

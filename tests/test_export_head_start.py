@@ -15,6 +15,7 @@ from docx import Document
 from exports import export
 from exports.head_start import _report_export
 from system_tools import need_tools  # noqa: E402 (tests/ is on the path)
+from test_export_fonts import only_dejavu  # noqa: F401 (the fixture: fontconfig with DejaVu alone)
 
 PERIOD = "2025Q3"
 GOVKPI = str(Path(sys.executable).with_name("govkpi"))
@@ -84,3 +85,15 @@ def test_the_command_writes_the_report_the_library_writes(demo_db, tmp_path):
     pictures = [made.part.related_parts[r].blob for r in made.part.rels if "image" in made.part.rels[r].reltype]
     assert pictures and sorted(pictures) == sorted(
         expected.part.related_parts[r].blob for r in expected.part.rels if "image" in expected.part.rels[r].reltype)
+
+
+def test_where_the_reports_font_is_missing_no_libreoffice_starts_and_the_refusal_is_said(demo_db, tmp_path, only_dejavu):
+    db = tmp_path / "kho.duckdb"
+    shutil.copyfile(demo_db, db)
+    started = _started(db, "export", "pdf", "--period", PERIOD, "-o", str(tmp_path / "r.pdf"), "--db", str(db))
+    assert started == {"child": True, "libreoffice": False, "imported": []}
+    done = subprocess.run([GOVKPI, "export", "pdf", "--period", PERIOD, "-o", str(tmp_path / "r.pdf"), "--db", str(db)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    assert "Thiếu phông chữ tương thích Times New Roman: cài gói fonts-liberation2" in done.stderr
+    assert not (tmp_path / "r.pdf").exists()
