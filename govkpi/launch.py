@@ -7,9 +7,12 @@ import sys
 
 
 def main() -> None:
-    from exports.head_start import begin
+    try:
+        from exports.head_start import begin
 
-    begin(sys.argv[1:])
+        begin(sys.argv[1:])
+    except Exception:  # a head start only: the export starts its helpers itself, and says what is wrong
+        pass
     from govkpi.cli import main as run
 
     run()
