@@ -10,12 +10,27 @@ import threading
 from datetime import date
 from pathlib import Path
 
-from exports.model import NoData, opening_period
+from typing import TYPE_CHECKING
+
 from exports.tool_missing import ToolMissing
+
+if TYPE_CHECKING:
+    from exports.model import NoData, opening_period
 
 KINDS = ("pptx", "xlsx", "docx", "pdf")
 
 __all__ = ["KINDS", "NoData", "ToolMissing", "export", "opening_period", "warm_up"]
+
+
+def __getattr__(name: str):
+    """NoData and opening_period come from exports.model when first asked for: importing the
+    package (as `govkpi export` does before its helpers start, exports/head_start.py) need not
+    import duckdb."""
+    if name in ("NoData", "opening_period"):
+        from exports import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module 'exports' has no attribute {name!r}")
 
 
 def warm_up(db_path: str | Path | None = None) -> threading.Thread:
@@ -77,13 +92,14 @@ def _write(kind: str, period: str, db_path: str, out: Path, lang: str, made_on: 
 
     pictures = early = None
     if kind in ("docx", "pdf"):  # the charts drawn beside the reading and writing (a child in a fresh process)
+        from exports import head_start
         from exports.charts import Pictures
 
-        pictures = Pictures.start()  # before LibreOffice starts: the child must not hold its pipe
+        # Started as `govkpi` started (exports/head_start.py), or now: before LibreOffice starts,
+        # as the child must not hold its pipe.
+        pictures = head_start.take_pictures() or Pictures.start()
     if kind == "pdf":  # LibreOffice starts now, beside the report's writing, when no warm one will convert
-        from exports.pdf import converter_for
-
-        early = converter_for(db_path)
+        early = head_start.converter_for(db_path)
     try:
         model = build_model(db_path, period, lang, made_on)
     except BaseException:

@@ -34,11 +34,12 @@ def write_report(model: ReportModel, out_path: str | Path, charts: bool = True, 
     writing; without it they are drawn here."""
     slots: list[tuple[object, int]] = []  # (the run each chart goes into, its group's index among those drawn)
     if charts:
-        from exports.charts import Pictures, group_bars
+        from exports.charts import Pictures, drawn_text, group_bars
 
         drawn = [indicators for _, indicators in model.groups() if any(i.has_data for i in indicators)]
+        bars = [group_bars(indicators, model.lang) for indicators in drawn]
         pictures = pictures or Pictures()
-        pictures.draw([group_bars(indicators, model.lang) for indicators in drawn], model.lang)
+        pictures.draw(bars, model.lang)
     elif pictures is not None:
         pictures.close()
     doc = Document()
@@ -51,7 +52,7 @@ def write_report(model: ReportModel, out_path: str | Path, charts: bool = True, 
         section(doc, model, ROMAN[number], slots if charts else None)
     _closing(doc, model)
     if charts:
-        _place_pictures(slots, pictures.result())
+        _place_pictures(slots, pictures.result(), [drawn_text(group, model.lang) for group in bars])
     doc.core_properties.title = f"{words(model.lang)['report_subject']} {model.period_label}"
     doc.core_properties.author = model.agency.title
     doc.core_properties.language = "vi-VN"
@@ -190,12 +191,10 @@ def _results(doc, model: ReportModel, number: str, slots: list | None) -> None:
             doc.add_paragraph(index_paragraph(index))
 
 
-def _place_pictures(slots: list, pngs: list[bytes]) -> None:
-    from exports.charts import description
-
+def _place_pictures(slots: list, pngs: list[bytes], alt_texts: list[str]) -> None:
     for run, n in slots:
         picture = run.add_picture(BytesIO(pngs[n]), width=Cm(16))
-        picture._inline.docPr.set("descr", description(pngs[n]))  # alt text: the values drawn
+        picture._inline.docPr.set("descr", alt_texts[n])  # alt text: the values drawn, as the PNG's Description
 
 
 def index_paragraph(index: IndexReport) -> str:

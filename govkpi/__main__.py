@@ -1,4 +1,4 @@
 """`python -m govkpi` runs the command line."""
-from govkpi.cli import main
+from govkpi.launch import main
 
 main()

@@ -16,7 +16,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from warehouse.reader import DEFAULT_DB
+from warehouse.paths import DEFAULT_DB
 
 dti_app = typer.Typer(no_args_is_help=True, help="Tự đánh giá DTI của tỉnh / the province's DTI self-assessment")
 err = Console(stderr=True)

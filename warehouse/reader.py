@@ -17,25 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from warehouse.paths import DEFAULT_DB, reading_path, snapshot_path  # noqa: F401 (the reader's names, as before)
 from warehouse.sqlfiles import query_sql
 
 if TYPE_CHECKING:  # pandas costs ~0.3 s to import: a CLI export that never makes a frame skips it
     import pandas as pd
 
-DEFAULT_DB = "data/warehouse.duckdb"
 log = logging.getLogger(__name__)
-
-
-def snapshot_path(db_path: str | Path) -> Path:
-    """Gives the read snapshot beside a warehouse: data/warehouse.duckdb → data/warehouse.read.duckdb."""
-    path = Path(db_path)
-    return path.with_name(path.stem + ".read" + path.suffix)
-
-
-def reading_path(db_path: str | Path) -> Path:
-    """Gives the file readers should open: the snapshot when there is one."""
-    snapshot = snapshot_path(db_path)
-    return snapshot if snapshot.exists() else Path(db_path)
 
 
 def connect_read_only(db_path: str | Path, attempts: int = 20, wait_s: float = 0.5) -> duckdb.DuckDBPyConnection:
