@@ -28,6 +28,10 @@ KEPT_EQUALS_VIEW = {
         "SELECT unit_key, period, indicator_code, numerator, denominator, units_reporting FROM area_indicator_values",
         "SELECT unit_key, period, indicator_code, numerator, denominator, units_reporting FROM indicator_values "
         "WHERE scope = 'area'"),
+    "a unit's quarters are indicator_values' unit rows of the quarters": (
+        "SELECT unit_key, period, indicator_code, numerator, denominator FROM unit_quarter_values",
+        "SELECT unit_key, period, indicator_code, numerator, denominator FROM indicator_values "
+        "WHERE scope = 'unit' AND period_type = 'quarter'"),
     "a period's metric totals are metric_values summed over every unit": (
         "SELECT period, metric_code, value, units_reporting FROM period_metric_totals",
         "SELECT period, metric_code, sum(value), count(DISTINCT unit_key) FROM metric_values GROUP BY ALL"),
@@ -212,7 +216,12 @@ def _assert_a_writer_leaves_the_kept_tables_equal_the_views(db: Path) -> None:
 def test_an_older_warehouse_without_the_kept_sums_gains_them_when_a_writer_opens(db):
     _edit(db, *(f"DROP TABLE {table}" for table in (
         "area_indicator_values", "period_metric_totals", "reporting_counts", "level_progress_kept",
-        "plan_progress_kept", "targets_in_force_kept", "reporting_completeness_kept")))
+        "plan_progress_kept", "targets_in_force_kept", "reporting_completeness_kept", "unit_quarter_values")))
+    _assert_a_writer_leaves_the_kept_tables_equal_the_views(db)
+
+
+def test_a_warehouse_from_before_the_units_quarters_gains_them_when_a_writer_opens(db):
+    _edit(db, "DROP TABLE unit_quarter_values")
     _assert_a_writer_leaves_the_kept_tables_equal_the_views(db)
 
 
