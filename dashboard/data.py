@@ -59,11 +59,12 @@ def _all_progress(wh: Warehouse, plan: str | None) -> pd.DataFrame:
 
 
 def unit_progress(wh: Warehouse, period: str, level: str, parent: str | None = None,
-                  indicator: str | None = None, units: list[str] | None = None) -> pd.DataFrame:
+                  indicator: str | None = None, laggards_of: str | None = None, laggards: int | None = None) -> pd.DataFrame:
     """Gives each unit of a level against its target in a period (only under parent, only one
-    indicator, only the given unit keys: each if given)."""
+    indicator: each if given); with laggards_of, that indicator's rows for every unit and every
+    indicator's rows only for the `laggards` units lowest on it (no value first, then by key)."""
     return wh.query("target_progress", period=period, level=level, parent=parent, indicator=indicator,
-                    units=sorted(units) if units is not None else None)
+                    laggards_of=laggards_of, laggards=laggards)
 
 
 def unit_points(wh: Warehouse, period: str, level: str) -> pd.DataFrame:

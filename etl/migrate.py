@@ -34,7 +34,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     if _empty(con, "unit_points") and not _empty(con, "units"):
         install_points(con)
     kept = ("current_values", "level_indicator_values", "area_indicator_values", "period_metric_totals", "reporting_counts")
-    if any(_empty(con, table) for table in kept) and not _empty(con, "reported_values"):
+    if (any(_empty(con, table) for table in kept) and not _empty(con, "reported_values")) or _lacks_unit_quarters(con):
         rebuild_all(con)
     elif not _empty(con, "pending_refresh"):  # left by an earlier govkpi's load killed before its refresh
         refresh_pending(con)
@@ -45,6 +45,13 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
                                   "'plan_progress_kept', 'targets_in_force_kept', 'reporting_completeness_kept')").fetchone()[0]
         if built_by != [(kept_progress_rules(),)] or kept_tables < 4:  # missing, or built by other views
             refresh_kept_progress(con)
+
+
+def _lacks_unit_quarters(con: duckdb.DuckDBPyConnection) -> bool:
+    """A warehouse from before unit_quarter_values: empty while a unit has a quarter's indicator
+    (a warehouse of half-years and years only keeps it empty, and is not rebuilt for that)."""
+    return _empty(con, "unit_quarter_values") and bool(con.execute(
+        "SELECT 1 FROM unit_indicator_values JOIN periods USING (period) WHERE period_type = 'quarter' LIMIT 1").fetchall())
 
 
 def _fill_period_settings(con: duckdb.DuckDBPyConnection) -> None:

@@ -27,7 +27,7 @@ SQL_PARAMS = {"periods": ["2025Q3"], "plan": "KH648", "period": "2025Q3", "level
               "unit_keys": None, "submission_id": 1, "unit_key": "new:52", "metric_code": "work_records_total",
               "visible_units": ["new:52"], "submitted_by": "cntt", "units": None, "submission": None,
               "index": "766", "version": "2022", "group": "hai_long", "day": "2026-11-30", "most": 40,
-              "indicator": None}
+              "indicator": None, "laggards_of": "work_records_online_rate", "laggards": 10}
 
 
 def _params(name: str) -> dict:
@@ -190,7 +190,7 @@ def test_every_page_renders_for_every_filter_without_an_error_note(demo_db):
 
 def test_units_page_heatmap_holds_every_indicator_of_exactly_the_laggards_it_ranks(demo_db, monkeypatch):
     """/don-vi ranks every commune on one indicator, shows the worst MAX_UNITS, and reads every
-    indicator for just those (two queries, not a whole level's indicators at once)."""
+    indicator for just those (in the same read, not a whole level's indicators at once)."""
     app = create_app(str(demo_db))
     with app.server.test_request_context():
         wh = app.server.config["GOVKPI_WAREHOUSE"]

@@ -28,6 +28,10 @@ KEPT_EQUALS_VIEW = {
         "SELECT unit_key, period, indicator_code, numerator, denominator, units_reporting FROM area_indicator_values",
         "SELECT unit_key, period, indicator_code, numerator, denominator, units_reporting FROM indicator_values "
         "WHERE scope = 'area'"),
+    "a unit's quarters are indicator_values' unit rows of the quarters": (
+        "SELECT unit_key, period, indicator_code, numerator, denominator FROM unit_quarter_values",
+        "SELECT unit_key, period, indicator_code, numerator, denominator FROM indicator_values "
+        "WHERE scope = 'unit' AND period_type = 'quarter'"),
     "a period's metric totals are metric_values summed over every unit": (
         "SELECT period, metric_code, value, units_reporting FROM period_metric_totals",
         "SELECT period, metric_code, sum(value), count(DISTINCT unit_key) FROM metric_values GROUP BY ALL"),
@@ -80,12 +84,18 @@ FROM_VIEWS = {
         FROM unit_directory d LEFT JOIN target_progress tp ON tp.unit_key = d.unit_key AND tp.period = $period
         WHERE d.parent_key = $unit""",
     "target_progress": """
-        SELECT tp.unit_key, tp.unit_code, tp.unit_name, tp.level, tp.era, tp.period, tp.indicator_code,
-               tp.value, tp.target, tp.deadline, tp.plan_code, tp.status, tp.status_at_deadline, d.parent_key, d.parent_name
-        FROM target_progress tp JOIN unit_directory d USING (unit_key)
-        WHERE tp.period = $period AND tp.level = $level AND ($parent IS NULL OR d.parent_key = $parent)
-          AND ($indicator IS NULL OR tp.indicator_code = $indicator)
-          AND ($units IS NULL OR list_contains($units, tp.unit_key))""",
+        WITH asked AS (
+            SELECT tp.unit_key, tp.unit_code, tp.unit_name, tp.level, tp.era, tp.period, tp.indicator_code,
+                   tp.value, tp.target, tp.deadline, tp.plan_code, tp.status, tp.status_at_deadline, d.parent_key, d.parent_name
+            FROM target_progress tp JOIN unit_directory d USING (unit_key)
+            WHERE tp.period = $period AND tp.level = $level AND ($parent IS NULL OR d.parent_key = $parent)
+              AND ($indicator IS NULL OR tp.indicator_code = $indicator)
+        ), laggards AS (  -- the units lowest on one indicator: no value first, then by key
+            SELECT unit_key FROM asked WHERE indicator_code = $laggards_of
+            ORDER BY value NULLS FIRST, unit_key LIMIT $laggards
+        )
+        SELECT * FROM asked
+        WHERE $laggards_of IS NULL OR indicator_code = $laggards_of OR unit_key IN (SELECT unit_key FROM laggards)""",
     "periods": """
         WITH span AS (SELECT min(c.start_date) AS first_day, max(c.end_date) AS last_day
                       FROM period_calendar c JOIN reported_periods USING (period))
@@ -125,15 +135,18 @@ def _cases(con) -> list[tuple[str, dict]]:
     cases += [("missing_reports", {"periods": [p], "level": lv}) for p in periods for lv in (None, "commune")]
     cases += [(name, {"unit": u}) for name in ("area_trend", "unit_trend") for u in units]
     cases += [("unit_children", {"unit": u, "period": p}) for u in units for p in ("2021Q2", "2025Q3", "2026Q3")]
-    every = {"parent": None, "indicator": None, "units": None}
+    every = {"parent": None, "indicator": None, "laggards_of": None, "laggards": None}
     cases += [("target_progress", {"period": p, "level": lv, **every})
               for p in periods for lv in ("province", "district", "commune")]
     district = units[1] if len(units) > 1 else None
     cases += [("target_progress", {"period": "2021Q2", "level": "commune", **every, "parent": district})]
-    # /don-vi: every unit on one indicator, then every indicator for the units it shows
+    # /don-vi: every unit on one indicator, and every indicator only for the units it shows
     cases += [("target_progress", {"period": p, "level": lv, **every, "indicator": "dossiers_online_rate"})
               for p in ("2021Q2", "2025Q3") for lv in ("province", "commune")]
-    cases += [("target_progress", {"period": "2021Q2", "level": "commune", **every, "units": units[2:3]})]
+    cases += [("target_progress", {"period": p, "level": lv, **every, "laggards_of": "dossiers_online_rate", "laggards": 5})
+              for p in ("2021Q2", "2025Q3") for lv in ("province", "commune")]
+    cases += [("target_progress", {"period": "2021Q2", "level": "commune", **every, "parent": district,
+                                   "laggards_of": "work_records_online_rate", "laggards": 3})]
     return cases
 
 
@@ -212,7 +225,12 @@ def _assert_a_writer_leaves_the_kept_tables_equal_the_views(db: Path) -> None:
 def test_an_older_warehouse_without_the_kept_sums_gains_them_when_a_writer_opens(db):
     _edit(db, *(f"DROP TABLE {table}" for table in (
         "area_indicator_values", "period_metric_totals", "reporting_counts", "level_progress_kept",
-        "plan_progress_kept", "targets_in_force_kept", "reporting_completeness_kept")))
+        "plan_progress_kept", "targets_in_force_kept", "reporting_completeness_kept", "unit_quarter_values")))
+    _assert_a_writer_leaves_the_kept_tables_equal_the_views(db)
+
+
+def test_a_warehouse_from_before_the_units_quarters_gains_them_when_a_writer_opens(db):
+    _edit(db, "DROP TABLE unit_quarter_values")
     _assert_a_writer_leaves_the_kept_tables_equal_the_views(db)
 
 

@@ -113,6 +113,7 @@ DERIVED_READS = {
     "indicator_values": "SELECT * FROM indicator_values",
     "level_progress": "SELECT * FROM level_progress",
     "area_indicator_values": "SELECT * FROM area_indicator_values",
+    "unit_quarter_values": "SELECT * FROM unit_quarter_values",
     "period_metric_totals": "SELECT * FROM period_metric_totals",
     "reporting_counts": "SELECT * FROM reporting_counts",
 }
@@ -142,7 +143,8 @@ def assert_derived_agree(db: Path, tmp_path: Path) -> None:
     con = duckdb.connect(str(rebuilt_db))
     try:
         for table in ("current_values", "period_values", "unit_indicator_values", "level_indicator_values",
-                      "area_indicator_values", "period_metric_totals", "reporting_counts", "pending_refresh"):
+                      "area_indicator_values", "unit_quarter_values", "period_metric_totals", "reporting_counts",
+                      "pending_refresh"):
             con.execute(f"DELETE FROM {table}")
         rebuild_all(con)
         rebuilt = {name: sorted(con.execute(sql).fetchall(), key=repr) for name, sql in DERIVED_READS.items()}

@@ -98,3 +98,24 @@ def test_a_ranks_movement_reads_as_arrows_up_down_or_equal(places, shown):
     from vocab.vnformat import fmt_rank_change
 
     assert fmt_rank_change(places) == shown
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("pattern", ["#,##0", "#,##0.0", "#,##0.00"])
+def test_grouped_numbers_print_exactly_as_babel_prints_them(pattern, lang):
+    """fmt_decimal draws its grouped patterns itself (a page prints thousands of rates): the same
+    text as babel's, ties rounded half-even on the number as written, -0 kept, thousands grouped."""
+    import random
+
+    from babel.numbers import format_decimal, parse_pattern
+
+    from vocab.vnformat import LOCALES, fmt_decimal
+
+    rng = random.Random(2019)
+    values = [0, 0.0, -0.0, 0.05, 0.15, 0.25, 2.5, 3.5, -2.5, 0.125, -0.04, -0.05, 99.95, 999.95, 999.949, 1000,
+              1234567.125, 1e15, 5e-7, 1 / 3 * 100, 2 / 3 * 100, 56.25, 56.35, 10**12 + 7]
+    values += [rng.randint(0, 5000) / rng.randint(1, 5000) * 100 for _ in range(3000)]
+    values += [rng.randint(-10**6, 10**6) / 1000 for _ in range(3000)]
+    values += [rng.random() * 10 ** rng.randint(-8, 15) for _ in range(1000)]
+    for value in values:
+        assert fmt_decimal(value, pattern, lang) == format_decimal(value, format=parse_pattern(pattern), locale=LOCALES[lang]), value

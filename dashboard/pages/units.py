@@ -48,9 +48,10 @@ def layout(**query: Any) -> html.Div:
     label = parse_code(f.period).label(lang)
     names = data.indicator_names(wh, lang)
     parent = f.unit if f.level == "commune" else None
-    # Every unit on the chosen indicator (count, ranking, map), then every indicator for the units
-    # shown (heatmap): a whole level's indicators at once is ~100,000 rows nationally.
-    one = data.unit_progress(wh, f.period, f.level, parent, indicator=f.indicator)
+    # Every unit on the chosen indicator (count, ranking, map) and every indicator for the units
+    # shown (heatmap), in one read: a whole level's indicators at once is ~100,000 rows nationally.
+    read = data.unit_progress(wh, f.period, f.level, parent, laggards_of=f.indicator, laggards=MAX_UNITS)
+    one = read[read["indicator_code"] == f.indicator].reset_index(drop=True)
     if one.empty and data.unit_progress(wh, f.period, f.level, parent).empty:
         message = t("no_data_period", lang, period=f"{level_name(f.level, lang, capitalise=True)}, {label}")
         return page(t("units_title", lang, period=label), note(message), filters=bar)
@@ -67,8 +68,7 @@ def layout(**query: Any) -> html.Div:
         shown = one.sort_values(["value", "unit_key"], na_position="first").head(MAX_UNITS)
         notes.append(note(t("units_capped", lang, shown=fmt_int(MAX_UNITS, lang),
                             total=fmt_int(one["unit_key"].nunique(), lang)), "muted"))
-    rows = (data.unit_progress(wh, f.period, f.level, parent, units=list(shown["unit_key"].unique()))
-            if not shown.empty else shown)
+    rows = read[read["unit_key"].isin(shown["unit_key"])].reset_index(drop=True) if not shown.empty else shown
     heat = rows.assign(indicator=rows["indicator_code"].map(names))
     one = shown
     # Every unit of the level is on the map; those that did not report show as "no data".
@@ -87,10 +87,10 @@ def layout(**query: Any) -> html.Div:
         *notes,
         chart(ids.UNITS_RANKING, figures.ranking_chart(one, f.level, name, lang, counted=every_unit)
               if one["value"].notna().any() else None,
-              display(one.sort_values("value", ascending=False), RANK_COLUMNS, lang), lang,
+              display(one.sort_values(["value", "unit_key"], ascending=[False, True]), RANK_COLUMNS, lang), lang,
               t("no_data_period", lang, period=f"{name}, {label}"), hint=t("click_hint", lang)),
         chart(ids.UNITS_HEATMAP, figures.heatmap_chart(heat, names, lang),
-              display(heat.sort_values(["unit_name", "indicator"], key=vietnamese_order), HEAT_COLUMNS, lang), lang,
+              display(by_name(heat), HEAT_COLUMNS, lang), lang,
               hint=t("click_hint", lang)),
         *map_notes,
         chart(ids.UNITS_MAP, figures.map_chart(placed, f.level, name, lang),
@@ -99,6 +99,12 @@ def layout(**query: Any) -> html.Div:
         note(t("map_note", lang), "muted"),
     ]
     return page(t("units_title", lang, period=label), *body, filters=bar)
+
+
+def by_name(heat: "pd.DataFrame") -> "pd.DataFrame":
+    """The heatmap's rows in Vietnamese order of unit and indicator; namesakes (a Ban Quản lý
+    Khu kinh tế in every province) by unit key, as the heatmap orders them, not by read order."""
+    return heat.sort_values("unit_key", kind="stable").sort_values(["unit_name", "indicator"], key=vietnamese_order)
 
 
 def units_count(rows: "pd.DataFrame", level: str, indicator: str, label: str, lang: str) -> str:

@@ -5,11 +5,8 @@ WITH u AS (
     SELECT unit_key, level, is_root FROM units WHERE unit_key = $unit
 ), both_scopes AS (
     SELECT v.period, v.indicator_code, 'unit' AS scope, v.numerator, v.denominator, 1 AS units_reporting
-    FROM unit_indicator_values v WHERE v.unit_key = $unit
-      -- only the quarters the unit existed in: the table is stored by period, so a unit of the
-      -- new era reads its few quarters' row groups, not every period's
-      AND v.period IN (SELECT p.period FROM periods p, units x WHERE x.unit_key = $unit AND p.period_type = 'quarter'
-                       AND p.start_date <= x.valid_to AND p.end_date >= x.valid_from)
+    -- the unit's quarters, stored by unit: one or two row groups, not one per quarter
+    FROM unit_quarter_values v WHERE v.unit_key = $unit
     UNION ALL
     SELECT a.period, a.indicator_code, 'area' AS scope, a.numerator, a.denominator, a.units_reporting
     FROM area_indicator_values a WHERE a.unit_key = $unit

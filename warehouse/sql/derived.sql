@@ -49,7 +49,7 @@ ORDER BY period, unit_key;
 DELETE FROM unit_indicator_values v USING touched t WHERE v.unit_key = t.unit_key AND v.period = t.period;
 
 -- Each unit's own indicator parts, where every term of both sides was reported.
-INSERT INTO unit_indicator_values
+CREATE OR REPLACE TEMP TABLE touched_unit_values AS
 WITH term_counts AS (
     SELECT indicator_code,
            count(*) FILTER (WHERE side = 'numerator') AS numerator_terms,
@@ -67,11 +67,23 @@ sums AS (
     JOIN indicator_terms it ON it.metric_code = v.metric_code
     GROUP BY v.unit_key, v.period, it.indicator_code
 )
-SELECT s.unit_key, s.period, s.indicator_code, CAST(s.numerator AS DOUBLE), CAST(s.denominator AS DOUBLE)
+SELECT s.unit_key, s.period, s.indicator_code, CAST(s.numerator AS DOUBLE) AS numerator,
+       CAST(s.denominator AS DOUBLE) AS denominator
 FROM sums s JOIN term_counts c USING (indicator_code)
-WHERE s.numerator_terms = c.numerator_terms AND s.denominator_terms = c.denominator_terms
+WHERE s.numerator_terms = c.numerator_terms AND s.denominator_terms = c.denominator_terms;
+
 -- stored by period, so a page's one-period filter skips the other periods' row groups
-ORDER BY s.period, s.unit_key;
+INSERT INTO unit_indicator_values SELECT * FROM touched_unit_values ORDER BY period, unit_key;
+
+DELETE FROM unit_quarter_values v USING touched t WHERE v.unit_key = t.unit_key AND v.period = t.period;
+
+-- the same rows' quarters again, stored by unit for one unit's trend (schema.sql)
+INSERT INTO unit_quarter_values
+SELECT v.* FROM touched_unit_values v JOIN periods p USING (period)
+WHERE p.period_type = 'quarter'
+ORDER BY v.unit_key, v.period;
+
+DROP TABLE touched_unit_values;
 
 -- Each level's sums for the (period, level) pairs the touched units belong to, over every
 -- reporting unit of that level (a level's rate is sum(numerators) / sum(denominators)).

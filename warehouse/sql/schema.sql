@@ -238,6 +238,17 @@ CREATE TABLE IF NOT EXISTS area_indicator_values (
     units_reporting BIGINT NOT NULL
 );
 
+-- each unit's own quarters (unit_indicator_values' quarter rows), stored by unit: that table is
+-- stored by period for the pages' one-period filters, so one unit's trend read there touches a
+-- row group per quarter (~4 million rows nationally); here it reads one or two;
+CREATE TABLE IF NOT EXISTS unit_quarter_values (
+    unit_key       TEXT NOT NULL,
+    period         TEXT NOT NULL,
+    indicator_code TEXT NOT NULL,
+    numerator      DOUBLE NOT NULL,
+    denominator    DOUBLE NOT NULL
+);
+
 -- each period's current values summed per metric over every unit (metric_values' sums; its
 -- periods are reported_periods), so the services' totals and the period list read a few rows;
 CREATE TABLE IF NOT EXISTS period_metric_totals (
