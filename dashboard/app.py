@@ -25,6 +25,7 @@ from dashboard.uploads import PAGE_PATH as UPLOAD_PATH, register_uploads
 from ops.accounts import UPLOAD_ROLES, may_review
 from ops.store import ops_path
 from vocab.i18n import norm_lang, t
+from vocab.vnformat import load_locale_data
 
 HERE = Path(str(files("dashboard")))
 NAV = [("/", "nav_overview"), ("/chi-tieu", "nav_targets"), ("/don-vi", "nav_units"),
@@ -56,6 +57,8 @@ def create_app(db_path: str, prefix: str = "/", ops_db: str | None = None, produ
     cache = Cache(app.server, config={"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 3600,
                                       "CACHE_THRESHOLD": 2000})
     app.server.config["GOVKPI_WAREHOUSE"] = Warehouse(db_path, cache=cache)
+    app.server.config["GOVKPI_WAREHOUSE"].prepare()
+    load_locale_data()  # as the server starts, not on its first page
     setup_auth(app, str(ops_db or ops_path(db_path)), production=production)
     register_downloads(app.server, db_path)
     register_api(app.server)

@@ -19,6 +19,13 @@ LOCALES = {"vi": "vi_VN", "en": "en_US"}
 _LOCALE_DATA = {lang: Locale.parse(code) for lang, code in LOCALES.items()}
 
 
+def load_locale_data() -> None:
+    """Reads babel's data of both languages now (~0.1 s in a server's process): a server calls it
+    as it starts, so a committee member's first page does not wait for it."""
+    for lang in LOCALES:
+        fmt_points(0.0, lang)
+
+
 @lru_cache(maxsize=64)
 def _pattern(text: str) -> NumberPattern:
     return parse_pattern(text)
