@@ -67,6 +67,11 @@ def unit_progress(wh: Warehouse, period: str, level: str, parent: str | None = N
                     laggards_of=laggards_of, laggards=laggards)
 
 
+def level_has_values(wh: Warehouse, period: str, level: str, parent: str | None = None) -> bool:
+    """Whether any unit of the level (under parent, if given) has a row in the period, on any indicator."""
+    return bool(wh.query("level_has_values", period=period, level=level, parent=parent)["has_values"].iloc[0])
+
+
 def unit_points(wh: Warehouse, period: str, level: str) -> pd.DataFrame:
     """Gives the centre (lat, lon) of every unit of a level active in the period that the
     reference data places."""

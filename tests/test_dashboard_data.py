@@ -52,7 +52,7 @@ def test_every_query_runs_on_the_demo_and_on_an_empty_warehouse(name, wh, empty_
     assert wh.query(name, **_params(name)) is not None
     assert data.Warehouse(empty_db).query(name, **_params(name)).empty or name in (
         "indicators", "catalog_metrics", "plan_targets", "plans", "root", "unit", "units", "unit_children",
-        "unit_points", "unit_lookup", "province", "has_data",
+        "unit_points", "unit_lookup", "province", "has_data", "level_has_values",
         "review_waiting", "index_criteria", "index_versions", "index_grade_bands", "index_expected_units",
         "index_groups_in_force")  # reference data, or a yes/no or a count: there before any load
 

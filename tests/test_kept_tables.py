@@ -162,6 +162,28 @@ def assert_queries_equal_the_views(con: duckdb.DuckDBPyConnection) -> None:
     assert seen_rows == set(FROM_VIEWS), f"queries compared only on empty results: {set(FROM_VIEWS) - seen_rows}"
 
 
+def test_a_level_has_values_in_a_period_exactly_when_reading_its_every_indicator_gives_rows(demo_db):
+    """/don-vi's cheap check (level_has_values.sql) against the read it replaces: target_progress
+    for every indicator of the level, under a parent or not, in both eras and an empty period."""
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        district = con.execute("SELECT unit_key FROM units WHERE level = 'district' AND era = 'old' "
+                               "AND unit_code = '633'").fetchone()[0]
+        every = {"indicator": None, "laggards_of": None, "laggards": None}
+        answers = set()
+        for period in ("2019Q1", "2021Q2", "2021", "2025Q3", "2026Q3", "2030Q1"):
+            for level in ("province", "district", "commune"):
+                for parent in (None, district):
+                    given = {"period": period, "level": level, "parent": parent}
+                    has = con.execute(query_sql("level_has_values"), given).fetchone()[0]
+                    rows = con.execute(query_sql("target_progress"), {**given, **every}).fetchall()
+                    assert has == bool(rows), given
+                    answers.add(has)
+        assert answers == {True, False}, "the check compared only one answer"
+    finally:
+        con.close()
+
+
 @pytest.fixture()
 def db(demo_db, tmp_path) -> Path:
     path = tmp_path / "kho.duckdb"

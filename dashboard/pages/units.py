@@ -52,7 +52,7 @@ def layout(**query: Any) -> html.Div:
     # shown (heatmap), in one read: a whole level's indicators at once is ~100,000 rows nationally.
     read = data.unit_progress(wh, f.period, f.level, parent, laggards_of=f.indicator, laggards=MAX_UNITS)
     one = read[read["indicator_code"] == f.indicator].reset_index(drop=True)
-    if one.empty and data.unit_progress(wh, f.period, f.level, parent).empty:
+    if one.empty and not data.level_has_values(wh, f.period, f.level, parent):
         message = t("no_data_period", lang, period=f"{level_name(f.level, lang, capitalise=True)}, {label}")
         return page(t("units_title", lang, period=label), note(message), filters=bar)
     every_unit = one  # the map shows them all; the bar charts at most MAX_UNITS
