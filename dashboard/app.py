@@ -56,9 +56,10 @@ def create_app(db_path: str, prefix: str = "/", ops_db: str | None = None, produ
     )
     cache = Cache(app.server, config={"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 3600,
                                       "CACHE_THRESHOLD": 2000})
-    app.server.config["GOVKPI_WAREHOUSE"] = Warehouse(db_path, cache=cache)
-    app.server.config["GOVKPI_WAREHOUSE"].prepare()
-    load_locale_data()  # as the server starts, not on its first page
+    reader = Warehouse(db_path, cache=cache)
+    reader.prepare()  # its spare DuckDB instances, and babel's data, as the server starts, not on its first page
+    app.server.config["GOVKPI_WAREHOUSE"] = reader
+    load_locale_data()
     setup_auth(app, str(ops_db or ops_path(db_path)), production=production)
     register_downloads(app.server, db_path)
     register_api(app.server)

@@ -204,13 +204,6 @@ def _warm_canvas() -> None:
     figure.savefig(io.BytesIO(), format="png", dpi=DPI, pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
 
 
-def description(png: bytes) -> str:
-    """Gives the Description a chart picture carries: what its bars' labels say."""
-    from PIL import Image
-
-    return Image.open(io.BytesIO(png)).text.get("Description", "")
-
-
 @lru_cache(maxsize=1)
 def _font_family() -> str:
     """The first of FONTS this machine has (matplotlib warns for each family it cannot find)."""

@@ -11,7 +11,6 @@ from docx import Document
 from PIL import Image, ImageColor
 
 from exports import export
-from exports.charts import description
 from exports.text import level_label
 from vocab.levels import STATUS_COLOURS
 from vocab.findings import indicator_sentence, level_finding
@@ -19,6 +18,11 @@ from vocab.vnformat import fmt_date_long, fmt_pct, fmt_rate
 
 PERIOD, OLD_PERIOD = "2025Q3", "2024Q4"
 MADE_ON = date(2026, 11, 23)
+
+
+def description(png: bytes) -> str:
+    """The Description a chart picture carries (exports.charts.drawn_text: what its bars say)."""
+    return Image.open(io.BytesIO(png)).text.get("Description", "")
 
 
 @pytest.fixture(scope="module")
