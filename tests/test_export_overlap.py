@@ -81,9 +81,15 @@ def test_a_cold_cli_pdf_is_the_report_printed_by_libreoffice_in_its_fonts(demo_d
     db = tmp_path / "kho.duckdb"  # a copy: nothing kept for it, no server's converter named beside it
     shutil.copyfile(demo_db, db)
     out = tmp_path / "bao_cao.pdf"
+    before = set(_office_of(None))
     done = subprocess.run([GOVKPI, "export", "pdf", "--period", PERIOD, "-o", str(out), "--db", str(db)],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
+    # The command ends once the PDF is written; its LibreOffice shuts down by itself just after.
+    deadline = time.monotonic() + 20
+    while set(_office_of(None)) - before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not set(_office_of(None)) - before, "the export's LibreOffice outlived it"
     one_shot = convert_one_shot(pdf_module.require_soffice(), report_docx, tmp_path / "mot_lan.pdf")
     # The same document as a one-shot soffice prints from the docx (the date line aside: today's).
     text, expected = _flat(pdf_text(out)), _flat(pdf_text(one_shot))
@@ -139,8 +145,9 @@ def test_a_one_shot_soffice_leaves_no_profile_behind_even_beside_another_convers
     assert shared.is_dir() and not private.exists()
 
 
-def _office_of(helper_pid: int) -> list[int]:
-    """The soffice processes started by the helper with this pid (its pipe is named after it)."""
+def _office_of(helper_pid: int | None) -> list[int]:
+    """The soffice processes started by the helper with this pid (its pipe is named after it);
+    with None, those of every helper."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -148,6 +155,6 @@ def _office_of(helper_pid: int) -> list[int]:
                 command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
             except OSError:
                 continue
-            if f"pipe,name=govkpi-{helper_pid};" in command:
+            if ("pipe,name=govkpi-" if helper_pid is None else f"pipe,name=govkpi-{helper_pid};") in command:
                 found.append(int(entry.name))
     return found
