@@ -2,7 +2,7 @@
 new columns and tables, the data they derive from what is already there, and the views."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import duckdb
 
@@ -12,6 +12,7 @@ from etl.indices import install_indices
 from etl.unit_points import install_points
 from etl.unitnames import fold_name, normalise_name
 from vocab.periods import Period, cutoff_date, parse_code
+from warehouse.reader import REFERENCE_CHANGED
 from warehouse.sqlfiles import contract_sql
 
 _COLUMNS = [("units", "name_key", "TEXT"), ("units", "fold_key", "TEXT"), ("periods", "cutoff_date", "DATE"),
@@ -28,11 +29,14 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
                         [(normalise_name(short), fold_name(short).replace(" ", ""), key) for key, short in missing])
     _fill_period_settings(con)
     _fill_review_settings(con)
-    _add_nine_months(con)
+    reference_changed = _add_nine_months(con)
     if _empty(con, "index_versions") and not _empty(con, "metrics"):  # a warehouse from before the indices
         install_indices(con)
     if _empty(con, "unit_points") and not _empty(con, "units"):
         install_points(con)
+        reference_changed = True
+    if reference_changed:  # readers cache the calendar's and the units' queries per catalog (warehouse/reader.py)
+        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [REFERENCE_CHANGED, datetime.now().isoformat()])
     kept = ("current_values", "level_indicator_values", "area_indicator_values", "period_metric_totals", "reporting_counts")
     if (any(_empty(con, table) for table in kept) and not _empty(con, "reported_values")) or _lacks_unit_quarters(con):
         rebuild_all(con)
@@ -80,14 +84,14 @@ def _fill_review_settings(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("INSERT OR IGNORE INTO settings VALUES (?, ?)", [key, str(settings[key])])
 
 
-def _add_nine_months(con: duckdb.DuckDBPyConnection) -> None:
+def _add_nine_months(con: duckdb.DuckDBPyConnection) -> bool:
     """Gives an older warehouse the cumulative nine months (2025Q1-Q3): its periods table is
     rebuilt with the wider CHECK (DuckDB cannot alter one), then the periods and their derived
-    values are added."""
+    values are added. Whether it did."""
     checks = con.execute("SELECT constraint_text FROM duckdb_constraints() WHERE table_name = 'periods' "
                          "AND constraint_type = 'CHECK'").fetchall()
     if _empty(con, "periods") or any("nine_months" in text for (text,) in checks):
-        return
+        return False
     con.execute("ALTER TABLE periods RENAME TO periods_before_nine_months")
     con.execute(contract_sql("schema.sql"))  # creates periods anew, the other tables exist
     con.execute("INSERT INTO periods SELECT * FROM periods_before_nine_months")
@@ -107,6 +111,7 @@ def _add_nine_months(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT INTO pending_refresh SELECT DISTINCT unit_key, period FROM reported_values "
                 "WHERE regexp_full_match(period, '[0-9]{4}Q[1-3]')")
     refresh_pending(con)
+    return True
 
 
 def _empty(con: duckdb.DuckDBPyConnection, table: str) -> bool:

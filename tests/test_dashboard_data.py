@@ -123,14 +123,18 @@ def test_a_load_keeps_the_catalog_cached_and_a_new_warehouse_does_not(demo_db, e
     path = tmp_path / "live.duckdb"
     shutil.copy(demo_db, path)
     live = data.Warehouse(path, cache=_DictCache())
-    live.query("plans")
+    reference = [("plans", {}), ("units", {"period": "2025Q3", "level": "commune"}),
+                 ("unit_points", {"period": "2020Q4", "level": "district"}), ("unit", {"unit": "new:52"})]  # Gia Lai
+    for name, params in reference:
+        assert not live.query(name, **params).empty, name
     live.query("periods")
     shutil.copy(demo_db, tmp_path / "loaded.duckdb")  # the same warehouse after a load: a new version
     os.utime(tmp_path / "loaded.duckdb", ns=(0, os.stat(path).st_mtime_ns + 10**9))
     (tmp_path / "loaded.duckdb").replace(path)
-    live.query("plans")
+    for name, params in reference:
+        live.query(name, **params)
     live.query("periods")
-    assert len(live.cache) == 3  # periods twice (one per version), plans once
+    assert len(live.cache) == len(reference) + 2  # periods twice (one per version), the reference reads once
 
     live.close()  # a writer cannot open a file this process still reads, nor one still closing
     for thread in threading.enumerate():
@@ -141,7 +145,7 @@ def test_a_load_keeps_the_catalog_cached_and_a_new_warehouse_does_not(demo_db, e
     con.execute("DELETE FROM targets WHERE plan_code = (SELECT min(plan_code) FROM targets)")
     con.close()
     fewer = live.query("plans")
-    assert len(live.cache) == 4 and len(fewer) == len(data.plans(data.Warehouse(demo_db))) - 1
+    assert len(live.cache) == len(reference) + 3 and len(fewer) == len(data.plans(data.Warehouse(demo_db))) - 1
 
 
 def test_the_services_page_gets_the_units_with_the_most_services_and_how_many_units_there_are(wh):

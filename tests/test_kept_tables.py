@@ -184,6 +184,27 @@ def test_a_level_has_values_in_a_period_exactly_when_reading_its_every_indicator
         con.close()
 
 
+def test_the_map_places_the_units_the_unit_map_view_places_active_in_the_period(demo_db):
+    """unit_points.sql reads the tables; the view it replaced says the same, in both eras."""
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        seen = 0
+        for period in ("2021Q2", "2024", "2025Q3", "2026Q3"):
+            for level in ("province", "district", "commune"):
+                given = {"period": period, "level": level}
+                expected = con.execute("""
+                    SELECT m.unit_key, m.unit_name AS point_name, m.lat, m.lon, m.area_km2
+                    FROM unit_map m JOIN unit_directory d USING (unit_key) JOIN period_calendar p ON p.period = $period
+                    WHERE m.level = $level AND d.valid_from <= p.end_date AND d.valid_to >= p.start_date
+                    ORDER BY 1""", given).fetchall()
+                got = sorted(con.execute(query_sql("unit_points"), given).fetchall())
+                assert got == expected, given
+                seen += len(got)
+        assert seen > 0
+    finally:
+        con.close()
+
+
 @pytest.fixture()
 def db(demo_db, tmp_path) -> Path:
     path = tmp_path / "kho.duckdb"

@@ -8,6 +8,7 @@ import duckdb
 
 from etl.load import Loader
 from etl.warehouse import connect
+from warehouse.reader import REFERENCE_CHANGED
 
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "binhdinh_huyen_q2_2021.xlsx"
 
@@ -29,10 +30,21 @@ def test_an_older_warehouse_gains_matching_keys_map_points_and_derived_values(de
     con = connect(old)
     assert con.execute("SELECT count(*) FROM metric_values").fetchall()[0][0] == before
     assert con.execute("SELECT count(*) FROM unit_map").fetchall()[0][0] > 0
+    # the map's places changed: a server reading the upgraded file must not keep its old map reads
+    assert con.execute("SELECT count(*) FROM meta WHERE key = ?", [REFERENCE_CHANGED]).fetchone()[0] == 1
     assert con.execute("SELECT count(*) FROM units WHERE name_key IS NULL").fetchall()[0][0] == 0
     report = Loader(con).load_file(SAMPLE)
     con.close()
     assert (report.status, report.units, report.values) == ("accepted", 11, 44)
+
+
+def test_a_warehouse_of_this_version_opens_with_its_reference_unchanged(demo_db, tmp_path):
+    current = tmp_path / "moi.duckdb"
+    shutil.copy(demo_db, current)
+    connect(current).close()
+    con = duckdb.connect(str(current), read_only=True)
+    assert con.execute("SELECT count(*) FROM meta WHERE key = ?", [REFERENCE_CHANGED]).fetchone()[0] == 0
+    con.close()
 
 
 def test_a_recomputation_an_earlier_version_left_pending_is_finished_when_a_writer_opens(demo_db, tmp_path):

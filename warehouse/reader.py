@@ -104,10 +104,13 @@ class _SpareInstances:
 _SPARES = _SpareInstances()
 
 
-# Read queries over the catalog alone (plans, their targets, indicators, metrics): a load never
-# changes them, only `govkpi init` does, which writes a new file with a new created_at. They are
-# cached per catalog, so the first page after a load does not read them again.
-CATALOG_QUERIES = frozenset({"plans", "plan_targets", "indicators", "catalog_metrics"})
+# Read queries over what only `govkpi init` writes: the catalog (plans, their targets,
+# indicators, metrics), the units, their places and the period calendar. A load never changes
+# them; init writes a new file with a new created_at, and an upgrade that changes the units'
+# places or the calendar (etl/migrate.py) sets REFERENCE_CHANGED. They are cached per catalog,
+# so the first page after a load does not read them again (the units page's map and filter).
+CATALOG_QUERIES = frozenset({"plans", "plan_targets", "indicators", "catalog_metrics", "units", "unit", "unit_points"})
+REFERENCE_CHANGED = "reference_changed_at"  # the meta key
 
 
 class WarehouseUnavailable(RuntimeError):
@@ -169,7 +172,9 @@ class Warehouse:
         """Gives the catalog's version in the file of `version`: when the warehouse was created."""
         if self._catalog_of and self._catalog_of[0] == version:
             return self._catalog_of[1]
-        rows = self.connection().execute("SELECT value FROM meta WHERE key = 'created_at'").fetchall()
+        rows = self.connection().execute("SELECT string_agg(value, '|' ORDER BY key) FROM meta WHERE key IN "
+                                          "('created_at', ?) HAVING bool_or(key = 'created_at')",
+                                          [REFERENCE_CHANGED]).fetchall()
         catalog = f"catalog-{rows[0][0]}" if rows else version
         self._catalog_of = (version, catalog)
         return catalog
