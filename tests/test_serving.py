@@ -348,3 +348,16 @@ def test_unit_links_made_by_a_chart_click_carry_the_prefix(db):
         assert unit_href("new:52:23404", "?lang=en&period=2025Q3&x=1") == "/kpi/don-vi/new:52:23404?lang=en&period=2025Q3"
     finally:
         create_app(str(db))  # Dash keeps the last app's prefix for the process: put back the plain one
+
+
+def test_a_worker_takes_what_it_made_at_start_out_of_the_collectors_full_passes(demo_db, tmp_path):
+    # A full pass over the app's ~170,000 start-up objects paused a page by up to 120 ms.
+    db = tmp_path / "kho.duckdb"
+    db.write_bytes(Path(demo_db).read_bytes())
+    code = ("import gc, sys; from dashboard.serving import production_app; production_app(sys.argv[1]); "
+            "print(gc.get_freeze_count(), len(gc.get_objects()))")
+    done = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr[-2000:]
+    frozen, still_walked = (int(n) for n in done.stdout.split()[-2:])
+    assert frozen > 50_000 and still_walked < frozen / 10, (frozen, still_walked)
