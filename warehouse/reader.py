@@ -169,7 +169,8 @@ class Warehouse:
         return frame
 
     def _catalog_version(self, version: str) -> str:
-        """Gives the catalog's version in the file of `version`: when the warehouse was created."""
+        """Gives the catalog's version in the file of `version`: when the warehouse was created,
+        and when an upgrade last changed its reference tables (REFERENCE_CHANGED)."""
         if self._catalog_of and self._catalog_of[0] == version:
             return self._catalog_of[1]
         rows = self.connection().execute("SELECT string_agg(value, '|' ORDER BY key) FROM meta WHERE key IN "
