@@ -36,6 +36,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.repeats import median_run
+
 TARGET_S = 2.0
 KINDS = ("pptx", "xlsx", "docx", "pdf")
 GOVKPI = str(Path(sys.executable).with_name("govkpi"))
@@ -139,8 +141,7 @@ def _cli(kind: str, period: str, db: Path, out: Path, fresh_tmp: Path | None = N
 
 def _median_run(runs: list[dict]) -> dict:
     """The run of median wall time, with every run's seconds beside it (the machine is shared)."""
-    middle = sorted(runs, key=lambda run: run["s"])[len(runs) // 2]
-    return {**middle, "runs_s": [run["s"] for run in runs]}
+    return {**median_run(runs, "s"), "runs_s": [run["s"] for run in runs]}
 
 
 def _adopt_orphans() -> None:

@@ -29,6 +29,7 @@ import pandas as pd
 
 from benchmarks.bench_load import _fresh_warehouse, _run_calamine, _run_loader, _statement_times
 from benchmarks.cache_key import ROOT, cache_dir, sources_digest
+from benchmarks.repeats import median_run
 from etl.catalog import load_catalog
 from etl.consolidated_writer import write_consolidated
 from etl.demo_values import unit_values
@@ -39,11 +40,6 @@ FIXTURE_VERSION = "names-1"
 FIRST, LAST = "2019Q1", "2024Q4"
 AIM_OVER_NAIVE, AIM_OVER_BARE = 10, 3
 RUNS = 3
-
-
-def _median_run(runs: list[dict]) -> dict:
-    """The run of median seconds (the figures of one real run, not a mix)."""
-    return sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
 
 
 def run(naive: bool = True) -> dict:
@@ -61,7 +57,7 @@ def run(naive: bool = True) -> dict:
             loaders.append(_run_loader(files, empty, work / f"national{number}.duckdb"))
             bares.append(_run_calamine(files))
             (work / f"national{number}.duckdb").unlink(missing_ok=True)
-        loader, bare = _median_run(loaders), _median_run(bares)
+        loader, bare = median_run(loaders, "seconds"), median_run(bares, "seconds")
         naive = _run_naive_names(files, work / "naive.duckdb") if naive else None
         error_path = _error_path_ms(empty)
         # the writer's statements, each timed on the connection (a second load, not the one timed above)
