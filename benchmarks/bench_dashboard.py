@@ -237,11 +237,11 @@ def page_worker(db_path: str, urls: list[str]) -> dict:
     reopened); gives the three timings' summaries and the figure sizes of the first pass."""
     import logging
 
-    from dashboard.app import create_app, freeze_start_heap
+    from dashboard.app import create_app, ready_to_serve
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     app = create_app(db_path)
-    freeze_start_heap()  # as `govkpi serve` and each gunicorn worker do once the app is made
+    ready_to_serve(app)  # as `govkpi serve` and each gunicorn worker do once the app is made
     client = app.server.test_client()
     client.get("/")  # serves the HTML shell; sets up the pages router (no page layout, no query)
     router = _router_key(app)

@@ -5,9 +5,11 @@ request.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
+import duckdb
 import pandas as pd
 
 from vocab.i18n import norm_lang
@@ -16,6 +18,8 @@ from warehouse.reader import Warehouse, WarehouseUnavailable
 
 __all__ = ["Warehouse", "WarehouseUnavailable", "Filters", "resolve_filters"]
 DOSSIER_INDICATORS = ("dossiers_online_rate", "dossiers_on_time_rate")
+WARM_QUERIES = ("periods", "plans", "indicators", "catalog_metrics")  # read by every page, whatever its filters
+log = logging.getLogger(__name__)
 
 
 # Queries ------------------------------------------------------------------------------------
@@ -24,6 +28,20 @@ DOSSIER_INDICATORS = ("dossiers_online_rate", "dossiers_on_time_rate")
 def periods(wh: Warehouse) -> pd.DataFrame:
     """Gives the periods with data, newest first (period, period_type, label_vi, label_en, ...)."""
     return wh.query("periods")
+
+
+def warm(wh: Warehouse) -> None:
+    """Reads what every page reads whatever its filters (the periods with data, the plans, the
+    indicators, the metrics), so a server's first visitor does not wait for them: a serving
+    process calls it as it starts (dashboard.app.ready_to_serve). A warehouse not made yet, or
+    held by the writer, is left to the first page, which says so."""
+    try:
+        for name in WARM_QUERIES:
+            wh.query(name)
+    except (WarehouseUnavailable, duckdb.Error):
+        log.info("the warehouse is not readable yet; its first page reads it", exc_info=True)
+    finally:
+        wh.close()  # this thread may never serve a page: it must not hold a replaced snapshot open
 
 
 def plans(wh: Warehouse) -> pd.DataFrame:

@@ -25,7 +25,7 @@ def normalise_prefix(prefix: str | None) -> str:
 def production_app(db_path: str, prefix: str = "") -> Any:
     """Gives the WSGI app: the dashboard answering under `prefix`, trusting one proxy's
     X-Forwarded-For/-Proto/-Host (so redirects and logged addresses are the client's)."""
-    from dashboard.app import create_app, freeze_start_heap
+    from dashboard.app import create_app, ready_to_serve
 
     prefix = normalise_prefix(prefix)
     app = create_app(db_path, prefix=prefix + "/", production=True)
@@ -35,7 +35,7 @@ def production_app(db_path: str, prefix: str = "") -> Any:
         # URI) or a client calls gunicorn directly; anything outside the prefix is 404.
         wsgi = DispatcherMiddleware(NotFound(), {prefix: wsgi})
     app.server.wsgi_app = ProxyFix(wsgi, x_for=1, x_proto=1, x_host=1)
-    freeze_start_heap()  # in each worker: gunicorn loads the app there (preload_app off)
+    ready_to_serve(app)  # in each worker: gunicorn loads the app there (preload_app off)
     return app.server
 
 

@@ -148,6 +148,22 @@ def test_a_load_keeps_the_catalog_cached_and_a_new_warehouse_does_not(demo_db, e
     assert len(live.cache) == len(reference) + 3 and len(fewer) == len(data.plans(data.Warehouse(demo_db))) - 1
 
 
+def test_a_server_reads_what_every_page_reads_before_its_first_visitor(demo_db, empty_db, tmp_path):
+    """The periods with data, the plans, the indicators and the metrics are read whatever the
+    filters: warm() reads them as a server starts, so the first page finds them kept; a
+    warehouse not made yet is left to the first page, which says so."""
+    live = data.Warehouse(demo_db, cache=_DictCache())
+    data.warm(live)
+    assert len(live.cache) == len(data.WARM_QUERIES)
+    for name in data.WARM_QUERIES:
+        assert not live.query(name).empty, name
+    assert len(live.cache) == len(data.WARM_QUERIES)  # each a hit: nothing more was read
+
+    missing = data.Warehouse(tmp_path / "chua-khoi-tao.duckdb", cache=_DictCache())
+    data.warm(missing)  # no exception: the first page shows "no warehouse"
+    assert len(missing.cache) == 0
+
+
 def test_the_services_page_gets_the_units_with_the_most_services_and_how_many_units_there_are(wh):
     every = data.services_by_unit(wh, "2025Q3", "commune")
     top = data.services_by_unit(wh, "2025Q3", "commune", most=5)
