@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from exports.office_memory import office_env
+
 # Where Debian's python3-uno puts uno.py (as for exports/unoserver_quick.py).
 UNO_PATHS = ("/usr/lib/python3/dist-packages", "/usr/lib/libreoffice/program")
 CONNECT_TIMEOUT_S = 90
@@ -73,7 +75,7 @@ def main(argv: list[str]) -> int:
         [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nologo",
          "--nodefault", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        pass_fds=(lock.fileno(),) if lock is not None else ())
+        pass_fds=(lock.fileno(),) if lock is not None else (), env=office_env())
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # the exporter killed: still clean up below
     failed = True
     try:

@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 from exports.fonts import FONTS_BY_SUFFIX, require_fonts
+from exports.office_memory import office_env
 from exports.tool_missing import ToolMissing
 
 SOFFICE_TIMEOUT_S = 180
@@ -197,7 +198,7 @@ def convert_one_shot(soffice: str, source: Path, out_pdf: Path) -> Path:
                        "--convert-to", "pdf", "--outdir", work, str(source)]
             # soffice inherits the profile's lock: one that outlives this process still holds it
             done = subprocess.run(command, capture_output=True, text=True, timeout=SOFFICE_TIMEOUT_S,
-                                  pass_fds=(lock.fileno(),) if lock is not None else ())
+                                  pass_fds=(lock.fileno(),) if lock is not None else (), env=office_env())
             produced = Path(work) / (source.stem + ".pdf")
             if done.returncode != 0 or not produced.exists():
                 produced = None
@@ -230,7 +231,7 @@ class WarmConverter:
                    "--user-installation", str(self.profile), "--conversion-timeout",
                    str(WARM_CONVERSION_TIMEOUT_S), "--quiet"]
         self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+                                        stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent, env=office_env())
         atexit.register(self.stop)
         if self.announce is not None:
             self._announce()
