@@ -10,15 +10,17 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from warehouse.paths import DEFAULT_DB
+from govkpi.accounts_cli import token_app, user_app
+from govkpi.dti_cli import dti_app
+from govkpi.review_cli import register as register_review
+from govkpi.shell import (CLI_ADDRESS, DbOption, acting_user, err, need_db, operator_name, submission_units,
+                          usage_error)
 
 # duckdb, rich.progress and the library are imported by the commands that use them: every
 # command, and so each `govkpi export`, starts without them (≈0.1 s).
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="govkpi: theo dõi chỉ tiêu chính quyền điện tử, chuyển đổi số của tỉnh.")
-err = Console(stderr=True)
-DbOption = typer.Option(DEFAULT_DB, "--db", help="Tệp kho dữ liệu DuckDB / warehouse file")
 STATUS_VI = {"accepted": "đã nạp", "rejected": "bị từ chối", "duplicate": "trùng lặp"}
 
 
@@ -33,9 +35,6 @@ def main() -> None:
         sys.exit(3)
 
 
-def _usage_error(message: str) -> None:
-    err.print(f"[red]{message}[/]")
-    raise typer.Exit(2)
 
 
 @app.command()
@@ -49,7 +48,7 @@ def init(province: str = typer.Option(..., "--province", help="Tên hoặc mã t
     try:
         counts = init_warehouse(db, province)
     except (UnitError, CatalogError) as error:
-        _usage_error(str(error))
+        usage_error(str(error))
     publish_snapshot(db)
     err.print(f"Đã tạo kho {db}: {counts}")
 
@@ -67,15 +66,15 @@ def index_settings(path: Path = typer.Argument(..., help="Tệp thiết lập c�
 
     from etl.writer import WriterBusy, writer_lock
 
-    _need_db(db)
+    need_db(db)
     if not path.is_file():
-        _usage_error(f"Không có tệp {path}. / No such file.")
+        usage_error(f"Không có tệp {path}. / No such file.")
     try:
         with writer_lock(db):
             try:
                 con = connect(db)
             except duckdb.IOException:
-                _usage_error(f"Kho dữ liệu {db} đang được một tiến trình khác ghi; hãy thử lại sau. / The warehouse is being written by another process.")
+                usage_error(f"Kho dữ liệu {db} đang được một tiến trình khác ghi; hãy thử lại sau. / The warehouse is being written by another process.")
             try:
                 settings = install_index_settings(con, path)
                 left = missing_settings(indices_with_settings(con))
@@ -83,9 +82,9 @@ def index_settings(path: Path = typer.Argument(..., help="Tệp thiết lập c�
                 con.close()
             publish_snapshot(db)
     except SettingsError as error:
-        _usage_error(str(error))
+        usage_error(str(error))
     except WriterBusy:
-        _usage_error("Bộ ghi đang chạy (govkpi serve/writer): dừng nó rồi chạy lại lệnh này. "
+        usage_error("Bộ ghi đang chạy (govkpi serve/writer): dừng nó rồi chạy lại lệnh này. "
                      "/ A writer is running: stop it, then run this command again.")
     err.print(f"Đã cài {len(settings)} số liệu do tỉnh điền từ {path.name}. / {len(settings)} province-set figures installed.")
     if left:
@@ -105,12 +104,12 @@ def template(period: str = typer.Option(..., "--period", help="Kỳ báo cáo, v
     from etl.template import write_templates
 
     if bool(unit) == all_units:
-        _usage_error("Chọn --unit MÃ hoặc --all.")
+        usage_error("Chọn --unit MÃ hoặc --all.")
     if unit and not output or all_units and not out_dir:
-        _usage_error("--unit cần -o TỆP; --all cần --out THƯ_MỤC.")
+        usage_error("--unit cần -o TỆP; --all cần --out THƯ_MỤC.")
     written = write_templates(db, period, unit, output, out_dir)
     if isinstance(written, str):
-        _usage_error(written)
+        usage_error(written)
     err.print(f"Đã viết {len(written)} biểu mẫu.")
 
 
@@ -141,20 +140,20 @@ def load(paths: list[Path] = typer.Argument(..., help="Tệp hoặc thư mục .
         try:
             period = parse_code(period).code
         except ValueError as error:
-            _usage_error(str(error))
+            usage_error(str(error))
     if province and province_scope(province) is None:
-        _usage_error(f"Không có tỉnh/thành phố nào tên hoặc mã «{province}» (--province: no such province).")
+        usage_error(f"Không có tỉnh/thành phố nào tên hoặc mã «{province}» (--province: no such province).")
     submitted_on = None
     if submitted:
         try:
             submitted_on = date.fromisoformat(submitted)
         except ValueError:
-            _usage_error(f"--submitted phải có dạng YYYY-MM-DD, không phải {submitted!r}")
+            usage_error(f"--submitted phải có dạng YYYY-MM-DD, không phải {submitted!r}")
     if not db.exists():
-        _usage_error(f"Chưa có kho dữ liệu {db}. Hãy chạy: govkpi init --province \"Gia Lai\" --db {db}")
+        usage_error(f"Chưa có kho dữ liệu {db}. Hãy chạy: govkpi init --province \"Gia Lai\" --db {db}")
     files = expand_paths(paths)
     if not files:
-        _usage_error("Không có tệp nào để nạp.")
+        usage_error("Không có tệp nào để nạp.")
     import duckdb
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -167,7 +166,7 @@ def load(paths: list[Path] = typer.Argument(..., help="Tệp hoặc thư mục .
             try:
                 con = connect(db)
             except duckdb.IOException:
-                _usage_error(f"Kho dữ liệu {db} đang được một tiến trình khác ghi; hãy thử lại sau. / The warehouse is being written by another process.")
+                usage_error(f"Kho dữ liệu {db} đang được một tiến trình khác ghi; hãy thử lại sau. / The warehouse is being written by another process.")
             try:
                 from etl.review_sync import apply_ops
                 from ops.store import ops_path
@@ -205,14 +204,14 @@ def _review_cli_loads(db: Path, reports, reviewed: bool, as_name: Optional[str])
     from ops.review import Forbidden, decide
     from ops.store import ops_path
 
-    reviewer = _acting_user(db, as_name)
+    reviewer = acting_user(db, as_name)
     for report in reports:
         if report.status == "accepted" and report.submission_id is not None:
             try:
                 decide(ops_path(db), reviewer, report.submission_id, "accept", "nạp và duyệt bằng govkpi load --reviewed",
-                       address=CLI_ADDRESS, units=_submission_units(db, report.submission_id))
+                       address=CLI_ADDRESS, units=submission_units(db, report.submission_id))
             except Forbidden as error:
-                _usage_error(str(error))
+                usage_error(str(error))
     apply_ops_now(db)
 
 
@@ -280,7 +279,7 @@ def demo(db: Path = DbOption,
     try:
         summary = build_demo_warehouse(db, workdir, progress=err, review=review)
     except RuntimeError as error:  # the warehouse is not a demo one: never overwrite real data
-        _usage_error(str(error))
+        usage_error(str(error))
     publish_snapshot(db)
     err.print(f"Kho mẫu {db}: {summary}")
     if serve_after:
@@ -305,7 +304,7 @@ def serve(db: Path = DbOption, port: int = typer.Option(8050, "--port"),
     from warehouse.reader import snapshot_path
 
     if not db.exists():
-        _usage_error(f"Chưa có kho dữ liệu {db}. Hãy chạy: make demo, hoặc govkpi init rồi govkpi load.")
+        usage_error(f"Chưa có kho dữ liệu {db}. Hãy chạy: make demo, hoặc govkpi init rồi govkpi load.")
     ops_db = ops_path(db)
     if not production:
         if not has_users(ops_db):
@@ -364,7 +363,7 @@ def writer(db: Path = DbOption,
     from etl.writer import Writer, WriterBusy
 
     if not db.exists():
-        _usage_error(f"Chưa có kho dữ liệu {db}.")
+        usage_error(f"Chưa có kho dữ liệu {db}.")
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
@@ -373,7 +372,7 @@ def writer(db: Path = DbOption,
         Writer(db, publish_interval=publish_interval, after_publish=_prebuilder(db) if prebuild_exports else None
                ).run(stop, wait_for_lock=wait)
     except WriterBusy:
-        _usage_error(f"Một bộ ghi khác đang chạy cho {db}. / Another writer is running for this warehouse.")
+        usage_error(f"Một bộ ghi khác đang chạy cho {db}. / Another writer is running for this warehouse.")
 
 
 def _prebuilder(db: Path):
@@ -398,399 +397,34 @@ def export(kind: str = typer.Argument(..., help="pptx | xlsx | docx | pdf"),
     from warehouse.paths import reading_path
 
     if kind not in ("pptx", "xlsx", "docx", "pdf"):
-        _usage_error("Loại xuất phải là pptx, xlsx, docx hoặc pdf.")
+        usage_error("Loại xuất phải là pptx, xlsx, docx hoặc pdf.")
     try:
         period = parse_code(period).code if period else None
     except ValueError as error:
-        _usage_error(str(error))
+        usage_error(str(error))
     if not db.exists():
-        _usage_error(f"Chưa có kho dữ liệu {db}.")
+        usage_error(f"Chưa có kho dữ liệu {db}.")
     if period is None:
         period = exports.opening_period(str(reading_path(db)))
         if period is None:
-            _usage_error("Kho chưa có số liệu nào; hãy nạp báo cáo trước (govkpi load). / The warehouse has no data yet.")
+            usage_error("Kho chưa có số liệu nào; hãy nạp báo cáo trước (govkpi load). / The warehouse has no data yet.")
         err.print(f"Kỳ báo cáo: {parse_code(period).label('vi')} ({period})")
     try:
         path = exports.export(kind, period, str(reading_path(db)), str(output), lang)
     except exports.NoData as error:  # exports.model (and duckdb) imported only when it is raised
-        _usage_error(str(error))
+        usage_error(str(error))
     except RuntimeError as error:  # e.g. LibreOffice missing for PDF: the message says how to install it
-        _usage_error(str(error))
+        usage_error(str(error))
     from ops.audit import record_export
     from ops.store import ops_path
 
-    record_export(ops_path(db), kind, period, _operator_name(), "admin", CLI_ADDRESS, Path(path).name, lang)
+    record_export(ops_path(db), kind, period, operator_name(), "admin", CLI_ADDRESS, Path(path).name, lang)
     err.print(f"Đã xuất {path}")
 
 
-user_app = typer.Typer(no_args_is_help=True, help="Tài khoản và vai trò / accounts and roles")
-token_app = typer.Typer(no_args_is_help=True, help="Mã truy cập API / API tokens")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
-
-
-def _read_password(from_stdin: bool) -> str:
-    if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    return typer.prompt("Mật khẩu / password", hide_input=True, confirmation_prompt=True, err=True)
-
-
-def _resolve_units(db: Path, refs: list[str]) -> list[str]:
-    """Gives the unit_keys the references name (a unit_key, or a code of a unit in force); refuses
-    codes the warehouse does not know."""
-    from warehouse.reader import connect_read_only, fetch_rows, reading_path
-
-    if not refs:
-        return []
-    if not db.exists():
-        _usage_error(f"Chưa có kho dữ liệu {db}: cần danh mục đơn vị để kiểm tra mã đơn vị.")
-    con = connect_read_only(reading_path(db))
-    try:
-        keys = []
-        for ref in refs:
-            rows = fetch_rows(con, "unit_lookup", unit=ref.strip())
-            exact = [r for r in rows if r["exact_key"]]
-            current = [r for r in rows if r["in_force"]]
-            chosen = exact or (current if len(current) == 1 else rows if len(rows) == 1 else [])
-            if not rows:
-                _usage_error(f"Không có đơn vị mã '{ref}' trong danh mục đơn vị của kho {db}. / Unknown unit code.")
-            if not chosen:
-                _usage_error(f"Mã '{ref}' ứng với nhiều đơn vị: {', '.join(r['unit_key'] for r in rows)}; "
-                             "hãy ghi unit_key. / Ambiguous code: give the unit_key.")
-            keys.append(chosen[0]["unit_key"])
-        return keys
-    finally:
-        con.close()
-
-
-@user_app.command("add")
-def user_add(name: str = typer.Argument(..., help="Tên đăng nhập"),
-             role: str = typer.Option(..., "--role", help="admin | reviewer | viewer | reporter"),
-             unit: list[str] = typer.Option([], "--unit", help="Mã đơn vị (hoặc unit_key) của reporter; lặp lại được"),
-             password_stdin: bool = typer.Option(False, "--password-stdin", help="Đọc mật khẩu từ stdin"),
-             db: Path = DbOption) -> None:
-    """Thêm tài khoản / add a user."""
-    from ops.accounts import AccountError, add_user
-    from ops.store import ops_path
-
-    keys = _resolve_units(db, unit)
-    try:
-        user = add_user(ops_path(db), name, role, _read_password(password_stdin), keys, actor=_operator_name(),
-                        address=CLI_ADDRESS)
-    except AccountError as error:
-        _usage_error(str(error))
-    err.print(f"Đã thêm {user.name} ({user.role}{': ' + ', '.join(user.units) if user.units else ''}).")
-
-
-@user_app.command("list")
-def user_list(db: Path = DbOption) -> None:
-    """Liệt kê tài khoản / list users."""
-    from ops.accounts import list_users
-    from ops.store import ops_path
-
-    for user in list_users(ops_path(db)):
-        typer.echo(f"{user.name}\t{user.role}\t{','.join(user.units)}")
-
-
-@user_app.command("remove")
-def user_remove(name: str = typer.Argument(...), db: Path = DbOption) -> None:
-    """Xoá tài khoản (cùng các mã API của nó) / remove a user and its tokens."""
-    from ops.accounts import AccountError, remove_user
-    from ops.store import ops_path
-
-    try:
-        remove_user(ops_path(db), name, actor=_operator_name(), address=CLI_ADDRESS)
-    except AccountError as error:
-        _usage_error(str(error))
-    err.print(f"Đã xoá tài khoản {name}.")
-
-
-@user_app.command("passwd")
-def user_passwd(name: str = typer.Argument(...),
-                password_stdin: bool = typer.Option(False, "--password-stdin"),
-                db: Path = DbOption) -> None:
-    """Đặt mật khẩu mới (các phiên đang mở phải đăng nhập lại) / set a new password."""
-    from ops.accounts import AccountError, set_password
-    from ops.store import ops_path
-
-    try:
-        set_password(ops_path(db), name, _read_password(password_stdin), actor=_operator_name(), address=CLI_ADDRESS)
-    except AccountError as error:
-        _usage_error(str(error))
-    err.print(f"Đã đổi mật khẩu của {name}.")
-
-
-@token_app.command("create")
-def token_create(name: str = typer.Argument(...), db: Path = DbOption) -> None:
-    """In ra một mã API mới cho tài khoản (chỉ mã, trên stdout) / print a new API token."""
-    from ops.accounts import AccountError, create_token
-    from ops.store import ops_path
-
-    try:
-        token = create_token(ops_path(db), name, actor=_operator_name(), address=CLI_ADDRESS)
-    except AccountError as error:
-        _usage_error(str(error))
-    err.print(f"Mã API mới của {name}; chỉ hiện một lần, hãy lưu lại:")
-    typer.echo(token)
-
-
-
-# Review, lock, comments, audit trail (issue 12) ---------------------------------------------
-# The CLI is the server's own operator: whoever runs it can read and write the warehouse and
-# the ops file directly, so without --as it acts as an admin under the operating-system user's
-# name (marked in the trail with address 'cli'). --as NAME acts as that account, with its role
-# checked like on the web, for an ICT staffer who reviews from the shell under their own name.
-
-CLI_ADDRESS = "cli"
-review_app = typer.Typer(no_args_is_help=True, help="Duyệt số liệu đơn vị nộp / review submissions")
-app.add_typer(review_app, name="review")
-AsOption = typer.Option(None, "--as", help="Tài khoản thực hiện (mặc định: người vận hành máy chủ, quyền admin)")
-
-
-def _operator_name() -> str:
-    import getpass  # as etl.load._user, without importing the loader (≈0.2 s) into an export
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
-
-
-def _acting_user(db: Path, as_name: Optional[str]):
-    from ops.accounts import User, get_user
-    from ops.store import ops_path
-
-    if not as_name:
-        return User(_operator_name(), "admin")
-    user = get_user(ops_path(db), as_name)
-    if user is None:
-        _usage_error(f"Không có tài khoản '{as_name}' (--as). / No user '{as_name}'.")
-    return user
-
-
-def _need_db(db: Path) -> None:
-    if not db.exists():
-        _usage_error(f"Chưa có kho dữ liệu {db}. Hãy chạy: govkpi init --province \"Gia Lai\" --db {db}")
-
-
-def _period_code(period: str) -> str:
-    from vocab.periods import parse_code
-
-    try:
-        return parse_code(period).code
-    except ValueError as error:
-        _usage_error(str(error))
-
-
-def _read(db: Path, name: str, **params) -> list[dict]:
-    """Runs a read query on the published snapshot (what the pages show)."""
-    from warehouse.reader import connect_read_only, fetch_rows, reading_path
-
-    con = connect_read_only(reading_path(db))
-    try:
-        return fetch_rows(con, name, **params)
-    finally:
-        con.close()
-
-
-def _submission_units(db: Path, submission_id: int) -> list[tuple[str, str]]:
-    return [(r["unit_key"], r["period"]) for r in _read(db, "submission_units", submission_id=submission_id)]
-
-
-def _print_json(rows) -> None:
-    print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
-
-
-def _refused(call):
-    """Runs an ops call; a refusal (role, missing comment, …) is a usage error, exit 2."""
-    from ops.review import Forbidden, ReviewError
-
-    try:
-        return call()
-    except (Forbidden, ReviewError) as error:
-        _usage_error(str(error))
-
-
-def _after_change(db: Path) -> None:
-    from etl.writer import apply_ops_now
-
-    if not apply_ops_now(db):
-        err.print("Bộ ghi đang chạy: thay đổi hiển thị sau vài giây. / The writer shows it within seconds.")
-
-
-@review_app.command("list")
-def review_list(period: Optional[str] = typer.Option(None, "--period", help="Chỉ một kỳ, ví dụ 2025Q3"),
-                as_json: bool = typer.Option(False, "--json", help="In dạng JSON"),
-                db: Path = DbOption) -> None:
-    """Hàng chờ duyệt: hạn nộp sớm nhất trước, rồi cấp tỉnh, huyện, xã / the review queue."""
-    from vocab.vnformat import fmt_int, fmt_pct
-
-    _need_db(db)
-    rows = _read(db, "review_queue", period=_period_code(period) if period else None)
-    if as_json:
-        _print_json(rows)
-        return
-    out = Console()
-    if not rows:
-        out.print("Không có lần nộp nào chờ duyệt. / Nothing waits for review.")
-        return
-    current = None
-    for r in rows:
-        if r["submission_id"] != current:
-            current = r["submission_id"]
-            out.print(f"[bold]#{current}[/] {r['unit_name']} ({r['unit_code']}) – {r['period_label']} – {r['file_name']}, "
-                      f"{r['submitted_by']}, {r['loaded_at']:%d/%m/%Y %H:%M}", highlight=False)
-
-        def change(value):
-            return fmt_pct(value) if value is not None else "–"
-
-        mark = "[red]⚠[/] " if r["flagged"] else "  "
-        out.print(f"  {mark}{r['metric_name']}: {fmt_int(r['value']) if r['value'] is not None else '(trống)'}"
-                  f" | kỳ trước {fmt_int(r['previous_value']) if r['previous_value'] is not None else '–'}"
-                  f" ({change(r['change_previous'])})"
-                  f" | cùng kỳ năm trước {fmt_int(r['last_year_value']) if r['last_year_value'] is not None else '–'}"
-                  f" ({change(r['change_last_year'])})", highlight=False)
-
-
-def _review(db: Path, submission_id: int, decision: str, comment: Optional[str], as_name: Optional[str]) -> None:
-    from ops.review import decide
-    from ops.store import ops_path
-
-    _need_db(db)
-    units = _submission_units(db, submission_id)
-    if not units:
-        _usage_error(f"Không có lần nộp số {submission_id} đã nạp. / No accepted submission {submission_id}.")
-    user = _acting_user(db, as_name)
-    _refused(lambda: decide(ops_path(db), user, submission_id, decision, comment, CLI_ADDRESS, units))
-    err.print(f"Lần nộp số {submission_id}: {'đã duyệt' if decision == 'accept' else 'đã trả lại'} ({user.name}).")
-    _after_change(db)
-
-
-@review_app.command("accept")
-def review_accept(submission_id: int = typer.Argument(..., help="Số lần nộp"),
-                  comment: Optional[str] = typer.Option(None, "--comment"),
-                  as_name: Optional[str] = AsOption, db: Path = DbOption) -> None:
-    """Duyệt một lần nộp: số liệu được tính / accept a submission."""
-    _review(db, submission_id, "accept", comment, as_name)
-
-
-@review_app.command("send-back")
-def review_send_back(submission_id: int = typer.Argument(..., help="Số lần nộp"),
-                     comment: str = typer.Option(..., "--comment", help="Lý do trả lại, đơn vị sẽ đọc"),
-                     as_name: Optional[str] = AsOption, db: Path = DbOption) -> None:
-    """Trả lại một lần nộp kèm lý do / send a submission back with a comment."""
-    _review(db, submission_id, "send_back", comment, as_name)
-
-
-@app.command()
-def lock(period: str = typer.Argument(..., help="Kỳ, ví dụ 2025Q3"),
-         reason: Optional[str] = typer.Option(None, "--reason"),
-         as_name: Optional[str] = AsOption, db: Path = DbOption) -> None:
-    """Chốt số liệu một kỳ: không nhận thêm tệp nộp / lock a period."""
-    from ops.locks import lock_period
-    from ops.store import ops_path
-
-    _need_db(db)
-    code = _period_code(period)
-    user = _acting_user(db, as_name)
-    _refused(lambda: lock_period(ops_path(db), user, code, reason, CLI_ADDRESS))
-    err.print(f"Đã chốt số liệu kỳ {code} ({user.name}).")
-    _after_change(db)
-
-
-@app.command()
-def unlock(period: str = typer.Argument(..., help="Kỳ, ví dụ 2025Q3"),
-           reason: str = typer.Option(..., "--reason", help="Lý do mở khóa (ghi vào nhật ký)"),
-           as_name: Optional[str] = AsOption, db: Path = DbOption) -> None:
-    """Mở khóa một kỳ đã chốt (quản trị viên, có lý do) / unlock a period."""
-    from ops.locks import unlock_period
-    from ops.store import ops_path
-
-    _need_db(db)
-    code = _period_code(period)
-    user = _acting_user(db, as_name)
-    _refused(lambda: unlock_period(ops_path(db), user, code, reason, CLI_ADDRESS))
-    err.print(f"Đã mở khóa kỳ {code} ({user.name}).")
-    _after_change(db)
-
-
-@app.command()
-def comment(unit: str = typer.Argument(..., help="Mã đơn vị hoặc unit_key"),
-            indicator: str = typer.Argument(..., help="Mã chỉ tiêu, ví dụ work_records_online_rate"),
-            period: str = typer.Argument(..., help="Kỳ, ví dụ 2025Q3"),
-            text: str = typer.Argument(..., help="Ghi chú, ví dụ \"giảm do mất điện hai tuần\""),
-            as_name: Optional[str] = AsOption, db: Path = DbOption) -> None:
-    """Ghi chú về số liệu của một đơn vị, chỉ tiêu, kỳ / comment on a figure."""
-    from ops.comments import add_comment
-    from ops.store import ops_path
-
-    _need_db(db)
-    key = _resolve_units(db, [unit])[0]
-    if not any(r["indicator_code"] == indicator for r in _read(db, "indicators")):
-        _usage_error(f"Không có chỉ tiêu mã '{indicator}'. / Unknown indicator.")
-    code = _period_code(period)
-    user = _acting_user(db, as_name)
-    _refused(lambda: add_comment(ops_path(db), user, key, indicator, code, text, CLI_ADDRESS))
-    err.print(f"Đã ghi chú cho {key}, {indicator}, {code}.")
-    _after_change(db)
-
-
-@app.command("audit")
-def audit_trail(unit: Optional[str] = typer.Option(None, "--unit", help="Mã đơn vị hoặc unit_key"),
-                period: Optional[str] = typer.Option(None, "--period"),
-                action: Optional[str] = typer.Option(None, "--action", help="upload, review_accept, lock, export, …"),
-                limit: Optional[int] = typer.Option(None, "--limit", help="Chỉ N sự kiện gần nhất"),
-                as_json: bool = typer.Option(False, "--json", help="In dạng JSON"),
-                db: Path = DbOption) -> None:
-    """In nhật ký thay đổi (chỉ ghi thêm, không sửa, không xoá) / print the audit trail."""
-    from ops.audit import ACTIONS, events
-    from ops.store import ops_path
-
-    if action and action not in ACTIONS:
-        _usage_error(f"--action phải là một trong: {', '.join(ACTIONS)}")
-    key = _resolve_units(db, [unit])[0] if unit else None
-    found = events(ops_path(db), unit_key=key, period=_period_code(period) if period else None, action=action,
-                   limit=limit)
-    if as_json:
-        _print_json([e.as_json() for e in found])
-        return
-    out = Console()
-    for e in found:
-        where = " ".join(x for x in (e.unit_key, e.period, e.indicator_code,
-                                     f"#{e.submission_id}" if e.submission_id else None) if x)
-        detail = json.dumps(e.detail, ensure_ascii=False) if e.detail else ""
-        out.print(f"{e.seq}\t{e.at}\t{e.actor}{' (' + e.role + ')' if e.role else ''}\t{e.address or ''}\t"
-                  f"{e.action}\t{where}\t{detail}", highlight=False, markup=False)
-
-
-@app.command()
-def history(unit: str = typer.Argument(..., help="Mã đơn vị hoặc unit_key"),
-            metric: str = typer.Argument(..., help="Mã số liệu, ví dụ work_records_online"),
-            period: str = typer.Argument(..., help="Kỳ, ví dụ 2025Q3"),
-            as_json: bool = typer.Option(False, "--json", help="In dạng JSON"),
-            db: Path = DbOption) -> None:
-    """Mọi phiên bản của một số liệu: ai nộp, khi nào, ai duyệt / every version of a value."""
-    from vocab.vnformat import fmt_int
-
-    _need_db(db)
-    key = _resolve_units(db, [unit])[0]
-    rows = _read(db, "value_history", unit_key=key, metric_code=metric, period=_period_code(period))
-    if as_json:
-        _print_json(rows)
-        return
-    out = Console()
-    if not rows:
-        out.print(f"Chưa có giá trị nào của {key}, {metric}, {period}. / No value yet.")
-    for r in rows:
-        value = fmt_int(r["value"]) if r["value"] is not None else "(trống: xoá giá trị trước)"
-        review = {"accepted": "đã duyệt", "sent_back": "bị trả lại", "waiting": "chờ duyệt",
-                  "not_required": "không cần duyệt", None: "–"}[r["review_state"]]
-        who = f" bởi {r['reviewed_by']} {r['reviewed_at']:%d/%m/%Y %H:%M}" if r["reviewed_by"] else ""
-        out.print(f"{'→' if r['current'] else ' '} #{r['submission_id']} {value} — {r['file_name']}, {r['submitted_by']}, "
-                  f"{r['loaded_at']:%d/%m/%Y %H:%M}, {r['status']}; {review}{who}", highlight=False, markup=False)
-
-
-from govkpi.dti_cli import dti_app  # noqa: E402  (its own module, so this file does not grow)
+register_review(app)
 app.add_typer(dti_app, name="dti")
 
 if __name__ == "__main__":

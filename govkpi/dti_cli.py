@@ -16,14 +16,10 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from warehouse.paths import DEFAULT_DB
+from govkpi.shell import CLI_ADDRESS, AsOption, DbOption, acting_user, err, read, usage_error
 
 dti_app = typer.Typer(no_args_is_help=True, help="Tự đánh giá DTI của tỉnh / the province's DTI self-assessment")
-err = Console(stderr=True)
-CLI_ADDRESS = "cli"  # the audit trail's address for a change made from the shell, as govkpi review
-DbOption = typer.Option(DEFAULT_DB, "--db", help="Tệp kho dữ liệu DuckDB / warehouse file")
 YearOption = typer.Option(..., "--year", help="Năm tự đánh giá, ví dụ 2025")
-AsOption = typer.Option(None, "--as", help="Tài khoản thực hiện (mặc định: người vận hành máy chủ, quyền admin)")
 
 
 @dti_app.command("show")
@@ -77,9 +73,9 @@ def value(item: str = typer.Argument(..., help="Mã chỉ số, ví dụ the_che
     found = _item(db, year, item)
     number = _forms().parse_value(score)
     if number is None:
-        _usage_error(f"«{score}» không phải là điểm của «{found.name_vi}»: nhập một số, ví dụ 8,5. / "
+        usage_error(f"«{score}» không phải là điểm của «{found.name_vi}»: nhập một số, ví dụ 8,5. / "
                      f"'{score}' is not a score: type a number, e.g. 8.5.")
-    user = _acting_user(db, as_name)
+    user = acting_user(db, as_name)
     _refused(lambda: dti.enter_value(ops_path(db), year, found.code, number, user.name, user.role,
                                      maximum=found.max_score, address=CLI_ADDRESS, name=found.name_vi))
     err.print(f"Đã lưu điểm {_vn(number)} của «{found.name_vi}» năm {year} ({user.name}).", highlight=False)
@@ -94,10 +90,10 @@ def evidence(item: str = typer.Argument(..., help="Mã chỉ số, ví dụ the_
     from ops.store import ops_path
 
     found = _item(db, year, item)
-    user = _acting_user(db, as_name)
+    user = acting_user(db, as_name)
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
-        _usage_error(f"Không tìm thấy tệp: {', '.join(missing)}. / File not found.")
+        usage_error(f"Không tìm thấy tệp: {', '.join(missing)}. / File not found.")
     refused = False
     for path in files:
         try:
@@ -106,7 +102,7 @@ def evidence(item: str = typer.Argument(..., help="Mã chỉ số, ví dụ the_
             err.print(f"Đã đính kèm {attached.file_name} cho «{found.name_vi}» (#{attached.evidence_id}).", highlight=False,
                       markup=False)
         except PermissionError as error:
-            _usage_error(str(error))
+            usage_error(str(error))
         except dti.DtiError as error:
             refused = True
             err.print(str(error), style="red", highlight=False, markup=False)
@@ -123,8 +119,8 @@ def sign_off(item: str = typer.Argument(..., help="Mã chỉ số, ví dụ the_
 
     found = _item(db, year, item)
     if not found.verifier:
-        _usage_error(f"Danh mục chưa có đơn vị thẩm định cho «{found.name_vi}». / No verifying unit in the catalog.")
-    user = _acting_user(db, as_name)
+        usage_error(f"Danh mục chưa có đơn vị thẩm định cho «{found.name_vi}». / No verifying unit in the catalog.")
+    user = acting_user(db, as_name)
     _refused(lambda: dti.sign_off(ops_path(db), year, found.code, found.verifier, user.name, user.role,
                                   address=CLI_ADDRESS))
     err.print(f"{found.verifier} đã thẩm định «{found.name_vi}» năm {year} ({user.name}).", highlight=False)
@@ -138,7 +134,7 @@ def rank(national_rank: int = typer.Argument(..., metavar="RANK", help="Thứ h�
     from ops.store import ops_path
 
     _items(db, year)
-    user = _acting_user(db, as_name)
+    user = acting_user(db, as_name)
     _refused(lambda: dti.enter_rank(ops_path(db), year, national_rank, user.name, user.role, address=CLI_ADDRESS))
     err.print(f"Đã lưu xếp hạng toàn quốc {national_rank} của năm {year} ({user.name}).", highlight=False)
 
@@ -155,10 +151,10 @@ def _forms():
 def _items(db: Path, year: int):
     """The version in force for the year and its items; a usage error when there is none."""
     if not db.exists():
-        _usage_error(f"Chưa có kho dữ liệu {db}. Hãy chạy: govkpi init --province \"Gia Lai\" --db {db}")
-    version, items = _forms().year_items(lambda name, **params: _read(db, name, **params), year)
+        usage_error(f"Chưa có kho dữ liệu {db}. Hãy chạy: govkpi init --province \"Gia Lai\" --db {db}")
+    version, items = _forms().year_items(lambda name, **params: read(db, name, **params), year)
     if version is None:
-        _usage_error(f"Năm {year} không có phiên bản DTI nào có hiệu lực. / No DTI version is in force for {year}.")
+        usage_error(f"Năm {year} không có phiên bản DTI nào có hiệu lực. / No DTI version is in force for {year}.")
     return version, items
 
 
@@ -166,33 +162,9 @@ def _item(db: Path, year: int, code: str):
     _, items = _items(db, year)
     found = next((i for i in items if i.code == code.strip()), None)
     if found is None:
-        _usage_error(f"Không có chỉ số «{code}» trong DTI năm {year}; các mã: {', '.join(i.code for i in items)}. / "
+        usage_error(f"Không có chỉ số «{code}» trong DTI năm {year}; các mã: {', '.join(i.code for i in items)}. / "
                      f"Unknown item.")
     return found
-
-
-def _read(db: Path, name: str, **params) -> list[dict]:
-    """A read query on the published snapshot (what the pages show)."""
-    from warehouse.reader import connect_read_only, fetch_rows, reading_path
-
-    con = connect_read_only(reading_path(db))
-    try:
-        return fetch_rows(con, name, **params)
-    finally:
-        con.close()
-
-
-def _acting_user(db: Path, as_name: Optional[str]):
-    from etl.load import _user as operator_name
-    from ops.accounts import User, get_user
-    from ops.store import ops_path
-
-    if not as_name:
-        return User(operator_name(), "admin")
-    user = get_user(ops_path(db), as_name)
-    if user is None:
-        _usage_error(f"Không có tài khoản '{as_name}' (--as). / No user '{as_name}'.")
-    return user
 
 
 def _refused(call) -> None:
@@ -202,12 +174,7 @@ def _refused(call) -> None:
     try:
         call()
     except (PermissionError, DtiError) as error:
-        _usage_error(str(error))
-
-
-def _usage_error(message: str) -> None:
-    err.print(message, style="red", highlight=False, markup=False)
-    raise typer.Exit(2)
+        usage_error(str(error))
 
 
 def _vn(number: float) -> str:
