@@ -148,7 +148,7 @@ def test_a_load_keeps_the_catalog_cached_and_a_new_warehouse_does_not(demo_db, e
     assert len(live.cache) == len(reference) + 3 and len(fewer) == len(data.plans(data.Warehouse(demo_db))) - 1
 
 
-def test_a_server_reads_what_every_page_reads_before_its_first_visitor(demo_db, empty_db, tmp_path):
+def test_a_server_reads_what_every_page_reads_before_its_first_visitor(demo_db, tmp_path):
     """The periods with data, the plans, the indicators and the metrics are read whatever the
     filters: warm() reads them as a server starts, so the first page finds them kept; a
     warehouse not made yet is left to the first page, which says so."""
