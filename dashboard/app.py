@@ -83,7 +83,7 @@ def serve(db_path: str, port: int = 8050, debug: bool = False, host: str = "127.
 
 def ready_to_serve(app: dash.Dash) -> None:
     """A serving process calls this once its app is made, before its first request: it reads
-    what every page reads whatever its filters (dashboard.data.warm: ~25 ms of a national
+    what every page reads whatever its filters (dashboard.data.warm: ~20 ms of a national
     warehouse's first page, measured), then freezes the start-up heap with those reads in it."""
     warm(app.server.config["GOVKPI_WAREHOUSE"])
     freeze_start_heap()
