@@ -85,7 +85,7 @@ def index_settings(path: Path = typer.Argument(..., help="Tệp thiết lập c�
         usage_error(str(error))
     except WriterBusy:
         usage_error("Bộ ghi đang chạy (govkpi serve/writer): dừng nó rồi chạy lại lệnh này. "
-                     "/ A writer is running: stop it, then run this command again.")
+                    "/ A writer is running: stop it, then run this command again.")
     err.print(f"Đã cài {len(settings)} số liệu do tỉnh điền từ {path.name}. / {len(settings)} province-set figures installed.")
     if left:
         err.print("Còn chưa điền / still unset:")

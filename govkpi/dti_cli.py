@@ -74,7 +74,7 @@ def value(item: str = typer.Argument(..., help="Mã chỉ số, ví dụ the_che
     number = _forms().parse_value(score)
     if number is None:
         usage_error(f"«{score}» không phải là điểm của «{found.name_vi}»: nhập một số, ví dụ 8,5. / "
-                     f"'{score}' is not a score: type a number, e.g. 8.5.")
+                    f"'{score}' is not a score: type a number, e.g. 8.5.")
     user = acting_user(db, as_name)
     _refused(lambda: dti.enter_value(ops_path(db), year, found.code, number, user.name, user.role,
                                      maximum=found.max_score, address=CLI_ADDRESS, name=found.name_vi))
@@ -163,7 +163,7 @@ def _item(db: Path, year: int, code: str):
     found = next((i for i in items if i.code == code.strip()), None)
     if found is None:
         usage_error(f"Không có chỉ số «{code}» trong DTI năm {year}; các mã: {', '.join(i.code for i in items)}. / "
-                     f"Unknown item.")
+                    f"Unknown item.")
     return found
 
 

@@ -121,7 +121,7 @@ def resolve_units(db: Path, refs: list[str]) -> list[str]:
                 usage_error(f"Không có đơn vị mã '{ref}' trong danh mục đơn vị của kho {db}. / Unknown unit code.")
             if not chosen:
                 usage_error(f"Mã '{ref}' ứng với nhiều đơn vị: {', '.join(r['unit_key'] for r in rows)}; "
-                             "hãy ghi unit_key. / Ambiguous code: give the unit_key.")
+                            "hãy ghi unit_key. / Ambiguous code: give the unit_key.")
             keys.append(chosen[0]["unit_key"])
         return keys
     finally:
