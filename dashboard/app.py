@@ -86,15 +86,15 @@ def ready_to_serve(app: dash.Dash) -> None:
     what every page reads whatever its filters (dashboard.data.warm: ~20 ms of a national
     warehouse's first page, measured), then freezes the start-up heap with those reads in it."""
     warm(app.server.config["GOVKPI_WAREHOUSE"])
-    freeze_start_heap()
+    _freeze_start_heap()
 
 
-def freeze_start_heap() -> None:
-    """A serving process calls this once its app is made: what exists then (modules, the app,
-    its pages) lives as long as the process, so it is taken out of the garbage collector's full
-    passes (gc.freeze), which walked all of it (~170,000 objects) and paused the request that
-    set one off by up to 120 ms (measured on /don-vi after a load; 23 ms once frozen). The
-    garbage made so far is collected first, not frozen with it."""
+def _freeze_start_heap() -> None:
+    """What exists once the app is made (modules, the app, its pages) lives as long as the
+    process, so it is taken out of the garbage collector's full passes (gc.freeze), which walked
+    all of it (~170,000 objects) and paused the request that set one off by up to 120 ms
+    (measured on /don-vi after a load; 23 ms once frozen). The garbage made so far is collected
+    first, not frozen with it."""
     gc.collect()
     gc.freeze()
 

@@ -16,7 +16,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from govkpi.shell import CLI_ADDRESS, AsOption, DbOption, acting_user, err, read, usage_error
+from govkpi.shell import CLI_ADDRESS, AsOption, DbOption, acting_user, err, need_db, read, usage_error
 
 dti_app = typer.Typer(no_args_is_help=True, help="Tự đánh giá DTI của tỉnh / the province's DTI self-assessment")
 YearOption = typer.Option(..., "--year", help="Năm tự đánh giá, ví dụ 2025")
@@ -150,8 +150,7 @@ def _forms():
 
 def _items(db: Path, year: int):
     """The version in force for the year and its items; a usage error when there is none."""
-    if not db.exists():
-        usage_error(f"Chưa có kho dữ liệu {db}. Hãy chạy: govkpi init --province \"Gia Lai\" --db {db}")
+    need_db(db)
     version, items = _forms().year_items(lambda name, **params: read(db, name, **params), year)
     if version is None:
         usage_error(f"Năm {year} không có phiên bản DTI nào có hiệu lực. / No DTI version is in force for {year}.")
