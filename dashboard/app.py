@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
 import dash
+import waitress
 from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
 from flask_caching import Cache
 
@@ -38,6 +39,9 @@ AUDIT_NAV = ("/nhat-ky", "nav_audit")     # shown only to admins
 KEPT_ACROSS_PAGES = ("lang", "period", "plan")
 DRILL_CHARTS = {ids.UNITS_RANKING, ids.UNITS_HEATMAP, ids.UNITS_MAP, ids.UNIT_CHILDREN}
 log = logging.getLogger(__name__)
+# A page asks several callbacks at once and an export holds its thread for a second or two;
+# DuckDB releases the GIL while it reads.
+LOCAL_THREADS = 8
 
 
 def create_app(db_path: str, prefix: str = "/", ops_db: str | None = None, production: bool = False) -> dash.Dash:
@@ -73,12 +77,14 @@ def create_app(db_path: str, prefix: str = "/", ops_db: str | None = None, produ
     return app
 
 
-def serve(db_path: str, port: int = 8050, debug: bool = False, host: str = "127.0.0.1",
-          ops_db: str | None = None, production: bool = False) -> None:
-    """Serves the dashboard on host:port (this PC only by default; 0.0.0.0 for the office network)."""
-    app = create_app(db_path, ops_db=ops_db, production=production)
+def serve(db_path: str, port: int = 8050, host: str = "127.0.0.1", ops_db: str | None = None) -> None:
+    """Serves the dashboard on host:port (this PC only by default; 0.0.0.0 for the office network)
+    under waitress, a production WSGI server that runs in this process on threads (gunicorn forks
+    workers): the warm LibreOffice and the prebuilt exports started beside it stay this server's
+    own (waitress also runs on Windows, gunicorn does not). Returns when the process is told to stop."""
+    app = create_app(db_path, ops_db=ops_db)
     ready_to_serve(app)
-    app.run(host=host, port=port, debug=debug)
+    waitress.serve(app.server, host=host, port=port, threads=LOCAL_THREADS, ident="govkpi")
 
 
 def ready_to_serve(app: dash.Dash) -> None:

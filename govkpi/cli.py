@@ -323,7 +323,7 @@ def serve(db: Path = DbOption, port: int = typer.Option(8050, "--port"),
     try:
         if not production:
             err.print(f"Bảng điều khiển: http://{host}:{port}")
-            serve_app(str(snapshot_path(db)), port=port, host=host, ops_db=str(ops_db), production=False)
+            serve_app(str(snapshot_path(db)), port=port, host=host, ops_db=str(ops_db))
         else:
             err.print(f"Bảng điều khiển: http://{host}:{port}{normalise_prefix(prefix)}/ ({workers} tiến trình, gunicorn)")
             serve_production(str(snapshot_path(db)), host=host, port=port, workers=workers, prefix=prefix)
@@ -334,8 +334,8 @@ def serve(db: Path = DbOption, port: int = typer.Option(8050, "--port"),
 
 def _start_writer(db: Path):
     """Publishes a first read snapshot when there is none, then starts `govkpi writer --wait` as a
-    child process. A SIGTERM to this process then ends the server through its `finally` (Flask's
-    development server has no handler of its own), so the writer child is stopped with it."""
+    child process. A SIGTERM to this process raises SystemExit, on which waitress closes and
+    returns, so `serve`'s `finally` stops the writer child with it."""
     import signal
     import subprocess
 
