@@ -2,6 +2,7 @@
 migrations applied), publishing the read snapshot that warehouse.reader opens, and its meta."""
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from etl.indices import install_indices
 from etl.review_sync import start_from_now
 from ops.store import ops_path
 from vocab.periods import Period, all_periods, cutoff_date
-from warehouse.reader import connect_read_only, snapshot_path
+from warehouse.reader import WAREHOUSE_ID, connect_read_only, snapshot_path
 from warehouse.sqlfiles import contract_sql
 
 
@@ -55,6 +56,7 @@ def init_warehouse(db_path: str | Path, province: str, catalog: Catalog | None =
         set_meta(con, "province_arg", province)
         set_meta(con, "province_codes", ",".join(province_codes))
         set_meta(con, "created_at", datetime.now().isoformat(timespec="seconds"))
+        set_meta(con, WAREHOUSE_ID, uuid.uuid4().hex)  # two inits within a second differ too
         start_from_now(con, ops_path(path))  # decisions of a warehouse this one replaces do not apply
         con.execute("COMMIT")
     finally:

@@ -148,6 +148,29 @@ def test_a_load_keeps_the_catalog_cached_and_a_new_warehouse_does_not(demo_db, e
     assert len(live.cache) == len(reference) + 3 and len(fewer) == len(data.plans(data.Warehouse(demo_db))) - 1
 
 
+def test_two_inits_within_one_second_never_share_the_cached_catalog(tmp_path, monkeypatch):
+    """`govkpi init` of another province at the same path, in the same second (created_at has
+    second resolution): the server's next look at the units reads the new warehouse's, not the
+    cached ones of the warehouse it replaced."""
+    import etl.warehouse
+
+    class SameSecond(etl.warehouse.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return cls(2026, 12, 4, 10, 0, 0)
+
+    monkeypatch.setattr(etl.warehouse, "datetime", SameSecond)
+    path = tmp_path / "live.duckdb"
+    init_warehouse(path, "Gia Lai")
+    live = data.Warehouse(path, cache=_DictCache())
+    gia_lai = live.query("units", period="2025Q3", level="commune")
+    live.close()
+    init_warehouse(path, "Cao Bằng")
+    cao_bang = live.query("units", period="2025Q3", level="commune")
+    assert "Xã Ia Grai" in set(gia_lai["unit_name"]) and "Xã Ia Grai" not in set(cao_bang["unit_name"])
+    assert len(cao_bang) != len(gia_lai)
+
+
 def test_a_server_reads_what_every_page_reads_before_its_first_visitor(demo_db, tmp_path):
     """The periods with data, the plans, the indicators and the metrics are read whatever the
     filters: warm() reads them as a server starts, so the first page finds them kept; a

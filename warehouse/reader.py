@@ -106,11 +106,12 @@ _SPARES = _SpareInstances()
 
 # Read queries over what only `govkpi init` writes: the catalog (plans, their targets,
 # indicators, metrics), the units, their places and the period calendar. A load never changes
-# them; init writes a new file with a new created_at, and an upgrade that changes the units'
+# them; init writes a new file with a new WAREHOUSE_ID, and an upgrade that changes the units'
 # places or the calendar (etl/migrate.py) sets REFERENCE_CHANGED. They are cached per catalog,
 # so the first page after a load does not read them again (the units page's map and filter).
 CATALOG_QUERIES = frozenset({"plans", "plan_targets", "indicators", "catalog_metrics", "units", "unit", "unit_points"})
 REFERENCE_CHANGED = "reference_changed_at"  # the meta key
+WAREHOUSE_ID = "warehouse_id"  # the meta key: a new random id at each init (a warehouse older than it has created_at only)
 
 
 class WarehouseUnavailable(RuntimeError):
@@ -169,13 +170,13 @@ class Warehouse:
         return frame
 
     def _catalog_version(self, version: str) -> str:
-        """Gives the catalog's version in the file of `version`: when the warehouse was created,
+        """Gives the catalog's version in the file of `version`: which init made the warehouse,
         and when an upgrade last changed its reference tables (REFERENCE_CHANGED)."""
         if self._catalog_of and self._catalog_of[0] == version:
             return self._catalog_of[1]
         rows = self.connection().execute("SELECT string_agg(value, '|' ORDER BY key) FROM meta WHERE key IN "
-                                          "('created_at', ?) HAVING bool_or(key = 'created_at')",
-                                          [REFERENCE_CHANGED]).fetchall()
+                                          "('created_at', ?, ?) HAVING bool_or(key = 'created_at')",
+                                          [WAREHOUSE_ID, REFERENCE_CHANGED]).fetchall()
         catalog = f"catalog-{rows[0][0]}" if rows else version
         self._catalog_of = (version, catalog)
         return catalog
