@@ -16,7 +16,7 @@ from etl.consolidated_writer import write_consolidated
 from etl.demo_values import unit_values
 from etl.dti_demo import write_dti_demo
 from etl.index_demo import write_demo_settings, write_index_demo
-from etl.indices import install_index_settings
+from etl.index_catalog import install_index_settings
 from etl.load import Loader
 from vocab.periods import Period, quarter_of, quarter_range
 from etl.template import write_template

@@ -6,7 +6,7 @@ total their groups do not add up to, so the sum check shows its warning.
 
 No text we could cite gives the 766 grade thresholds; the demo province fills them in as any
 province would, through its own settings file (`write_demo_settings`, installed by
-etl.indices.install_index_settings), labelled as the demo province's figures."""
+etl.index_catalog.install_index_settings), labelled as the demo province's figures."""
 from __future__ import annotations
 
 import random
@@ -16,7 +16,8 @@ from pathlib import Path
 import openpyxl
 import yaml
 
-from etl.indices import SETTINGS_FILE, Index, IndexVersion
+from etl.index_settings import SETTINGS_FILE
+from etl.indices import Index, IndexVersion
 from vocab.periods import Period, month_of
 
 MONTHS = 12

@@ -23,7 +23,8 @@ from etl.catalog import Catalog, load_catalog
 from etl.checks import CheckedValue, MatcherCache, check_sheet
 from etl.batch_write import BATCH_FILES, BATCH_VALUES, Batch, FileReport, PreparedFile, write_batch
 from etl.index_checks import check_score_sheet
-from etl.indices import Index, indices_with_settings
+from etl.index_catalog import indices_with_settings
+from etl.indices import Index
 from etl.layouts import recognise_workbook
 from etl.layouts.index_scores import ScoreSheet
 from etl.read import read_workbook

@@ -8,7 +8,7 @@ import duckdb
 
 from etl.catalog import load_catalog
 from etl.derived import kept_progress_rules, rebuild_all, refresh_kept_progress, refresh_pending
-from etl.indices import install_indices
+from etl.index_catalog import install_indices
 from etl.unit_points import install_points
 from etl.unitnames import fold_name, normalise_name
 from vocab.periods import Period, cutoff_date, parse_code

@@ -12,7 +12,7 @@ import pandas as pd
 from etl.catalog import Catalog, catalog_frames, load_catalog
 from etl.derived import kept_progress_rules, refresh_kept_progress
 from etl.migrate import migrate
-from etl.indices import install_indices
+from etl.index_catalog import install_indices
 from etl.review_sync import start_from_now
 from ops.store import ops_path
 from vocab.periods import Period, all_periods, cutoff_date

@@ -60,7 +60,9 @@ def index_settings(path: Path = typer.Argument(..., help="Tệp thiết lập c�
 
     Tệp thay mọi thiết lập đã điền trước (là danh sách đầy đủ của tỉnh); số liệu đã có căn cứ
     trong văn bản thì bị từ chối. / The file replaces the settings installed before."""
-    from etl.indices import SettingsError, indices_with_settings, install_index_settings, missing_settings
+    from etl.index_catalog import indices_with_settings, install_index_settings
+    from etl.index_settings import SettingsError
+    from etl.indices import missing_settings
     from etl.warehouse import connect, publish_snapshot
     import duckdb
 

@@ -20,7 +20,8 @@ import duckdb
 import pytest
 
 from etl.derived import rebuild_all
-from etl.indices import criterion_score, install_indices, read_index
+from etl.index_catalog import install_indices
+from etl.indices import criterion_score, read_index
 from etl.warehouse import init_warehouse
 from vocab.periods import parse_code
 

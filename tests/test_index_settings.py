@@ -17,8 +17,8 @@ from test_index_scores_load import OCTOBER, score_table  # noqa: E402
 from workbooks import *  # noqa: E402,F403
 
 from etl.catalog import load_catalog  # noqa: E402
-from etl.indices import (PROVINCE_SET_VI, SettingsError, apply_settings, criterion_score, grade_of,  # noqa: E402
-                         load_indices, missing_settings, read_settings)
+from etl.index_settings import PROVINCE_SET_VI, SettingsError, apply_settings, read_settings  # noqa: E402
+from etl.indices import criterion_score, grade_of, load_indices, missing_settings  # noqa: E402
 from etl.load import Loader  # noqa: E402
 from etl.warehouse import connect  # noqa: E402
 from vocab.periods import parse_code  # noqa: E402
