@@ -106,6 +106,17 @@ def unit(wh: Warehouse, unit_key: str) -> dict[str, Any] | None:
     return None if frame.empty else frame.iloc[0].to_dict()
 
 
+def as_it_stood(rows: pd.DataFrame, period: str | None) -> pd.DataFrame:
+    """Gives the rows of the periods that end by `period`'s end: a page set to a period shows
+    the province as it stood then, so no trend runs past it and no title quotes a later quarter
+    (as the exports of that period do). No period: every row."""
+    if period is None or rows.empty:
+        return rows
+    end = parse_code(period).end
+    ended = {code for code in rows["period"].dropna().unique() if parse_code(code).end <= end}
+    return rows[rows["period"].isin(ended)]
+
+
 def unit_children(wh: Warehouse, unit_key: str, period: str) -> pd.DataFrame:
     return wh.query("unit_children", unit=unit_key, period=period)
 

@@ -103,7 +103,8 @@ def trend_chart(rows: Rows, indicator_name: str, lang: str = "vi", period: str |
             customdata=list(zip(labels, [fmt_pct(v, lang) for v in values])),
             hovertemplate=name + " %{customdata[0]}: %{customdata[1]}<extra></extra>",
         )
-        targets = [none_if_nan(r.get("target")) for r in part]
+        # an expired target (past its deadline, no later plan) is not drawn as if in force
+        targets = [None if r.get("status") == "expired" else none_if_nan(r.get("target")) for r in part]
         if any(v is not None for v in targets):
             fig.add_scatter(
                 x=days,
@@ -316,8 +317,9 @@ def unit_trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi", 
         customdata=list(zip(labels, [fmt_pct(v, lang) for v in rows["value"]])),
         hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>",
     )
-    if "target" in rows and rows["target"].notna().any():
-        fig.add_scatter(x=rows["day"], y=rows["target"], name=t("target", lang), mode="lines",
+    targets = rows["target"].where(rows["status"] != "expired") if "status" in rows else rows.get("target")
+    if targets is not None and targets.notna().any():  # an expired target is not drawn as if in force
+        fig.add_scatter(x=rows["day"], y=targets, name=t("target", lang), mode="lines",
                         line={"color": "#222222", "dash": "dash", "shape": "hv", "width": 2})
     chosen = rows[rows["period"] == period]
     last = chosen.iloc[-1] if not chosen.empty else rows.iloc[-1]

@@ -10,7 +10,7 @@ import duckdb
 
 from vocab.findings import grade_legend, indicator_sentence, level_finding
 from vocab.levels import LEVELS, STATUSES
-from vocab.periods import Period, parse_code, quarter_range, today
+from vocab.periods import Period, latest_ending_by, parse_code, quarter_range, today
 from warehouse.reader import connect_read_only, fetch_rows
 from warehouse.sqlfiles import query_sql
 
@@ -463,11 +463,12 @@ INDEX_CODES = ("766", "dti")
 def _index_report(con: duckdb.DuckDBPyConnection, index: str, the_period: Period, lang: str) -> IndexReport | None:
     """Gives the index in its latest period that ends by the report period's end (a quarter's
     report shows the 766 scores of its last month), None when it has none."""
-    periods = [r for r in fetch_rows(con, "index_periods", index=index) if parse_code(r["period"]).end <= the_period.end]
-    if not periods:
+    scored = {r["period"]: r for r in fetch_rows(con, "index_periods", index=index)}
+    period = latest_ending_by(scored, the_period)
+    if period is None:
         return None
-    latest = max(periods, key=lambda r: parse_code(r["period"]).sort_key)
-    period, version = latest["period"], str(latest["version"])
+    latest = scored[period]
+    version = str(latest["version"])
     scores, expected = [], []
     for level in LEVELS:
         rows = fetch_rows(con, "index_level_scores", index=index, period=period, level=level)

@@ -5,6 +5,7 @@ Figures are plain objects; pages are rendered on the demo warehouse built by the
 from __future__ import annotations
 
 import json
+import re
 
 import dash
 import pandas as pd
@@ -50,6 +51,18 @@ def test_the_trend_title_follows_the_chosen_half_year_not_the_latest_quarter():
     assert "Cấp xã đạt 45,0%" in title
     quarter = figures.trend_chart(_trend_rows(), "Tỷ lệ hồ sơ", "en", period="2023Q1").layout.title.text
     assert "(Q1/2023)" in quarter
+
+
+def test_an_expired_target_is_not_drawn_as_if_in_force_in_a_trend():
+    """The dashed target line stops where the target expired (its deadline passed, no later
+    plan): past it, the quarters have no target to be measured against."""
+    rows = _trend_rows()
+    rows["status"] = ["expired" if p >= "2025Q3" else "behind" for p in rows["period"]]
+    fig = figures.trend_chart(rows, "Tỷ lệ hồ sơ", "vi")
+    target = next(tr for tr in fig.data if tr.name == "Chỉ tiêu cấp xã")
+    drawn = dict(zip([str(d) for d in target.x], target.y))
+    assert drawn["2025-07-01"] is None and drawn["2025-10-01"] is None
+    assert drawn["2024-10-01"] == 0.6
 
 
 def test_an_expired_target_is_never_called_met_in_a_chart_title():
@@ -172,6 +185,28 @@ def test_expired_targets_read_het_han_with_their_deadline_on_the_overview(app):
     assert not expired.empty  # the demo holds targets whose deadline passed
     assert "Hết hạn" in text and "hết hạn 31/12/" in text and "tại hạn:" in text
     assert "116/135 đơn vị" in text  # each level's coverage beside its figure
+
+
+def test_a_page_set_to_a_quarter_shows_the_province_as_it_stood_then(app):
+    """The demo has data to Q3/2026; set to Q3/2025, no trend runs past it and no title quotes
+    a later quarter (the exports of Q3/2025 show the same)."""
+    for path in ("/chi-tieu", "/bao-cao", "/dich-vu-cong"):
+        text = _page(app, path, period="2025Q3")
+        days = set(re.findall(r'"(20\d\d-\d\d-\d\d)', text))
+        assert days and max(days) == "2025-07-01", path  # Q3/2025 starts on 1 July, the last point drawn
+    reporting = _page(app, "/bao-cao", period="2025Q3").replace("<br>", " ")
+    assert re.search(r"Tỷ lệ đơn vị gửi báo cáo theo kỳ: [\d,]+% ở Quý III/2025", reporting)
+    services = _page(app, "/dich-vu-cong", period="2025Q3").replace("<br>", " ")
+    assert re.search(r"Hồ sơ trực tuyến [\d,]+%, đúng hạn [\d,]+% \(Quý III/2025\)", services)
+
+
+def test_the_indices_page_set_to_a_quarter_shows_the_index_as_it_stood_then(app):
+    """A quarter shared from the other pages: the 766 index of its last month, as the report of
+    that quarter shows it; a quarter before the first month scored says so and shows that month."""
+    assert "Tháng 9/2026 (số liệu tính đến ngày 30/09/2026)" in _page(app, "/chi-so", period="2026Q3")
+    early = _page(app, "/chi-so", period="2025Q3")
+    assert "chưa có điểm đến hết Quý III/2025; dưới đây là kỳ chấm đầu tiên: Tháng 12/2025" in early
+    assert "Tháng 12/2025 (số liệu tính đến ngày 31/12/2025)" in early
 
 
 def test_the_unit_page_shows_the_submission_state_in_the_readers_language(app):

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from vocab.periods import Period, all_periods, parse_code, parse_text, quarter_of, quarter_range
+from vocab.periods import Period, all_periods, latest_ending_by, parse_code, parse_text, quarter_of, quarter_range
 
 
 @pytest.mark.parametrize("text,code", [
@@ -121,3 +121,11 @@ def test_a_month_before_july_2025_is_the_old_era():
     assert parse_code("2025M7").era() == "new"
     assert parse_code("2025W27").era() == "both"  # 30/6 to 6/7/2025
     assert parse_code("2025Q1-Q3").era() == "both"
+
+
+def test_an_index_as_it_stood_at_a_quarter_is_its_latest_period_ended_by_then():
+    months = ["2025M12", "2025M9", "2025M10", "2025M8"]
+    assert latest_ending_by(months, parse_code("2025Q3")) == "2025M9"  # the quarter's last month
+    assert latest_ending_by(months, parse_code("2025")) == "2025M12"
+    assert latest_ending_by(["2023", "2024", "2025"], parse_code("2025Q3")) == "2024"  # the DTI: the last year ended
+    assert latest_ending_by(months, parse_code("2025Q2")) is None  # nothing scored by then

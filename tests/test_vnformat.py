@@ -100,6 +100,14 @@ def test_a_ranks_movement_reads_as_arrows_up_down_or_equal(places, shown):
     assert fmt_rank_change(places) == shown
 
 
+def test_the_first_period_scored_has_no_movement_even_from_a_nullable_column():
+    """The ranking of an index's first month: rank_change is pandas' NA (an Int64 column)."""
+    import pandas as pd
+    from vocab.vnformat import fmt_rank_change
+
+    assert [fmt_rank_change(v) for v in pd.array([2, None], dtype="Int64")] == ["↑2", "–"]
+
+
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("pattern", ["#,##0", "#,##0.0", "#,##0.00"])
 def test_grouped_numbers_print_exactly_as_babel_prints_them(pattern, lang):

@@ -465,6 +465,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "index_name_dti": {"vi": "Chỉ số chuyển đổi số (DTI)", "en": "Digital transformation index (DTI)"},
     "index_no_scores": {"vi": "Chưa có điểm {index} nào trong kho: nạp bảng điểm của Cổng Dịch vụ công quốc gia (govkpi load).",
                         "en": "No {index} scores in the warehouse yet: load the national portal's score table (govkpi load)."},
+    "index_first_after": {"vi": "{index} chưa có điểm đến hết {asked}; dưới đây là kỳ chấm đầu tiên: {period}.",
+                          "en": "{index} has no scores up to the end of {asked}; shown here is its first scored period: {period}."},
     "index_no_level": {"vi": "{period}: chưa có điểm của {level}.", "en": "{period}: no scores for the {level}."},
     "index_scope": {"vi": "{period} (số liệu tính đến ngày {as_of}) · {coverage} được chấm điểm · phiên bản {version}: {source}",
                     "en": "{period} (as of {as_of}) · {coverage} scored · version {version}: {source}"},

@@ -247,6 +247,14 @@ def quarter_of(day: date) -> Period:
     return Period(day.year, "quarter", (day.month - 1) // 3 + 1)
 
 
+def latest_ending_by(codes, period: Period) -> str | None:
+    """Gives the latest of the period codes that ends by `period`'s end, None if none does: a
+    composite index as it stood at a quarter (the 766 index of the quarter's last month, the DTI
+    of the last year ended), in the report and on the indices page alike."""
+    ended = [code for code in codes if parse_code(code).end <= period.end]
+    return max(ended, key=lambda code: parse_code(code).sort_key, default=None)
+
+
 def quarter_range(first: Period, last: Period) -> list[Period]:
     """Gives every quarter from first to last, both included."""
     quarters = []

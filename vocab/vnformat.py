@@ -271,8 +271,11 @@ def fmt_score(value: float, lang: str = "vi") -> str:
 
 def fmt_rank_change(places: float | None) -> str:
     """Gives a rank's movement since the previous period: ↑3 (three places up), ↓2, = (same);
-    '–' when there was no previous rank."""
-    if places is None or places != places:
+    '–' when there was no previous rank (None, NaN, or pandas' NA of a nullable column)."""
+    try:
+        if places is None or math.isnan(places):
+            return "–"
+    except TypeError:  # pandas' NA: the first period scored has no movement
         return "–"
     places = int(round(places))
     return "=" if places == 0 else (f"↑{places}" if places > 0 else f"↓{-places}")

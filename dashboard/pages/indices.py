@@ -19,7 +19,7 @@ from dashboard.tables import display
 from vocab.i18n import norm_lang, t
 from vocab.findings import grade_legend
 from vocab.levels import LEVELS, grade_name, level_name
-from vocab.periods import parse_code
+from vocab.periods import Period, latest_ending_by, parse_code
 from vocab.vnformat import fmt_date, fmt_rank_change, fmt_score
 
 PATH = "/chi-so"
@@ -45,8 +45,7 @@ def published(**query: Any) -> html.Div:
     index = query.get("index") if query.get("index") in INDICES else INDICES[0]
     index_label = t(f"index_name_{index}", lang)
     periods = data.index_periods(wh, index)
-    period = query.get("period") if query.get("period") in set(periods["period"]) else (
-        periods["period"].iloc[0] if not periods.empty else None)
+    period = index_period(list(periods["period"]), query.get("period"))
     levels = [lv for lv in LEVELS if period is not None and lv in set(
         pd.concat([data.index_level_scores(wh, index, period, lv) for lv in LEVELS])["level"])] or ["province"]
     level = query.get("level") if query.get("level") in levels else levels[0]
@@ -69,6 +68,9 @@ def published(**query: Any) -> html.Div:
     # Every figure states what it stands on: the units scored of those expected, the version.
     stands_on = f"<br><sup>{t('index_figure_basis', lang, coverage=coverage_text(len(scores), expected, lang), version=version)}</sup>"
     body: list[Any] = [scope_line(wh, index, scores, period, expected, version, lang)]
+    asked = _period_asked(query.get("period"))
+    if asked is not None and parse_code(period).end > asked.end:  # nothing scored by then: the first shown
+        body.insert(0, note(t("index_first_after", lang, index=index_label, asked=asked.label(lang), period=label)))
     body += grade_notes(wh, index, version, scores, lang)
     units_title = t("index_units_title", lang, index=index, level=level_label, period=label) + stands_on
     body.append(chart("index-units", index_figures.units_chart(scores, units_title, lang), ranking_table(scores, lang),
@@ -95,6 +97,27 @@ def published(**query: Any) -> html.Div:
         display(trend, {"period": ("col_period", "period"), "score": ("col_score", "text"),
                         "units": ("col_units_scored", "int")}, lang), lang), id="index-trend-card"))
     return page(title, *body, filters=bar)
+
+
+def index_period(scored: list[str], asked: str | None) -> str | None:
+    """Gives the index period to show (`scored`: the periods with scores, newest first): the one
+    asked for; for a quarter, half-year or year the pages share, the index as it stood then (its
+    last month for 766, the last year ended for the DTI), else its first; with none asked, the newest."""
+    if not scored:
+        return None
+    if not asked or asked in scored:
+        return asked or scored[0]
+    chosen = _period_asked(asked)
+    if chosen is None:  # a hand-typed URL: the newest, as with none asked
+        return scored[0]
+    return latest_ending_by(scored, chosen) or scored[-1]
+
+
+def _period_asked(asked: str | None) -> Period | None:
+    try:
+        return parse_code(asked) if asked else None
+    except ValueError:
+        return None
 
 
 def scope_line(wh, index: str, scores: pd.DataFrame, period: str, expected: int, version: str, lang: str) -> html.Div:

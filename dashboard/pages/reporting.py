@@ -60,8 +60,8 @@ def layout(**query: Any) -> html.Div:
         headline(now, quarter_label, scope, lang),
         chart(ids.REPORTING_COMPLETENESS, reporting_figures.completeness_chart(now, quarter_label, lang),
               display(now[now["level"] != "total"], COMPLETENESS_COLUMNS, lang), lang, t("no_data_period", lang, period=quarter_label)),
-        chart(ids.REPORTING_TREND, reporting_figures.completeness_trend_chart(summed, lang),
-              display(every, COMPLETENESS_COLUMNS, lang), lang),
+        chart(ids.REPORTING_TREND, reporting_figures.completeness_trend_chart(data.as_it_stood(summed, quarter), lang),
+              display(data.as_it_stood(every, quarter), COMPLETENESS_COLUMNS, lang), lang),
         html.H2(t("missing_title", lang, count=fmt_int(len(missing), lang)) + f" ({scope.lower()}, {quarter_label})",
                 className="section-title", id="reporting-missing-title"),
         data_table(ids.REPORTING_MISSING, display(missing, MISSING_COLUMNS, lang), lang)

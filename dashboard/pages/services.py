@@ -38,11 +38,11 @@ def layout(**query: Any) -> html.Div:
     units_total = int(by_unit["units_total"].iloc[0]) if not by_unit.empty else 0
     capped = (note(t("units_capped_top", lang, shown=MAX_UNITS, total=units_total), "muted")
               if units_total > MAX_UNITS else None)
-    totals = data.services_totals(wh)
+    totals = data.as_it_stood(data.services_totals(wh), period.code)
     totals = totals.assign(series=totals["metric_code"].map(lambda c: series_name(c, lang)))
     names = data.indicator_names(wh, lang)
     root = data.root(wh)
-    rates = data.area_trend(wh, root["unit_key"]) if root else totals.iloc[0:0]
+    rates = data.as_it_stood(data.area_trend(wh, root["unit_key"]), period.code) if root else totals.iloc[0:0]
     rates = rates[rates["indicator_code"].isin(data.DOSSIER_INDICATORS)] if not rates.empty else rates
     rates = rates.assign(indicator=rates["indicator_code"].map(names)) if not rates.empty else rates
     body = [

@@ -48,7 +48,7 @@ def layout(**query: Any) -> html.Div:
     label = parse_code(f.period).label(lang)
     names = data.indicator_names(wh, lang)
     now = data.progress(wh, [f.period], f.plan)
-    history = data.trend(wh, f.plan)
+    history = data.as_it_stood(data.trend(wh, f.plan), f.period)
     with_target = set(history.loc[history["target"].notna(), "indicator_code"]) | set(
         now.loc[now["target"].notna(), "indicator_code"])
     # Only indicators that apply in the period (level_progress has no row for the service levels

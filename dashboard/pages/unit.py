@@ -86,7 +86,7 @@ def _layout(unit_key: str | None = None, **query: Any) -> html.Div:
     names = data.indicator_names(wh, lang)
     name = names.get(f.indicator, f.indicator)
     label = parse_code(f.period).label(lang) if f.period else ""
-    trend = data.unit_trend(wh, unit_key)
+    trend = data.as_it_stood(data.unit_trend(wh, unit_key), f.period)
     trend = trend[trend["indicator_code"] == f.indicator]
     scope = "unit" if (trend["scope"] == "unit").any() and not info["is_root"] else "area"
     trend = trend[trend["scope"] == scope]
