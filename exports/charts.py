@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from vocab.levels import STATUS_COLOURS
-from exports.text import TARGET_COLOUR, level_label, status_name, words
+from exports.text import TARGET_COLOUR, TARGET_OUTLINE_PT, level_label, status_name, words
 from vocab.vnformat import fmt_pct, fmt_rate, wrap
 
 if TYPE_CHECKING:  # the model (and duckdb) is not needed to start the charts' child
@@ -24,6 +24,13 @@ DPI = 150
 PNG_COMPRESS_LEVEL = 3  # zlib level: as small as the default 6 here, and quicker to write
 TEXT_COLOUR, GRID_COLOUR = "#222222", "#E5E5E5"
 LEGEND_STATUSES = ("met", "near", "behind")
+# Under each bar pair, its indicator's name in at most LABEL_LINES lines, as wide as the pair's
+# share of the axis (the axes span 0.91 of the figure) at about LABEL_CHAR_PT a character: a
+# group of twelve bars gets ten characters a line, not twenty that run into the next label.
+AXIS_PT = 0.91 * WIDTH * 72 / 100
+LABEL_CHAR_PT = 4.6
+LABEL_LINES = 3
+CROWDED = 8  # bars past which the labels are set smaller, so neighbouring values do not collide
 
 
 @dataclass(frozen=True)
@@ -41,16 +48,20 @@ class Bar:
 def group_bars(indicators: list[IndicatorReport], lang: str = "vi") -> list[Bar]:
     """Gives the bars of a group's chart: each indicator × level with a value, labelled the
     Vietnamese way (78,5%); a target without data is stated in the text, not drawn."""
+    drawn = [(indicator, row) for indicator in indicators for row in indicator.levels if row.value is not None]
+    chars = label_chars(len(drawn))
     bars = []
-    for indicator in indicators:
-        short = wrap(_short_name(indicator.name, 44), 20).replace("<br>", "\n")
-        for row in indicator.levels:
-            if row.value is None:
-                continue
-            bars.append(Bar(f"{short}\n{level_label(row.level, lang)}", row.value, row.target, row.status,
-                            fmt_rate(row.value, row.target, lang),
-                            fmt_pct(row.target, lang, digits=0) if row.target is not None else ""))
+    for indicator, row in drawn:
+        short = wrap(_short_name(indicator.name, chars * LABEL_LINES), chars).replace("<br>", "\n")
+        bars.append(Bar(f"{short}\n{level_label(row.level, lang)}", row.value, row.target, row.status,
+                        fmt_rate(row.value, row.target, lang),
+                        fmt_pct(row.target, lang, digits=0) if row.target is not None else ""))
     return bars
+
+
+def label_chars(bars: int) -> int:
+    """Gives how many characters a line of a bar pair's label holds, among `bars` pairs."""
+    return max(8, min(20, int(AXIS_PT / max(bars, 1) / LABEL_CHAR_PT)))
 
 
 def group_png(indicators: list[IndicatorReport], lang: str = "vi") -> bytes:
@@ -73,10 +84,12 @@ def bars_png(bars: list[Bar], lang: str = "vi") -> bytes:
     values = axes.bar([x - width / 2 for x in xs], [b.value for b in bars], width * 0.95,
                       color=[STATUS_COLOURS[b.status] for b in bars])
     targets = axes.bar([x + width / 2 for x in xs], [b.target or 0 for b in bars], width * 0.95,
-                       color=TARGET_COLOUR)
+                       facecolor="white", edgecolor=TARGET_COLOUR, linewidth=TARGET_OUTLINE_PT)
+    crowded = len(bars) > CROWDED
     for container, labels in ((values, [b.label for b in bars]), (targets, [b.target_label for b in bars])):
-        axes.bar_label(container, labels=labels, padding=2, fontsize=10.5, family=font, color=TEXT_COLOUR)
-    axes.set_xticks(xs, [b.category for b in bars], fontsize=9.5, family=font, color=TEXT_COLOUR)
+        axes.bar_label(container, labels=labels, padding=2, fontsize=8.5 if crowded else 10.5, family=font,
+                       color=TEXT_COLOUR)
+    axes.set_xticks(xs, [b.category for b in bars], fontsize=8.5 if crowded else 9.5, family=font, color=TEXT_COLOUR)
     axes.set_ylim(0, 1.12)
     ticks = [i / 5 for i in range(6)]
     axes.set_yticks(ticks, [fmt_pct(t, lang, digits=0) for t in ticks], fontsize=10.5, family=font,
@@ -85,8 +98,9 @@ def bars_png(bars: list[Bar], lang: str = "vi") -> bytes:
     axes.set_axisbelow(True)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    handles = [Patch(color=TARGET_COLOUR, label=w["target"])] + [
-        Patch(color=STATUS_COLOURS[s], label=status_name(s, lang)) for s in LEGEND_STATUSES]
+    shown = [*LEGEND_STATUSES, *(s for s in ("expired",) if any(b.status == s for b in bars))]
+    handles = [Patch(facecolor="white", edgecolor=TARGET_COLOUR, linewidth=TARGET_OUTLINE_PT, label=w["target"])] + [
+        Patch(color=STATUS_COLOURS[s], label=status_name(s, lang)) for s in shown]
     figure.legend(handles=handles, loc="upper center", ncol=len(handles), frameon=False,
                   prop={"family": font, "size": 11}, bbox_to_anchor=(0.5, 1.0))
     out = io.BytesIO()

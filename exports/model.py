@@ -61,6 +61,12 @@ class TrendPoint:
     target: float | None
     status: str
 
+    @property
+    def target_in_force(self) -> float | None:
+        """The target, unless it expired (its deadline passed, no later plan): a trend does not
+        draw an expired target on as if it were still to be met."""
+        return None if self.status == "expired" else self.target
+
 
 @dataclass(frozen=True)
 class UnitResult:

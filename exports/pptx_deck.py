@@ -18,7 +18,7 @@ from pptx.util import Emu, Inches, Pt
 
 from vocab.levels import STATUS_COLOURS, grade_colour, grade_name
 from exports.model import STATUS_ORDER, IndexReport, IndicatorReport, ReportModel
-from exports.text import (LEVEL_COLOURS, TARGET_COLOUR, level_label, partial_line, short_period,
+from exports.text import (LEVEL_COLOURS, TARGET_COLOUR, TARGET_OUTLINE_PT, level_label, number_formats, partial_line, short_period,
                           status_name, words)
 from vocab.vnformat import fmt_date_long, fmt_int, fmt_pct, fmt_rank_change, fmt_rate, fmt_score
 
@@ -26,8 +26,7 @@ TEMPLATE = files("exports").joinpath("templates", "govkpi.pptx")
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
 LAGGING_ROWS = 10
 MISSING_ROWS = 36
-# Number formats carry the Vietnamese locale id (LCID 0x042A): viewers then print 78,5%.
-PCT1, PCT0 = "[$-42A]0.0%", "[$-42A]0%"
+# Number formats carry the language's locale id (exports.text.number_formats): viewers then print 78,5%.
 GREY = RGBColor(0x59, 0x59, 0x59)
 _C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 
@@ -303,7 +302,7 @@ def _index_groups_slide(prs, model: ReportModel, index: IndexReport) -> None:
     plot = chart.plots[0]
     plot.has_data_labels = True
     plot.data_labels.font.size = Pt(10)
-    plot.data_labels.number_format, plot.data_labels.number_format_is_linked = "[$-42A]0.0", False
+    plot.data_labels.number_format, plot.data_labels.number_format_is_linked = number_formats(lang).score1, False
     series = list(plot.series)
     series[0].format.fill.solid()
     series[0].format.fill.fore_color.rgb = RGBColor(0xD9, 0xD9, 0xD9)
@@ -325,11 +324,11 @@ def _index_subtitle(slide, index: IndexReport, w: dict) -> None:
 # Charts -------------------------------------------------------------------------------------
 
 def _bar_chart(slide, indicator: IndicatorReport, lang: str, x, y, cx, cy):
-    w = words(lang)
-    data = CategoryChartData(number_format=PCT1)
+    w, fmt = words(lang), number_formats(lang)
+    data = CategoryChartData(number_format=fmt.pct)
     data.categories = [level_label(r.level, lang) for r in indicator.levels]
-    data.add_series(w["value"], [r.value for r in indicator.levels], number_format=PCT1)
-    data.add_series(w["target"], [r.target for r in indicator.levels], number_format=PCT0)
+    data.add_series(w["value"], [r.value for r in indicator.levels], number_format=fmt.pct)
+    data.add_series(w["target"], [r.target for r in indicator.levels], number_format=fmt.pct0)
     frame = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, x, y, cx, cy, data)
     chart = frame.chart
     _vietnamese(chart, lang)
@@ -338,7 +337,7 @@ def _bar_chart(slide, indicator: IndicatorReport, lang: str, x, y, cx, cy):
     chart.has_legend = False
     axis = chart.value_axis
     axis.minimum_scale, axis.maximum_scale = 0, 1
-    axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = PCT0, False
+    axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = fmt.pct0, False
     axis.tick_labels.font.size = Pt(11)
     axis.has_major_gridlines = True
     chart.category_axis.tick_labels.font.size = Pt(13)
@@ -346,7 +345,7 @@ def _bar_chart(slide, indicator: IndicatorReport, lang: str, x, y, cx, cy):
     plot.gap_width, plot.overlap = 60, -10
     plot.has_data_labels = True
     labels = plot.data_labels
-    labels.number_format, labels.number_format_is_linked = PCT1, False
+    labels.number_format, labels.number_format_is_linked = fmt.pct, False
     labels.position = XL_LABEL_POSITION.OUTSIDE_END
     labels.font.size = Pt(12)
     actual, target = plot.series
@@ -356,9 +355,10 @@ def _bar_chart(slide, indicator: IndicatorReport, lang: str, x, y, cx, cy):
         point.format.fill.fore_color.rgb = RGBColor.from_string(STATUS_COLOURS[row.status][1:])
     actual.format.fill.solid()
     actual.format.fill.fore_color.rgb = RGBColor.from_string(LEVEL_COLOURS["province"][1:])
-    target.format.fill.solid()
-    target.format.fill.fore_color.rgb = RGBColor.from_string(TARGET_COLOUR[1:])
-    target.data_labels.number_format, target.data_labels.number_format_is_linked = PCT0, False
+    target.format.fill.background()  # an outline (TARGET_OUTLINE_PT): never mistaken for an expired value's grey
+    target.format.line.color.rgb = RGBColor.from_string(TARGET_COLOUR[1:])
+    target.format.line.width = Pt(TARGET_OUTLINE_PT)
+    target.data_labels.number_format, target.data_labels.number_format_is_linked = fmt.pct0, False
     target.data_labels.font.size = Pt(12)
     target.data_labels.show_value = True
     target.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END
@@ -366,18 +366,22 @@ def _bar_chart(slide, indicator: IndicatorReport, lang: str, x, y, cx, cy):
 
 
 def _trend_chart(slide, indicator: IndicatorReport, lang: str, x, y, cx, cy):
-    w = words(lang)
+    w, fmt = words(lang), number_formats(lang)
     periods = indicator.trend_periods()
     levels = indicator.trend_levels()
     by_key = {(p.period, p.level): p for p in indicator.trend}
-    data = CategoryChartData(number_format=PCT1)
+    data = CategoryChartData(number_format=fmt.pct)
     data.categories = [short_period(p, lang) for p in periods]
     for level in levels:
         data.add_series(level_label(level, lang),
-                        [_attr(by_key.get((p, level)), "value") for p in periods], number_format=PCT1)
-    for level in levels:
+                        [_attr(by_key.get((p, level)), "value") for p in periods], number_format=fmt.pct)
+    # a level's target line only where some target is in force: an expired one is not drawn,
+    # and a legend entry with no line would name nothing
+    targeted = [level for level in levels if any(_attr(by_key.get((p, level)), "target_in_force") is not None
+                                                 for p in periods)]
+    for level in targeted:
         data.add_series(w["target_of"].format(level=level_label(level, lang).lower()),
-                        [_attr(by_key.get((p, level)), "target") for p in periods], number_format=PCT0)
+                        [_attr(by_key.get((p, level)), "target_in_force") for p in periods], number_format=fmt.pct0)
     frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, x, y, cx, cy, data)
     chart = frame.chart
     _vietnamese(chart, lang)
@@ -387,11 +391,10 @@ def _trend_chart(slide, indicator: IndicatorReport, lang: str, x, y, cx, cy):
     chart.legend.font.size = Pt(11)
     axis = chart.value_axis
     axis.minimum_scale, axis.maximum_scale = 0, 1
-    axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = PCT0, False
+    axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = fmt.pct0, False
     axis.tick_labels.font.size = Pt(11)
     chart.category_axis.tick_labels.font.size = Pt(11)
-    for i, series in enumerate(chart.plots[0].series):
-        level = levels[i % len(levels)]
+    for i, (series, level) in enumerate(zip(chart.plots[0].series, levels + targeted)):
         colour = RGBColor.from_string(LEVEL_COLOURS[level][1:])
         series.smooth = False
         series.format.line.color.rgb = colour
@@ -424,7 +427,7 @@ def _status_key(slide, lang: str, x, y, cx, indicator: IndicatorReport | None = 
     lead.font.size = Pt(12)
     for i, (colour, label) in enumerate(keys):
         mark = para.add_run()
-        mark.text = ("  |  ■ " if i == len(keys) - 1 else "■ ")
+        mark.text = ("  |  □ " if i == len(keys) - 1 else "■ ")  # the target: an outline, as drawn
         mark.font.color.rgb = RGBColor.from_string(colour[1:])
         name = para.add_run()
         name.text = label + "   "

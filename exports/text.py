@@ -2,6 +2,8 @@
 vocab.findings so every output says what the dashboard says."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from vocab.levels import LEVEL_COLOURS, STATUS_NAMES, level_name  # noqa: F401 (the deck draws levels in the dashboard's colours)
 from vocab.periods import parse_code
 from vocab.vnformat import fmt_int
@@ -167,7 +169,27 @@ WORDS = {
     },
 }
 
+class NumberFormats(NamedTuple):
+    """Office number formats tagged with the language's locale, so a viewer that honours the tag
+    prints a Vietnamese file "1.937" and "8,5%" (LCID 0x042A) and an English one "1,937" and
+    "8.5%" (0x0409), whatever the viewer's own language."""
+
+    count: str
+    pct: str   # one decimal: a value
+    pct0: str  # none: a target
+    score: str
+    score1: str  # a score on a chart, one decimal
+
+
+def number_formats(lang: str) -> NumberFormats:
+    tag = "[$-409]" if lang == "en" else "[$-42A]"
+    return NumberFormats(f"{tag}#,##0", f"{tag}0.0%", f"{tag}0%", f"{tag}#,##0.00", f"{tag}0.0")
+
+
 TARGET_COLOUR = "#595959"
+# A target is drawn as an outline in TARGET_COLOUR, not a filled bar: the value of an expired
+# target is filled in STATUS_COLOURS['expired'], another dark grey, and must not pass for one.
+TARGET_OUTLINE_PT = 2.0
 
 
 def words(lang: str) -> dict:

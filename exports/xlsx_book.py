@@ -16,12 +16,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from vocab.levels import STATUS_COLOURS, grade_colour, grade_name
 from exports.fonts import DECK_FONT
 from exports.model import STATUS_ORDER, IndexReport, IndicatorReport, ReportModel
-from exports.text import level_label, status_name, words
+from exports.text import level_label, number_formats, status_name, words
 
-# LCID 0x042A (Vietnamese): "1.937" and "8,5%" wherever the viewer honours the format's locale.
-FMT_INT = "[$-42A]#,##0"
-FMT_PCT = "[$-42A]0.0%"
-FMT_PCT0 = "[$-42A]0%"
 FMT_DATE = "dd/mm/yyyy"
 FONT = DECK_FONT
 HEAD_FILL = PatternFill("solid", fgColor="0B4F8A")
@@ -86,7 +82,7 @@ def put(sheet: Worksheet, row: int, column: int, value: object, number_format: s
 # Sheets -------------------------------------------------------------------------------------
 
 def _summary(sheet: Worksheet, model: ReportModel) -> None:
-    w, lang = words(model.lang), model.lang
+    w, lang, fmt = words(model.lang), model.lang, number_formats(model.lang)
     sheet.title = w["summary_sheet"]
     put(sheet, 1, 1, f"{w['report_subject']} – {model.period_label}").font = TITLE
     put(sheet, 2, 1, f"{model.province_name} · {model.agency.title}")
@@ -102,7 +98,7 @@ def _summary(sheet: Worksheet, model: ReportModel) -> None:
     total = model.completeness_total()
     if total is not None:
         put(sheet, row, 1, w["completeness"])
-        put(sheet, row, 2, total.rate, FMT_PCT)
+        put(sheet, row, 2, total.rate, fmt.pct)
         row += 1
     row += 1
     header = ["group", "indicator", "level", "numerator", "denominator", "value", "target",
@@ -116,10 +112,10 @@ def _summary(sheet: Worksheet, model: ReportModel) -> None:
             put(sheet, row, 1, indicator.group)
             put(sheet, row, 2, indicator.name)
             put(sheet, row, 3, level_label(r.level, lang))
-            put(sheet, row, 4, r.numerator, FMT_INT)
-            put(sheet, row, 5, r.denominator, FMT_INT)
-            put(sheet, row, 6, r.value, FMT_PCT)
-            put(sheet, row, 7, r.target, FMT_PCT0)
+            put(sheet, row, 4, r.numerator, fmt.count)
+            put(sheet, row, 5, r.denominator, fmt.count)
+            put(sheet, row, 6, r.value, fmt.pct)
+            put(sheet, row, 7, r.target, fmt.pct0)
             put(sheet, row, 8, status_name(r.status, lang))
             put(sheet, row, 9, r.doc_number)
             put(sheet, row, 10, r.deadline)
@@ -133,7 +129,7 @@ def _summary(sheet: Worksheet, model: ReportModel) -> None:
 
 
 def _indicator_sheet(sheet: Worksheet, model: ReportModel, indicator: IndicatorReport) -> None:
-    w, lang = words(model.lang), model.lang
+    w, lang, fmt = words(model.lang), model.lang, number_formats(model.lang)
     put(sheet, 1, 1, indicator.name).font = TITLE
     docs = ", ".join(sorted({r.doc_number for r in indicator.levels if r.doc_number}))
     put(sheet, 2, 1, f"{indicator.finding(lang)}" + (f" ({docs})" if docs else ""))
@@ -165,8 +161,8 @@ def _indicator_sheet(sheet: Worksheet, model: ReportModel, indicator: IndicatorR
             point = entry["periods"].get(period)
             if point is None:
                 continue
-            put(sheet, row, column, point.value, FMT_PCT)
-            put(sheet, row, column + 1, point.target, FMT_PCT0)
+            put(sheet, row, column, point.value, fmt.pct)
+            put(sheet, row, column + 1, point.target, fmt.pct0)
             put(sheet, row, column + 2, status_name(point.status, lang))
     if row > 5:
         for j in range(len(periods)):
@@ -180,16 +176,16 @@ def _indicator_sheet(sheet: Worksheet, model: ReportModel, indicator: IndicatorR
 
 
 def _completeness(sheet: Worksheet, model: ReportModel) -> None:
-    w, lang = words(model.lang), model.lang
+    w, lang, fmt = words(model.lang), model.lang, number_formats(model.lang)
     put(sheet, 1, 1, f"{w['completeness']} {model.period_label}").font = TITLE
     _header(sheet, 3, [w["level"], w["expected"], w["reported"], w["on_time"], w["rate"], w["on_time_rate"]])
     for i, r in enumerate(model.completeness, start=4):
         put(sheet, i, 1, level_label(r.level, lang))
-        put(sheet, i, 2, r.units_expected, FMT_INT)
-        put(sheet, i, 3, r.units_reported, FMT_INT)
-        put(sheet, i, 4, r.units_on_time, FMT_INT)
-        put(sheet, i, 5, r.rate, FMT_PCT)
-        put(sheet, i, 6, r.on_time_rate, FMT_PCT)
+        put(sheet, i, 2, r.units_expected, fmt.count)
+        put(sheet, i, 3, r.units_reported, fmt.count)
+        put(sheet, i, 4, r.units_on_time, fmt.count)
+        put(sheet, i, 5, r.rate, fmt.pct)
+        put(sheet, i, 6, r.on_time_rate, fmt.pct)
         if r.level == "total":
             for c in range(1, 7):
                 sheet.cell(i, c).font = BOLD
@@ -216,7 +212,7 @@ def _missing(sheet: Worksheet, model: ReportModel) -> None:
 
 
 def _lagging(sheet: Worksheet, model: ReportModel) -> None:
-    w, lang = words(model.lang), model.lang
+    w, lang, fmt = words(model.lang), model.lang, number_formats(model.lang)
     title = (w["lagging_title"].format(count=len(model.lagging)) if model.lagging else w["lagging_none"])
     put(sheet, 1, 1, f"{title} – {model.period_label}").font = TITLE
     _header(sheet, 3, [w["unit_code"], w["unit"], w["level"], w["parent"], w["indicators_behind"],
@@ -228,20 +224,19 @@ def _lagging(sheet: Worksheet, model: ReportModel) -> None:
         put(sheet, i, 4, u.parent_name)
         put(sheet, i, 5, u.indicators_behind, "0")
         put(sheet, i, 6, u.worst_indicator_name)
-        put(sheet, i, 7, u.worst_value, FMT_PCT)
-        put(sheet, i, 8, u.worst_target, FMT_PCT0)
+        put(sheet, i, 7, u.worst_value, fmt.pct)
+        put(sheet, i, 8, u.worst_target, fmt.pct0)
     _widths(sheet, [10, 30, 11, 26, 12, 52, 11, 10])
     sheet.freeze_panes = "A4"
 
 
-FMT_SCORE = "[$-42A]#,##0.00"
 FMT_MOVEMENT = '"↑"0;"↓"0;"="'  # places gained since the previous period, kept a number
 
 
 def _index_sheet(sheet: Worksheet, model: ReportModel, index: IndexReport) -> None:
     """Every unit's total on the index (index_scores) in its period, by level and rank; the
     grade cell coloured with the dashboard's grade palette, or the ungraded sentence."""
-    w, lang = words(model.lang), model.lang
+    w, lang, fmt = words(model.lang), model.lang, number_formats(model.lang)
     put(sheet, 1, 1, w["index_head"].format(name=index.name, period=index.period_label, as_of=f"{index.as_of:%d/%m/%Y}",
                                             version=index.version, source=index.version_source)).font = TITLE
     put(sheet, 2, 1, "; ".join(w["index_coverage"].format(level=level_label(lv, lang), scored=len(index.of_level(lv)),
@@ -256,8 +251,8 @@ def _index_sheet(sheet: Worksheet, model: ReportModel, index: IndexReport) -> No
             put(sheet, row, 1, level_label(u.level, lang))
             put(sheet, row, 2, u.unit_code)
             put(sheet, row, 3, u.unit_name)
-            put(sheet, row, 4, u.score, FMT_SCORE)
-            put(sheet, row, 5, u.max_score, FMT_SCORE)
+            put(sheet, row, 4, u.score, fmt.score)
+            put(sheet, row, 5, u.max_score, fmt.score)
             grade = put(sheet, row, 6, grade_name(u.grade, lang) or w["index_ungraded_short"])
             grade.fill = PatternFill("solid", fgColor=_lighten(grade_colour(u.grade)[1:]))
             put(sheet, row, 7, u.rank_in_level, "0")
@@ -270,7 +265,7 @@ def _index_sheet(sheet: Worksheet, model: ReportModel, index: IndexReport) -> No
 
 def _index_groups_sheet(sheet: Worksheet, model: ReportModel, index: IndexReport) -> None:
     """Every unit's group scores (index_group_scores) against each group's maximum."""
-    w, lang = words(model.lang), model.lang
+    w, lang, fmt = words(model.lang), model.lang, number_formats(model.lang)
     put(sheet, 1, 1, w["index_head"].format(name=index.name, period=index.period_label, as_of=f"{index.as_of:%d/%m/%Y}",
                                             version=index.version, source=index.version_source)).font = TITLE
     _header(sheet, 3, w["index_group_columns"])
@@ -281,8 +276,8 @@ def _index_groups_sheet(sheet: Worksheet, model: ReportModel, index: IndexReport
         put(sheet, i, 2, g.unit_code)
         put(sheet, i, 3, g.unit_name)
         put(sheet, i, 4, g.group_name)
-        put(sheet, i, 5, g.score, FMT_SCORE)
-        put(sheet, i, 6, g.max_score, FMT_SCORE)
+        put(sheet, i, 5, g.score, fmt.score)
+        put(sheet, i, 6, g.max_score, fmt.score)
         put(sheet, i, 7, g.source)
     if rows:
         sheet.auto_filter.ref = f"A3:G{3 + len(rows)}"

@@ -43,8 +43,11 @@ def views(warehouse):
         "SELECT indicator_code, level, deadline FROM level_progress WHERE period = ? AND status = 'expired'",
         [PERIOD]).fetchall()}
     trend = con.execute(
-        "SELECT indicator_code, period, level, value, target FROM level_progress "
+        # the target line stops where the target expired: no target in force to be measured against
+        "SELECT indicator_code, period, level, value, CASE WHEN status <> 'expired' THEN target END FROM level_progress "
         "WHERE period_type = 'quarter' AND period <= ? AND period >= '2023Q4'", [PERIOD]).fetchall()
+    assert con.execute("SELECT count(*) FROM level_progress WHERE period_type = 'quarter' AND period <= ? "
+                       "AND period >= '2023Q4' AND status = 'expired'", [PERIOD]).fetchone()[0]  # the case is there
     con.close()
     by_indicator: dict[str, list] = {}
     for code, level, value, target, status in sorted(rows, key=lambda r: (r[0], LEVELS[r[1]])):
@@ -100,7 +103,7 @@ def test_bar_chart_data_equal_level_progress(deck, views):
         assert target.values == pytest.approx([r[2] for r in expected])
 
 
-def test_trend_chart_data_equal_level_progress(deck, views):
+def test_trend_chart_data_equal_level_progress_and_draw_no_expired_target(deck, views):
     by_key = {(c, p, l): (v, t) for c, p, l, v, t in views["trend"]}
     for code, slide in _indicator_slides(deck, views).items():
         charts = [s.chart for s in slide.shapes if s.has_chart]
@@ -113,7 +116,9 @@ def test_trend_chart_data_equal_level_progress(deck, views):
         for s, level in zip(series, levels):
             want = [by_key.get((code, p, level), (None, None))[0] for p in periods]
             assert [None if v is None else pytest.approx(v) for v in s.values] == want
-        for s, level in zip(series[len(levels):], levels):
+        targeted = [lv for lv in levels if any(by_key.get((code, p, lv), (None, None))[1] is not None for p in periods)]
+        assert len(series) == len(levels) + len(targeted)  # no legend entry for a line never drawn
+        for s, level in zip(series[len(levels):], targeted):
             want = [by_key.get((code, p, level), (None, None))[1] for p in periods]
             assert [None if v is None else pytest.approx(v) for v in s.values] == want
 
@@ -162,3 +167,21 @@ def test_lagging_slide_counts_units_behind(deck, warehouse):
     con.close()
     titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
     assert any(t.startswith(f"{behind} đơn vị chưa đạt") for t in titles) or behind == 0
+
+
+def test_each_language_deck_prints_its_own_numbers(warehouse, tmp_path):
+    """Every number format on the charts carries the deck's language: 78,5% in the Vietnamese
+    deck, 78.5% in the English one (a viewer follows the format's locale, not its own)."""
+    import re
+    import zipfile
+
+    for lang, tag, other in (("vi", "[$-42A]", "[$-409]"), ("en", "[$-409]", "[$-42A]")):
+        out = tmp_path / f"deck-{lang}.pptx"
+        export("pptx", PERIOD, str(warehouse), str(out), lang, made_on=date(2026, 11, 23))
+        with zipfile.ZipFile(out) as z:
+            charts = [z.read(n).decode() for n in z.namelist() if n.startswith("ppt/charts/chart")]
+        codes = [c for chart in charts for c in re.findall(r'formatCode="([^"]*)"', chart)
+                 + re.findall(r"<c:formatCode>([^<]*)</c:formatCode>", chart)]
+        shown = [c for c in codes if "0" in c and c != "General"]
+        assert shown and all(c.startswith(tag) for c in shown), (lang, sorted(set(shown)))
+        assert not any(other in c for c in codes)

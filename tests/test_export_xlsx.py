@@ -163,3 +163,17 @@ def test_long_or_clashing_indicator_names_still_give_valid_tabs(warehouse):
     for tab in tabs.values():
         assert len(tab) <= 31 and not set(tab) & set(FORBIDDEN_IN_TAB)
     assert tabs["sum"] != "Tổng hợp"
+
+
+def test_the_english_workbook_formats_its_numbers_the_english_way(warehouse, tmp_path):
+    """A rate reads 78.5% and a count 1,937 in the English workbook (locale 0x0409), as the
+    Vietnamese one reads 78,5% and 1.937 (0x042A)."""
+    for lang, tag, other in (("vi", "[$-42A]", "[$-409]"), ("en", "[$-409]", "[$-42A]")):
+        path = export("xlsx", PERIOD, str(warehouse), str(tmp_path / f"book-{lang}.xlsx"), lang,
+                      made_on=date(2026, 11, 23))
+        book = openpyxl.load_workbook(path)
+        formats = {c.number_format for sheet in book for row in sheet.iter_rows() for c in row
+                   if isinstance(c.value, (int, float)) and "0" in c.number_format}
+        tagged = {f for f in formats if f.startswith("[$-")}
+        assert tagged and all(f.startswith(tag) for f in tagged), (lang, formats)
+        assert not any(other in f for f in formats)

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
+from pptx.enum.dml import MSO_FILL
 
 from dashboard.app import create_app
 from dashboard.chart_style import TITLE_CHARS, finish, mark_reform, wrap_title
@@ -232,12 +233,15 @@ def test_the_decks_bar_colours_are_the_colours_its_key_names(deck):
         bar = bars[0]
         key = next(s for s in slide.shapes if s.name == "status key")
         named = {_hex(run.font.color.rgb) for run in key.text_frame.paragraphs[0].runs if "■" in run.text}
+        outlined = {_hex(run.font.color.rgb) for run in key.text_frame.paragraphs[0].runs if "□" in run.text}
         assert not bar.has_legend  # a legend would give "Thực hiện" one colour over bars of many
         actual, target = bar.plots[0].series
         for i in range(len(list(actual.values))):
             colour = _hex(actual.points[i].format.fill.fore_color.rgb)
             assert colour in named and colour in {c.upper() for c in STATUS_COLOURS.values()}
-        assert _hex(target.format.fill.fore_color.rgb) == TARGET_COLOUR.upper() and TARGET_COLOUR.upper() in named
+        # the target is an outline (no fill), keyed "□": an expired value's grey fill cannot pass for it
+        assert target.format.fill.type == MSO_FILL.BACKGROUND
+        assert _hex(target.format.line.color.rgb) == TARGET_COLOUR.upper() and outlined == {TARGET_COLOUR.upper()}
         for line in (c for c in charts if c.chart_type == XL_CHART_TYPE.LINE_MARKERS):
             level_colours = {c.upper() for c in LEVEL_COLOURS.values()}
             assert all(_hex(s.format.line.color.rgb) in level_colours for s in line.plots[0].series)
