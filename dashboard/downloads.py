@@ -26,7 +26,7 @@ def register_downloads(server: Flask, db_path: str) -> None:
 
     @server.route("/tai-ve/<kind>")
     def download(kind: str) -> Response:
-        from exports import NoData, export
+        from exports import NoData, export, written_in
 
         lang = norm_lang(request.args.get("lang"))
         if kind not in KINDS:
@@ -44,7 +44,7 @@ def register_downloads(server: Flask, db_path: str) -> None:
             except RuntimeError as error:  # LibreOffice (ToolMissing) or Chromium missing: the message says how to install
                 return Response(str(error), status=503, mimetype="text/plain; charset=utf-8")
             content = io.BytesIO(Path(path).read_bytes())
-        _record_export(kind, period, name, lang)
+        _record_export(kind, period, name, written_in(kind, lang))
         return send_file(content, mimetype=KINDS[kind], as_attachment=True, download_name=name)
 
 

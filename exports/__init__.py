@@ -18,6 +18,15 @@ if TYPE_CHECKING:
     from exports.model import NoData, opening_period
 
 KINDS = ("pptx", "xlsx", "docx", "pdf")
+# The report is an administrative document in the form of Decree 30/2020/NĐ-CP (letterhead,
+# national motto, "Nơi nhận"): it is written in Vietnamese whatever the reader's language, not
+# half-translated. The deck and the workbook follow the reader's language.
+VIETNAMESE_ONLY = ("docx", "pdf")
+
+
+def written_in(kind: str, lang: str) -> str:
+    """Gives the language the export of `kind` is written in when `lang` is asked for."""
+    return "vi" if kind in VIETNAMESE_ONLY else lang
 
 __all__ = ["KINDS", "NoData", "ToolMissing", "export", "opening_period", "warm_up"]
 
@@ -67,6 +76,7 @@ def export(kind: str, period: str, db_path: str, out_path: str, lang: str = "vi"
 
     if kind not in KINDS:
         raise ValueError(f"Loại tệp không hỗ trợ: {kind!r} (chọn một trong: {', '.join(KINDS)})")
+    lang = written_in(kind, lang)
     if kind == "pdf":
         from exports.fonts import REPORT_FONT, require_fonts
         from exports.pdf import require_soffice

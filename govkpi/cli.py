@@ -400,6 +400,10 @@ def export(kind: str = typer.Argument(..., help="pptx | xlsx | docx | pdf"),
 
     if kind not in ("pptx", "xlsx", "docx", "pdf"):
         usage_error("Loại xuất phải là pptx, xlsx, docx hoặc pdf.")
+    if exports.written_in(kind, lang) != lang:
+        err.print("Báo cáo là văn bản hành chính, chỉ lập bằng tiếng Việt. / The report is an administrative "
+                  "document, written in Vietnamese only.")
+        lang = exports.written_in(kind, lang)
     try:
         period = parse_code(period).code if period else None
     except ValueError as error:

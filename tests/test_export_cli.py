@@ -53,3 +53,12 @@ def test_without_period_the_export_is_for_the_opening_period(demo_db, tmp_path):
     assert "Quý III/2026 (2026Q3)" in result.stderr
     titles = [s.shapes.title.text for s in Presentation(tmp_path / "mac_dinh.pptx").slides if s.shapes.title]
     assert any("Quý III/2026" in title for title in titles)
+
+
+def test_a_report_asked_for_in_english_says_it_is_written_in_vietnamese(demo_db, tmp_path):
+    out = tmp_path / "bao_cao.docx"
+    result = subprocess.run([GOVKPI, "export", "docx", "--period", "2025Q3", "--lang", "en", "-o", str(out),
+                             "--db", str(demo_db)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "chỉ lập bằng tiếng Việt" in result.stderr and "written in Vietnamese only" in result.stderr
+    assert out.exists()

@@ -165,3 +165,13 @@ def test_the_charts_draw_each_levels_value_against_its_target_in_its_status_colo
         colours |= {colour for _, colour in image.getcolors(maxcolors=1 << 20)}
     for status in {status for *_, status in rows}:  # every status shown is painted in its colour
         assert ImageColor.getrgb(STATUS_COLOURS[status]) in colours, status
+
+
+def test_the_report_is_written_in_vietnamese_whatever_language_is_asked(report, warehouse, tmp_path):
+    """An administrative document in Decree 30/2020's form: asked for in English (the English
+    dashboard's link), it is the same Vietnamese report, never a half-translated one."""
+    asked_en = Document(str(export("docx", PERIOD, str(warehouse), str(tmp_path / "en.docx"), "en",
+                                   made_on=MADE_ON, cache=False)))
+    assert [p.text for p in asked_en.paragraphs] == [p.text for p in report.paragraphs]
+    text = "\n".join(p.text for p in asked_en.paragraphs)
+    assert "ĐÁNH GIÁ CHUNG" in text and "province level" not in text and "Commune level" not in text

@@ -24,8 +24,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "download_back": {"vi": "Quay lại bảng điều khiển", "en": "Back to the dashboard"},
     "download_pptx": {"vi": "Bộ trình chiếu (PPTX)", "en": "Slide deck (PPTX)"},
     "download_xlsx": {"vi": "Sổ số liệu (XLSX)", "en": "Workbook (XLSX)"},
-    "download_docx": {"vi": "Báo cáo (DOCX)", "en": "Report (DOCX)"},
-    "download_pdf": {"vi": "Báo cáo (PDF)", "en": "Report (PDF)"},
+    "download_docx": {"vi": "Báo cáo (DOCX)", "en": "Report (DOCX, in Vietnamese)"},
+    "download_pdf": {"vi": "Báo cáo (PDF)", "en": "Report (PDF, in Vietnamese)"},
     "download_bad_kind": {"vi": "Không có loại tệp này. Chọn pptx, xlsx, docx hoặc pdf.",
                           "en": "No such export. Choose pptx, xlsx, docx or pdf."},
     # Accounts: sign-in page, the open-mode banner, refusals
