@@ -145,11 +145,19 @@ def _indicator_slide(prs, model: ReportModel, indicator: IndicatorReport) -> Non
     slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
     _set_title(slide, indicator.finding(lang))
     docs = sorted({r.doc_number for r in indicator.levels if r.doc_number})
-    sub = slide.shapes.add_textbox(Inches(0.67), Inches(1.45), Inches(12), Inches(0.5))
+    sub = slide.shapes.add_textbox(Inches(0.67), Inches(1.3), Inches(12), Inches(0.7))
+    sub.name = "indicator basis"
     sub.text_frame.word_wrap = True
-    sub.text_frame.text = indicator.name + (f" ({', '.join(docs)})" if docs else "")
-    sub.text_frame.paragraphs[0].runs[0].font.size = Pt(16)
-    sub.text_frame.paragraphs[0].runs[0].font.color.rgb = GREY
+    # Every figure says its period and how many units it stands on, beside the target's text.
+    coverage = ", ".join(f"{level_label(r.level, lang).lower()} {fmt_int(r.units_reporting, lang)}/"
+                         f"{fmt_int(r.units_expected, lang)}" for r in indicator.levels if r.units_expected)
+    lines = [indicator.name + (f" ({', '.join(docs)})" if docs else ""),
+             w["slide_basis"].format(period=model.period_label, coverage=coverage or "–")]
+    for number, line in enumerate(lines):
+        para = sub.text_frame.paragraphs[0] if number == 0 else sub.text_frame.add_paragraph()
+        run = para.add_run()
+        run.text = line
+        run.font.size, run.font.color.rgb = Pt(16 if number == 0 else 13), GREY
 
     top, height = Inches(2.0), Inches(4.65)
     bar = _bar_chart(slide, indicator, lang, Inches(0.5), top, Inches(5.6), height)
@@ -424,15 +432,15 @@ def _status_key(slide, lang: str, x, y, cx, indicator: IndicatorReport | None = 
     lead = para.add_run()
     lead.text = w["value"] + ": "
     lead.font.color.rgb = GREY
-    lead.font.size = Pt(12)
+    lead.font.size = Pt(11)
     for i, (colour, label) in enumerate(keys):
         mark = para.add_run()
         mark.text = ("  |  □ " if i == len(keys) - 1 else "■ ")  # the target: an outline, as drawn
         mark.font.color.rgb = RGBColor.from_string(colour[1:])
         name = para.add_run()
-        name.text = label + "   "
+        name.text = label.replace(" ", "\u00a0") + "   "  # a key wraps between entries, never inside one
         name.font.color.rgb = GREY
-        mark.font.size = name.font.size = Pt(12)
+        mark.font.size = name.font.size = Pt(11)
 
 
 def _indicator_notes(indicator: IndicatorReport, lang: str, model: ReportModel | None = None) -> str:

@@ -185,3 +185,19 @@ def test_each_language_deck_prints_its_own_numbers(warehouse, tmp_path):
         shown = [c for c in codes if "0" in c and c != "General"]
         assert shown and all(c.startswith(tag) for c in shown), (lang, sorted(set(shown)))
         assert not any(other in c for c in codes)
+
+
+def test_each_indicator_slide_says_its_period_and_the_units_it_stands_on(deck, warehouse, views):
+    """Beside the finding (value against the target in force): the period, and per level how
+    many units have data of those expected, as level_progress counts them."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    counts = {(c, lv): (r, e) for c, lv, r, e in con.execute(
+        "SELECT indicator_code, level, units_reporting, units_expected FROM level_progress "
+        "WHERE period = ? AND target IS NOT NULL", [PERIOD]).fetchall()}
+    con.close()
+    for code, slide in _indicator_slides(deck, views).items():
+        basis = next(s for s in slide.shapes if s.name == "indicator basis").text_frame.text
+        assert "Quý III/2025 · đơn vị có số liệu: " in basis
+        for level, *_ in views["levels"][code]:
+            reporting, expected = counts[(code, level)]
+            assert f"{LEVEL_VI[level].lower()} {reporting}/{expected}" in basis, (code, basis)
