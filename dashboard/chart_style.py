@@ -80,6 +80,20 @@ def title_margin(title: str, minimum: int = 110) -> int:
     return max(minimum, 40 + 30 * (len(lines) - small) + 22 * small)
 
 
+def title_at_top(fig: Figure) -> None:
+    """Pins a title of several lines below the figure's top edge (plotly's 'top' anchor lets the
+    first line of a multi-line title rise ~30 px above it, cut off on the page)."""
+    fig.update_layout(title={"yref": "container", "yanchor": "top", "y": 1 - 40 / fig.layout.height})
+
+
+def panel_titles_above_marks(fig: Figure, panels: int, raise_px: int = 28) -> None:
+    """Lifts the panels' titles (a subplots figure's first annotations) clear of what is drawn
+    on a panel's top edge (the reform's label), and grows the top margin to hold them."""
+    for annotation in fig.layout.annotations[:panels]:
+        annotation.yshift = raise_px
+    fig.update_layout(margin={"t": fig.layout.margin.t + raise_px}, height=fig.layout.height + raise_px)
+
+
 def finish(fig: Figure, title: str, lang: str, y_title: str, percent: bool = False, height: int = 450,
            title_chars: int = TITLE_CHARS) -> None:
     """Gives the figure the shared look; the title wraps at `title_chars` and the top margin

@@ -10,6 +10,7 @@ import pandas as pd
 
 from dashboard.plain_figure import Figure
 from dashboard.chart_style import (
+    title_at_top,
     dated, records, missing, Rows,
     BASE_FONT, HEATMAP_ORDER, title_margin, LEVEL_COLOURS, LEVELS, NO_TARGET_COLOUR, STATUS_ORDER, TITLE_FONT, add_status_legend,
     empty_figure, finish, fmt_int, fmt_pct, fmt_rate, levels_sorted, mark_reform, none_if_nan, nones_if_nan,
@@ -70,7 +71,7 @@ def level_chart(rows: Rows, indicator_name: str, lang: str = "vi") -> Figure:
     finish(fig, findings, lang, y_title=t("rate_axis", lang), percent=True,
             height=470 + 30 * max(0, lines - 2))
     fig.update_layout(margin={"t": 50 + 31 * lines}, meta={"indicator": indicator_name})
-    _title_at_top(fig)
+    title_at_top(fig)
     fig.update_xaxes(title_text=t("level", lang))
     return fig
 
@@ -140,7 +141,7 @@ def trend_chart(rows: Rows, indicator_name: str, lang: str = "vi", period: str |
     lines = title.count("<br>") + 1
     finish(fig, title, lang, y_title=t("rate_axis", lang), percent=True, height=460 + 26 * lines)
     fig.update_layout(margin={"t": 70 + 26 * lines})
-    _title_at_top(fig)
+    title_at_top(fig)
     fig.update_xaxes(title_text=t("period_axis", lang), tickformat="%Y", dtick="M12")
     mark_reform(fig, lang)
     return fig
@@ -217,6 +218,9 @@ def ranking_chart(
     fig.update_yaxes(tickfont={"size": 14 if len(rows) > 40 else BASE_FONT - 2}, dtick=1)
     return fig
 
+HEADER_LINES = 3
+
+
 def heatmap_chart(rows: Rows, indicator_names: dict[str, str], lang: str = "vi") -> Figure:
     """Gives units × indicators coloured by status, the value written in each cell;
     rows: target_progress (unit_key, unit_name, indicator_code, value, status)."""
@@ -248,7 +252,10 @@ def heatmap_chart(rows: Rows, indicator_names: dict[str, str], lang: str = "vi")
     colours = [STATUS_COLOURS["no_data"], NO_TARGET_COLOUR, STATUS_COLOURS["behind"], STATUS_COLOURS["near"],
                STATUS_COLOURS["met"], STATUS_COLOURS["expired"]]
     scale = [[edge, colour] for band, colour in enumerate(colours) for edge in (band / 6, (band + 1) / 6)]
-    labels = [wrap(indicator_names[c]) for c in codes]
+    # at most three lines above a column: a fourth runs into the next column's name
+    labels = [wrap(indicator_names[c], most_lines=HEADER_LINES) for c in codes]
+    if len(set(labels)) < len(labels):  # two names alike in their first lines: whole, not merged
+        labels = [wrap(indicator_names[c]) for c in codes]
     fig = Figure()
     fig.add_heatmap(
         z=z, x=labels, y=[names[key] for key in keys], zmin=-0.5, zmax=5.5, colorscale=scale,
@@ -350,12 +357,6 @@ def row_finding(row: dict, lang: str = "vi") -> str:
     expired_on = (pd.Timestamp(deadline).date() if row.get("status") == "expired" and pd.notna(deadline)
                   else None)
     return level_finding(row["level"], value, target, lang, expired_on)
-
-
-def _title_at_top(fig: Figure) -> None:
-    """Pins a title of several lines below the figure's top edge (plotly's 'top' anchor lets the
-    first line of a multi-line title rise ~30 px above it, cut off on the page)."""
-    fig.update_layout(title={"yref": "container", "yanchor": "top", "y": 1 - 40 / fig.layout.height})
 
 
 def _break_finding(text: str, width: int = 36) -> str:

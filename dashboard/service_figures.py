@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.plain_figure import Figure, subplots
-from dashboard.chart_style import dated, BASE_FONT, SERIES_COLOURS, empty_figure, finish, fmt_int, fmt_pct, mark_reform, quarter_ticks
+from dashboard.chart_style import (dated, BASE_FONT, SERIES_COLOURS, empty_figure, finish, fmt_int, fmt_pct, mark_reform,
+                                   panel_titles_above_marks, quarter_ticks, title_at_top)
 from vocab.i18n import series_name, t
 from vocab.periods import parse_code
 
@@ -64,9 +65,12 @@ def services_eras_chart(rows: pd.DataFrame, lang: str = "vi") -> Figure:
     finish(fig, t("services_eras_title", lang), lang, y_title=t("services_axis", lang), height=480)
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title_text=t("services_axis", lang), row=1, col=2)
+    fig.update_yaxes(tickformat=",d")  # 30.000 dịch vụ, as Vietnamese write it, not plotly's "30k"
     fig.update_xaxes(title_text=t("period_axis", lang))
     for annotation in fig.layout.annotations:
         annotation.font = {"size": BASE_FONT}
+    panel_titles_above_marks(fig, panels=2)
+    title_at_top(fig)
     for col, era in ((1, "old"), (2, "new")):
         part = rows[rows["era"] == era]
         quarter_ticks(fig, part["period"], lang, most=5, row=1, col=col)

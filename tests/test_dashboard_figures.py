@@ -152,6 +152,17 @@ def test_heatmap_colours_by_status_and_counts_behind_cells():
     assert "1 ô chưa đạt trên 4 ô" in _title(fig)
 
 
+def test_a_heatmap_column_header_never_runs_into_the_next_one():
+    """The longest name of the catalog stands above its column in at most three lines, ending
+    in "…"; a short one is whole."""
+    long = "Tỷ lệ dịch vụ công trực tuyến toàn trình trên tổng số thủ tục hành chính đủ điều kiện"
+    rows = pd.DataFrame({"unit_key": ["old:1", "old:1"], "unit_name": ["Huyện A"] * 2, "indicator_code": ["a", "b"],
+                         "value": [0.9, 0.2], "target": [0.8, 0.3], "status": ["met", "near"]})
+    heat = figures.heatmap_chart(rows, {"a": long, "b": "Tỷ lệ hồ sơ giải quyết đúng hạn"}, "vi").data[0]
+    assert [label.count("<br>") + 1 for label in heat.x] == [3, 2]
+    assert heat.x[0].endswith("…") and heat.x[0].startswith("Tỷ lệ dịch vụ") and not heat.x[1].endswith("…")
+
+
 def test_heatmap_tells_a_value_without_target_from_no_data():
     rows = pd.DataFrame({"unit_key": ["old:1", "old:1"], "unit_name": ["Huyện A", "Huyện A"],
                          "indicator_code": ["a", "b"], "value": [0.8, None], "target": [None, None],
@@ -177,6 +188,21 @@ def test_services_eras_are_two_panels_never_one_series():
     assert fig.layout.barmode == "stack"
     hover = fig.data[0].customdata[0][1]
     assert hover == "1.535"
+    assert fig.layout.yaxis.tickformat == ",d" and fig.layout.separators == ",."  # 1.535 on the axis too, not "1.5k"
+
+
+def test_the_panels_titles_sit_above_the_reform_label_and_below_the_chart_title():
+    """The reform's label is drawn on the new panel's top edge: the panels' titles are lifted
+    clear of it, and the top margin holds the chart's title of three lines above them."""
+    rows = pd.DataFrame({"period": ["2022Q1", "2025Q2", "2025Q3"], "metric_code": ["services_level4", "services_full_online",
+                                                                             "services_full_online"],
+                         "era": ["old", "new", "new"], "value": [166, 900, 400]})
+    fig = service_figures.services_eras_chart(rows, "vi")
+    panels = [a for a in fig.layout.annotations if a.text.startswith(("Mức độ", "Toàn trình"))]
+    reform = [a for a in fig.layout.annotations if a.text.startswith("Sắp xếp")]
+    assert len(panels) == 2 and reform and all(a.yshift >= 24 for a in panels) and not reform[0].yshift
+    lines = fig.layout.title.text.count("<br>") + 1
+    assert fig.layout.margin.t >= 40 + 30 * lines + 28
 
 
 def test_services_units_stacked_title_names_what_it_counts_not_the_top_unit():

@@ -230,12 +230,16 @@ def vn_sort_key(text: str) -> tuple:
 
 
 @lru_cache(maxsize=16384)
-def wrap(text: str, width: int = 22) -> str:
+def wrap(text: str, width: int = 22, most_lines: int | None = None) -> str:
     """Breaks a chart label into lines of about `width` characters (plotly's <br>), the same
     on a page and in an exported chart. The lines are balanced: as few lines as a greedy break
     gives, at the narrowest width that keeps that count, so no word ("60%") is left alone.
-    Remembered: the same names and findings are wrapped on every page."""
+    With `most_lines`, a longer label keeps that many full lines and ends in "…" (a column
+    header that must not run into its neighbour). Remembered: the same names and findings are
+    wrapped on every page."""
     lines = _greedy_lines(text.split(), width)
+    if most_lines and len(lines) > most_lines:
+        return "<br>".join(lines[:most_lines - 1] + [lines[most_lines - 1] + "…"])
     narrowest = width
     while narrowest > 1 and len(_greedy_lines(text.split(), narrowest - 1)) == len(lines):
         narrowest -= 1
