@@ -216,3 +216,12 @@ def test_the_unit_page_shows_the_submission_state_in_the_readers_language(app):
         app, "/don-vi/<unit_key>", unit_key=key, period="2024Q4", lang="en")
     assert "Đã tiếp nhận" in vi and '"accepted"' not in vi
     assert "Accepted" in en
+
+
+def test_the_catalog_reads_as_a_reader_expects_formulas_bracketed_eras_dated_sources_cited(app):
+    """A sum over a total is bracketed; a metric's validity names only its own era's bounds (no
+    '01/01/2000' for the catalog's open start); a plan's source is the text cited, not a file."""
+    text = _page(app, "/danh-muc")
+    assert "(services_level3 + services_level4) / services_total" in text
+    assert "đến 14/08/2022" in text and "từ 15/08/2022" in text and "01/01/2000" not in text
+    assert "Báo Gia Lai, 07/04/2019" in text and "seeds/" not in text

@@ -194,6 +194,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_kind": {"vi": "Loại", "en": "Kind"},
     "col_unit_of_measure": {"vi": "Đơn vị tính", "en": "Unit of measure"},
     "col_valid": {"vi": "Hiệu lực", "en": "Valid"},
+    "valid_since": {"vi": "từ {day}", "en": "from {day}"},
+    "valid_until": {"vi": "đến {day}", "en": "until {day}"},
     "col_formula": {"vi": "Công thức", "en": "Formula"},
     "col_group": {"vi": "Nhóm", "en": "Group"},
     "col_doc": {"vi": "Văn bản", "en": "Document"},
