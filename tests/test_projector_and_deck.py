@@ -190,6 +190,9 @@ def test_services_lead_with_the_rate_against_its_target_and_its_coverage(pages):
         assert lead and all(words[0] in line and words[1] in line for line in lead)
         first_chart = next(c for c in _walk(layout) if isinstance(c, dcc.Graph))
         assert "nhiều dịch vụ công trực tuyến nhất" not in first_chart.figure.layout.title.text
+    # after the reform, the rate Decision 2629 targets (over the eligible procedures), as the overview states it
+    lead = _texts(_find(pages["services"](period=PERIOD), "services-lead"))
+    assert all("trên tổng số thủ tục hành chính đủ điều kiện" in line and "chỉ tiêu 100%" in line for line in lead), lead
 
 
 def test_the_not_found_page_speaks_the_urls_language(pages):
