@@ -107,3 +107,24 @@ def test_reporting_headline_and_missing_list_count_the_same_units(app_duo):
     assert title.startswith(f"{missing} đơn vị chưa báo cáo (tất cả các cấp")
     assert _settled(lambda: app_duo.find_element("#filter-wrap-level").text).startswith("Cấp\nTất cả các cấp")
     assert app_duo.get_logs() == []
+
+
+def test_the_no_sign_in_banner_never_hides_the_foot_of_a_page(app_duo):
+    """Without accounts a banner stays fixed at the window's foot: scrolled to the end, the
+    page's last row or link stands above it, not under it (1280×720, a projector)."""
+    app_duo.driver.set_window_size(1280, 720)
+    _open(app_duo, "/danh-muc")
+    app_duo.wait_for_element(".open-banner", timeout=30)
+
+    def read():
+        return app_duo.driver.execute_script("""
+            window.scrollTo(0, document.documentElement.scrollHeight);
+            const banner = document.querySelector('.open-banner').getBoundingClientRect();
+            const main = document.querySelector('.main');
+            const content = main.getBoundingClientRect().bottom - parseFloat(getComputedStyle(main).paddingBottom);
+            return [banner.top, banner.height, content];""")
+
+    time.sleep(1)
+    top, height, bottom = _settled(read)
+    assert height > 0  # the banner is shown: this demo has no accounts
+    assert bottom <= top + 1, (bottom, top)
