@@ -207,6 +207,9 @@ def test_the_indices_page_set_to_a_quarter_shows_the_index_as_it_stood_then(app)
     early = _page(app, "/chi-so", period="2025Q3")
     assert "chưa có điểm đến hết Quý III/2025; dưới đây là kỳ chấm đầu tiên: Tháng 12/2025" in early
     assert "Tháng 12/2025 (số liệu tính đến ngày 31/12/2025)" in early
+    shown = _page(app, "/chi-so", period="2026Q3")
+    trend = shown[shown.index('"index": "index-trend"'):shown.index('"id": "index-trend-card"')]
+    assert "Tháng 9/2026" in trend and "Tháng 10/2026" not in trend  # the trend ends at the month shown
 
 
 def test_the_unit_page_shows_the_submission_state_in_the_readers_language(app):

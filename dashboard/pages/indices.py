@@ -91,7 +91,7 @@ def published(**query: Any) -> html.Div:
     group = query.get("group") if query.get("group") in set(groups["group_code"]) else None
     if group:
         body.append(criteria_block(wh, index, version, group, groups, {**state, "unit": unit}, lang))
-    trend = data.index_trend(wh, index, level, unit)
+    trend = data.as_it_stood(data.index_trend(wh, index, level, unit), period)  # to the month shown, not past it
     body.append(html.Div(chart("index-trend", index_figures.trend_chart(
         trend, t("index_trend_title", lang, index=index, who=who) + stands_on, lang, show_rank=bool(unit)),
         display(trend, {"period": ("col_period", "period"), "score": ("col_score", "text"),
