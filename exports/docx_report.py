@@ -316,14 +316,18 @@ def _caption(doc, text: str) -> None:
 
 
 def _results_table(doc, indicators: list[IndicatorReport], lang: str) -> None:
-    rows = [["TT", "Chỉ tiêu", "Cấp", "Thực hiện", "Chỉ tiêu giao", "Đánh giá", "Văn bản"]]
+    # Each figure with the units it stands on: "Cấp xã (129/135)", the level's units with data.
+    rows = [["TT", "Chỉ tiêu", "Cấp (đơn vị có số liệu)", "Thực hiện", "Chỉ tiêu giao", "Đánh giá", "Văn bản"]]
     n = 0
     for indicator in indicators:
         for r in indicator.levels:
             n += 1
-            rows.append([str(n), indicator.name, level_label(r.level, lang), fmt_rate(r.value, r.target, lang),
+            level = level_label(r.level, lang)
+            if r.units_expected:
+                level += f" ({fmt_int(r.units_reporting or 0)}/{fmt_int(r.units_expected)})"
+            rows.append([str(n), indicator.name, level, fmt_rate(r.value, r.target, lang),
                          fmt_pct(r.target, lang, digits=0), status_name(r.status, lang), r.doc_number or ""])
-    _table(doc, rows, [1.0, 4.9, 1.9, 1.9, 1.8, 2.0, 3.0])
+    _table(doc, rows, [1.0, 4.4, 2.4, 1.9, 1.8, 2.0, 3.0])  # the level's column holds "(129/135)" whole
 
 
 def _table(doc, rows: list[list[str]], widths_cm: list[float], left_cols: tuple[int, ...] = (1,)) -> None:

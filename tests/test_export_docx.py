@@ -175,3 +175,14 @@ def test_the_report_is_written_in_vietnamese_whatever_language_is_asked(report, 
     assert [p.text for p in asked_en.paragraphs] == [p.text for p in report.paragraphs]
     text = "\n".join(p.text for p in asked_en.paragraphs)
     assert "ĐÁNH GIÁ CHUNG" in text and "province level" not in text and "Commune level" not in text
+
+
+def test_each_result_row_says_how_many_units_of_its_level_it_stands_on(report, warehouse):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    counts = con.execute("SELECT level, units_reporting, units_expected FROM level_progress WHERE period = ? "
+                         "AND target IS NOT NULL AND value IS NOT NULL", [PERIOD]).fetchall()
+    con.close()
+    cells = {cell.text for table in report.tables[1:] for row in table.rows for cell in row.cells}
+    assert "Cấp (đơn vị có số liệu)" in cells
+    for level, reporting, expected in counts:
+        assert f"{level_label(level, 'vi')} ({reporting}/{expected})" in cells, (level, reporting, expected)
