@@ -23,7 +23,7 @@ from vocab.periods import parse_code
 from vocab.vnformat import fmt_date
 
 
-def level_chart(rows: Rows, indicator_name: str, lang: str = "vi") -> Figure:
+def level_chart(rows: Rows, indicator_name: str, lang: str = "vi", period_label: str | None = None) -> Figure:
     """Gives actual against target and trajectory per level (the 90/70/30 chart) for one
     indicator and period; rows: level_progress (level, value, target, expected, status)."""
     rows = levels_sorted([r for r in records(rows) if not (missing(r.get("value")) and missing(r.get("target")))])
@@ -68,9 +68,12 @@ def level_chart(rows: Rows, indicator_name: str, lang: str = "vi") -> Figure:
     # Each finding wrapped to the half-width card of a 1280-pixel projector, never cut off.
     findings = "<br>".join(_break_finding(row_finding(r, lang)) for r in rows)
     lines = findings.count("<br>") + 1
+    dated_px = 0
+    if period_label:  # the period the findings are of, under them
+        findings, dated_px = f"{findings}<br><sup>{period_label}</sup>", 24
     finish(fig, findings, lang, y_title=t("rate_axis", lang), percent=True,
-            height=470 + 30 * max(0, lines - 2))
-    fig.update_layout(margin={"t": 50 + 31 * lines}, meta={"indicator": indicator_name})
+            height=470 + 30 * max(0, lines - 2) + dated_px)
+    fig.update_layout(margin={"t": 50 + 31 * lines + dated_px}, meta={"indicator": indicator_name})
     title_at_top(fig)
     fig.update_xaxes(title_text=t("level", lang))
     return fig
@@ -221,7 +224,7 @@ def ranking_chart(
 HEADER_LINES = 3
 
 
-def heatmap_chart(rows: Rows, indicator_names: dict[str, str], lang: str = "vi") -> Figure:
+def heatmap_chart(rows: Rows, indicator_names: dict[str, str], lang: str = "vi", period_label: str | None = None) -> Figure:
     """Gives units × indicators coloured by status, the value written in each cell;
     rows: target_progress (unit_key, unit_name, indicator_code, value, status)."""
     rows = records(rows)
@@ -271,6 +274,8 @@ def heatmap_chart(rows: Rows, indicator_names: dict[str, str], lang: str = "vi")
     fig.add_scatter(x=[None], y=[None], mode="markers", name=t("no_target", lang),
                     marker={"size": 14, "color": NO_TARGET_COLOUR, "symbol": "square"})
     title = t("heatmap_title", lang, behind=fmt_int(behind, lang), total=fmt_int(len(with_target), lang))
+    if period_label:
+        title += f", {period_label}"
     finish(fig, title, lang, y_title=t("unit_axis", lang), height=max(420, 24 * len(keys) + 260))
     fig.update_xaxes(title_text=t("indicator_axis", lang), side="top", tickfont={"size": 12})
     # The indicator names stand above the cells: keep the title at the very top, clear of them.

@@ -228,3 +228,12 @@ def test_the_catalog_reads_as_a_reader_expects_formulas_bracketed_eras_dated_sou
     assert "(services_level3 + services_level4) / services_total" in text
     assert "đến 14/08/2022" in text and "từ 15/08/2022" in text and "01/01/2000" not in text
     assert "Báo Gia Lai, 07/04/2019" in text and "seeds/" not in text
+
+
+def test_the_level_bars_and_the_heatmap_say_their_period(app):
+    """Every figure says its period: the bars of each level (under their findings) and the
+    heatmap's count of cells behind."""
+    targets = _page(app, "/chi-tieu", period="2025Q3")
+    assert "<sup>Quý III/2025</sup>" in targets
+    units = _page(app, "/don-vi", period="2025Q3", level="commune")
+    assert re.search(r"ô chưa đạt trên [\d.]+ ô có chỉ tiêu, Quý III/2025", units.replace("<br>", " "))

@@ -76,7 +76,7 @@ def layout(**query: Any) -> html.Div:
         sections.append(html.Section([
             html.H2(name, className="section-title"),
             html.Div([
-                chart(f"levels-{code}", figures.level_chart(rows, name, lang) if rows else None,
+                chart(f"levels-{code}", figures.level_chart(rows, name, lang, label) if rows else None,
                       display(rows, LEVEL_COLUMNS, lang), lang, t("no_data_period", lang, period=label)),
                 chart(f"trend-{code}", figures.trend_chart(trend_rows, name, lang, f.period, rows)
                       if trend_rows else None,

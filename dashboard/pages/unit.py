@@ -101,7 +101,7 @@ def _layout(unit_key: str | None = None, **query: Any) -> html.Div:
         if kids.empty:
             body.append(note(t("no_data_period", lang, period=label)))
         else:
-            body.append(chart(ids.UNIT_CHILDREN, figures.heatmap_chart(kids, names, lang),
+            body.append(chart(ids.UNIT_CHILDREN, figures.heatmap_chart(kids, names, lang, label),
                               display(kids, {"unit_name": ("col_unit", "text"), "indicator": ("col_indicator", "text"),
                                              "value": ("col_value", "pct"), "target": ("col_target", "pct"),
                                              "status": ("col_status", "status")}, lang), lang,

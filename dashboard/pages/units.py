@@ -89,7 +89,7 @@ def layout(**query: Any) -> html.Div:
               if one["value"].notna().any() else None,
               display(one.sort_values(["value", "unit_key"], ascending=[False, True]), RANK_COLUMNS, lang), lang,
               t("no_data_period", lang, period=f"{name}, {label}"), hint=t("click_hint", lang)),
-        chart(ids.UNITS_HEATMAP, figures.heatmap_chart(heat, names, lang),
+        chart(ids.UNITS_HEATMAP, figures.heatmap_chart(heat, names, lang, label),
               display(by_name(heat), HEAT_COLUMNS, lang), lang,
               hint=t("click_hint", lang)),
         *map_notes,
