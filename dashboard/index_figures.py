@@ -33,7 +33,7 @@ def units_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> Figure:
         y=[f"{int(r)}. {wrap(str(n), 40).replace('<br>', ' ')}" for r, n in zip(rows["rank_in_level"], rows["unit_name"])],
         x=rows["score"], orientation="h",
         marker_color=[grade_colour(g) for g in grades],
-        text=[fmt_score(v, lang) for v in rows["score"]], textposition="outside",
+        text=[fmt_score(v, lang, fixed=True) for v in rows["score"]], textposition="outside",
         customdata=[[k, grade_name(g, lang) or t("index_ungraded_short", lang)] for k, g in zip(rows["unit_key"], grades)],
         hovertemplate="%{y}: %{text} (%{customdata[1]})<extra></extra>", showlegend=False,
     )
@@ -83,7 +83,7 @@ def trend_chart(rows: pd.DataFrame, title: str, lang: str = "vi", show_rank: boo
              for v, r in zip(rows["score"], rows["rank_in_level"])]
     fig = Figure()
     fig.add_scatter(x=labels, y=rows["score"], mode="lines+markers+text", line={"color": "#0072B2", "width": 3},
-                    text=[fmt_score(v, lang) for v in rows["score"]], textposition="top center",
+                    text=[fmt_score(v, lang, fixed=True) for v in rows["score"]], textposition="top center",
                     customdata=hover, hovertemplate="%{x}: %{customdata}<extra></extra>", showlegend=False)
     finish(fig, title, lang, y_title=t("index_score_axis", lang), height=400, title_chars=WIDE_TITLE)
     top = rows["max_score"].dropna().max()

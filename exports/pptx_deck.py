@@ -267,9 +267,9 @@ def _index_level_slide(prs, model: ReportModel, index: IndexReport, level: str) 
         note.text_frame.text = said
         note.text_frame.paragraphs[0].runs[0].font.size = Pt(11 if not index.graded else 9)
     head = [w["index_rank"], w["index_movement"], w["unit"], w["index_score"]]
-    top = [head] + [[str(u.rank_in_level), fmt_rank_change(u.rank_change), u.unit_name, fmt_score(u.score, lang)]
+    top = [head] + [[str(u.rank_in_level), fmt_rank_change(u.rank_change), u.unit_name, fmt_score(u.score, lang, fixed=True)]
                     for u in units[:INDEX_ENDS]]
-    bottom = [head] + [[str(u.rank_in_level), fmt_rank_change(u.rank_change), u.unit_name, fmt_score(u.score, lang)]
+    bottom = [head] + [[str(u.rank_in_level), fmt_rank_change(u.rank_change), u.unit_name, fmt_score(u.score, lang, fixed=True)]
                        for u in units[-INDEX_ENDS:]] if len(units) > INDEX_ENDS else None
     for y, label, rows in ((2.1, w["index_top"], top), (4.55, w["index_bottom"], bottom)):
         if not rows:

@@ -110,7 +110,7 @@ WORDS = {
         "on_time": "On time",
         "rate": "Rate",
         "on_time_rate": "On-time rate",
-        "total": "Province",
+        "total": "Whole province",
         "indicator": "Indicator",
         "value": "Actual",
         "target": "Target",

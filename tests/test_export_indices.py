@@ -48,7 +48,7 @@ def test_the_deck_ranks_each_level_and_sets_the_groups_against_their_maxima(mode
     best_name, best_score = view("SELECT unit_name, score FROM index_scores WHERE index_code = '766' AND "
                                  "period = '2026M9' AND level = 'commune' ORDER BY score DESC, unit_name LIMIT 1")[0]
     cells = [c.text for shape in commune.shapes if shape.has_table for row in shape.table.rows for c in row.cells]
-    assert best_name in cells and f"{best_score:g}".replace(".", ",") in cells
+    assert best_name in cells and f"{best_score:.2f}".replace(".", ",") in cells  # a ranking: two decimals each
     texts = " ".join(shape.text_frame.text for shape in commune.shapes if shape.has_text_frame)
     assert "Chưa xếp loại" not in texts
     assert "số liệu tính đến ngày 30/09/2026" in texts and "phiên bản 2022" in texts

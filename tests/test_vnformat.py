@@ -127,3 +127,11 @@ def test_grouped_numbers_print_exactly_as_babel_prints_them(pattern, lang):
     values += [rng.random() * 10 ** rng.randint(-8, 15) for _ in range(1000)]
     for value in values:
         assert fmt_decimal(value, pattern, lang) == format_decimal(value, format=parse_pattern(pattern), locale=LOCALES[lang]), value
+
+
+def test_a_ranking_reads_its_scores_with_the_same_two_decimals():
+    from vocab.vnformat import fmt_score
+
+    assert [fmt_score(v, fixed=True) for v in (98.61, 79.2, 100)] == ["98,61", "79,20", "100,00"]
+    assert [fmt_score(v) for v in (98.61, 79.2, 100)] == ["98,61", "79,2", "100"]  # a maximum or a threshold
+    assert fmt_score(1234.5, "en", fixed=True) == "1,234.50"

@@ -267,9 +267,15 @@ def parse_score(raw: object) -> float | None:
     return None if number is None else float(number)
 
 
-def fmt_score(value: float, lang: str = "vi") -> str:
-    """Writes a score with up to two decimals: 83,63 (vi), 83.63 (en); 1.000 for a thousand."""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+SCORE_DECIMALS = 2  # as the national portal publishes a 766 score
+
+
+def fmt_score(value: float, lang: str = "vi", fixed: bool = False) -> str:
+    """Writes a score with up to two decimals: 83,63 (vi), 83.63 (en); 1.000 for a thousand.
+    `fixed`: always two (79,20 beside 98,61), for a column or a ranking read down."""
+    text = f"{value:,.{SCORE_DECIMALS}f}"
+    if not fixed:
+        text = text.rstrip("0").rstrip(".")
     return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
 
 

@@ -147,7 +147,7 @@ def ranking_table(scores: pd.DataFrame, lang: str, state: dict | None = None) ->
     """Gives the ranking as people read it; with `state`, each unit's name links to its drill-down."""
     rows = scores.assign(
         movement=[fmt_rank_change(v) for v in scores["rank_change"]],
-        score_text=[fmt_score(v, lang) for v in scores["score"]],
+        score_text=[fmt_score(v, lang, fixed=True) for v in scores["score"]],
         max_text=[fmt_score(v, lang) if v == v and v is not None else "–" for v in scores["max_score"]],
         grade_text=[grade_name(g, lang) if isinstance(g, str) else t("index_ungraded_short", lang)
                     for g in scores["grade"]])
