@@ -45,16 +45,19 @@ def level_chart(rows: Rows, indicator_name: str, lang: str = "vi", period_label:
         textfont={"size": TITLE_FONT, "color": "#ffffff"},
         hovertemplate="%{x}: %{text}<extra></extra>",
     )
+    # An expired target (its deadline passed, no later plan) is said in the title, not drawn as
+    # a mark still to reach; neither is its lộ trình.
+    in_force = [None if s == "expired" else g for s, g in zip(statuses, targets)]
     fig.add_scatter(
         x=names,
-        y=targets,
+        y=in_force,
         name=t("target", lang),
         mode="markers",
         marker={"symbol": "line-ew-open", "size": 60, "color": "#222222", "line": {"width": 4, "color": "#222222"}},
-        customdata=[fmt_pct(v, lang, 0) for v in targets],
+        customdata=[fmt_pct(v, lang, 0) for v in in_force],
         hovertemplate="%{x}: " + t("target", lang) + " %{customdata}<extra></extra>",
     )
-    expected = [none_if_nan(r.get("expected")) for r in rows]
+    expected = [None if s == "expired" else none_if_nan(r.get("expected")) for s, r in zip(statuses, rows)]
     if any(v is not None for v in expected):
         fig.add_scatter(
             x=names,
@@ -118,7 +121,7 @@ def trend_chart(rows: Rows, indicator_name: str, lang: str = "vi", period: str |
                 line={"color": LEVEL_COLOURS[level], "width": 1.5, "dash": "dash", "shape": "hv"},
                 hoverinfo="skip", showlegend=False, legendgroup=level,
             )
-        on_path = [r for r in part if not missing(r.get("expected"))]
+        on_path = [r for r in part if not missing(r.get("expected")) and r.get("status") != "expired"]
         if on_path:  # the plan's lộ trình to its deadline
             days, expected = _trajectory_segments(on_path)
             fig.add_scatter(

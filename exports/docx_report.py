@@ -162,8 +162,10 @@ def _overall(doc, model: ReportModel, number: str, slots: list | None) -> None:
         parts = [f"{level_label(r.level, lang).lower()} {fmt_int(r.units_reported)}/{fmt_int(r.units_expected)} "
                  f"({fmt_pct(r.rate)})" for r in model.completeness if r.level != "total"]
         doc.add_paragraph(
+            # the on-time share is of the units expected, as the rate is: both say their base
             f"Về tình hình gửi báo cáo, {fmt_int(total.units_reported)}/{fmt_int(total.units_expected)} đơn vị "
-            f"đã gửi báo cáo ({fmt_pct(total.rate)}), trong đó {fmt_pct(total.on_time_rate)} gửi đúng hạn; "
+            f"đã gửi báo cáo ({fmt_pct(total.rate)}), {fmt_int(total.units_on_time)}/{fmt_int(total.units_expected)} "
+            f"đơn vị gửi đúng hạn ({fmt_pct(total.on_time_rate)}); "
             f"theo cấp: {', '.join(parts)}.")
 
 

@@ -134,7 +134,8 @@ def _summary_slide(prs, model: ReportModel) -> None:
     for row in model.completeness:
         notes.append(f"{level_label(row.level, model.lang)}: " + w["completeness_line"].format(
             reported=fmt_int(row.units_reported, model.lang), expected=fmt_int(row.units_expected, model.lang),
-            rate=fmt_pct(row.rate, model.lang), on_time=fmt_pct(row.on_time_rate, model.lang)))
+            rate=fmt_pct(row.rate, model.lang), on_time=fmt_pct(row.on_time_rate, model.lang),
+            on_time_units=fmt_int(row.units_on_time, model.lang)))
     for indicator in model.indicators:
         notes.append(f"{indicator.name}: {indicator.finding(model.lang)}")
     slide.notes_slide.notes_text_frame.text = "\n".join(notes)
@@ -546,4 +547,5 @@ def _status_caption(model: ReportModel) -> str:
         return ""
     return w["completeness_line"].format(
         reported=fmt_int(total.units_reported, model.lang), expected=fmt_int(total.units_expected, model.lang),
-        rate=fmt_pct(total.rate, model.lang), on_time=fmt_pct(total.on_time_rate, model.lang))
+        rate=fmt_pct(total.rate, model.lang), on_time=fmt_pct(total.on_time_rate, model.lang),
+        on_time_units=fmt_int(total.units_on_time, model.lang))

@@ -63,6 +63,9 @@ def test_an_expired_target_is_not_drawn_as_if_in_force_in_a_trend():
     drawn = dict(zip([str(d) for d in target.x], target.y))
     assert drawn["2025-07-01"] is None and drawn["2025-10-01"] is None
     assert drawn["2024-10-01"] == 0.6
+    path = next(tr for tr in fig.data if tr.name == "Lộ trình cấp xã")  # nor its lộ trình
+    on_path = {str(d): v for d, v in zip(path.x, path.y) if v is not None}
+    assert "2025-07-01" not in on_path and "2024-10-01" in on_path
 
 
 def test_an_expired_target_is_never_called_met_in_a_chart_title():
@@ -71,6 +74,9 @@ def test_an_expired_target_is_never_called_met_in_a_chart_title():
     title = figures.level_chart(rows, "Tỷ lệ hồ sơ tiếp nhận trực tuyến", "vi").layout.title.text.replace("<br>", " ")
     assert "đã hết hạn 31/12/2020" in title and "đạt chỉ tiêu" not in title
     assert figures.level_chart(rows, "x", "vi").data[0].marker.color[0] == "#616161"  # grey, never green
+    # nor drawn as a mark still to reach, nor its lộ trình
+    drawn = figures.level_chart(rows.assign(expected=[0.2]), "x", "vi")
+    assert [list(tr.y) for tr in drawn.data[1:]] in ([[None]], [[None], [None]])
 
 
 def test_each_level_bar_states_its_coverage_and_a_partial_period_says_so():

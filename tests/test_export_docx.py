@@ -186,3 +186,16 @@ def test_each_result_row_says_how_many_units_of_its_level_it_stands_on(report, w
     assert "Cấp (đơn vị có số liệu)" in cells
     for level, reporting, expected in counts:
         assert f"{level_label(level, 'vi')} ({reporting}/{expected})" in cells, (level, reporting, expected)
+
+
+def test_the_on_time_share_says_its_base_the_units_expected(report, warehouse):
+    """'143/149 đơn vị đã gửi báo cáo (96,0%), 134/149 đơn vị gửi đúng hạn (89,9%)': the share on
+    time is of the units expected, as the rate is, never 'of which' (of those that reported)."""
+    from exports.model import build_model
+
+    total = build_model(str(warehouse), PERIOD, "vi", MADE_ON).completeness_total()
+    text = " ".join(_paragraphs(report))
+    assert (f"{total.units_reported}/{total.units_expected} đơn vị đã gửi báo cáo ({fmt_pct(total.rate)}), "
+            f"{total.units_on_time}/{total.units_expected} đơn vị gửi đúng hạn ({fmt_pct(total.on_time_rate)})") in text
+    assert total.on_time_rate == pytest.approx(total.units_on_time / total.units_expected)
+    assert "trong đó" not in text.split("Về tình hình gửi báo cáo")[1].split(";")[0]
