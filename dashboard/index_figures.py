@@ -59,7 +59,7 @@ def groups_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> Figure:
     fig = Figure()
     fig.add_bar(y=names, x=rows["max_score"], orientation="h", name=t("index_group_max", lang),
                 marker_color="#E3E3E3", hovertemplate="%{y}: %{x}<extra></extra>")
-    labels = [fmt_score(s, lang) + (f"/{fmt_score(m, lang)}" if m == m and m is not None else "")
+    labels = [fmt_score(s, lang, fixed=True) + (f"/{fmt_score(m, lang)}" if m == m and m is not None else "")
               for s, m in zip(rows["score"], rows["max_score"])]
     fig.add_bar(y=names, x=rows["score"], orientation="h", name=t("index_group_score", lang),
                 marker_color="#0072B2", text=labels, textposition="outside",

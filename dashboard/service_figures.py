@@ -64,7 +64,7 @@ def services_eras_chart(rows: pd.DataFrame, lang: str = "vi") -> Figure:
             )
     finish(fig, t("services_eras_title", lang), lang, y_title=t("services_axis", lang), height=480)
     fig.update_layout(barmode="stack")
-    fig.update_yaxes(title_text=t("services_axis", lang), row=1, col=2)
+    fig.update_yaxes(title_text="", row=1, col=2)  # the left panel's title says it; here it ran over the left bars
     fig.update_yaxes(tickformat=",d")  # 30.000 dịch vụ, as Vietnamese write it, not plotly's "30k"
     fig.update_xaxes(title_text=t("period_axis", lang))
     for annotation in fig.layout.annotations:

@@ -30,7 +30,7 @@ LEGEND_STATUSES = ("met", "near", "behind")
 AXIS_PT = 0.91 * WIDTH * 72 / 100
 LABEL_CHAR_PT = 4.6
 LABEL_LINES = 3
-CROWDED = 8  # bars past which the labels are set smaller, so neighbouring values do not collide
+CROWDED = 6  # bars past which the labels are set smaller, so neighbouring values do not collide (88,5% 95%)
 
 
 @dataclass(frozen=True)

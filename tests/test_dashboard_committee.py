@@ -203,7 +203,7 @@ def test_a_page_set_to_a_quarter_shows_the_province_as_it_stood_then(app):
     reporting = _page(app, "/bao-cao", period="2025Q3").replace("<br>", " ")
     assert re.search(r"Tỷ lệ đơn vị gửi báo cáo theo kỳ: [\d,]+% ở Quý III/2025", reporting)
     services = _page(app, "/dich-vu-cong", period="2025Q3").replace("<br>", " ")
-    assert re.search(r"Hồ sơ trực tuyến [\d,]+%, đúng hạn [\d,]+% \(Quý III/2025\)", services)
+    assert re.search(r"Toàn tỉnh \(mọi cấp\): hồ sơ trực tuyến [\d,]+%, đúng hạn [\d,]+% \(Quý III/2025\)", services)
 
 
 def test_the_indices_page_set_to_a_quarter_shows_the_index_as_it_stood_then(app):
@@ -241,5 +241,7 @@ def test_the_level_bars_and_the_heatmap_say_their_period(app):
     heatmap's count of cells behind."""
     targets = _page(app, "/chi-tieu", period="2025Q3")
     assert "<sup>Quý III/2025</sup>" in targets
-    units = _page(app, "/don-vi", period="2025Q3", level="commune")
-    assert re.search(r"ô chưa đạt trên [\d.]+ ô có chỉ tiêu, Quý III/2025", units.replace("<br>", " "))
+    units = _page(app, "/don-vi", period="2025Q3", level="commune").replace("<br>", " ")
+    assert re.search(r"ô chưa đạt trên [\d.]+ ô có chỉ tiêu, Quý III/2025", units)
+    # the ranking and the map: "<indicator>, Quý III/2025" above their count of units that met it
+    assert len(re.findall(r", Quý III/2025 <sup>(?:Bản đồ cấp xã: )?\d+/\d+ đơn vị cấp xã", units)) == 2

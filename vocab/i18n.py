@@ -153,8 +153,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "era_new": {"vi": "Toàn trình / một phần (Nghị định 42/2022)", "en": "Full / partial (Decree 42/2022)"},
     "services_axis": {"vi": "Số dịch vụ", "en": "Services"},
     "dossier_rates_title": {
-        "vi": "Hồ sơ trực tuyến {online}, đúng hạn {on_time} ({period})",
-        "en": "Dossiers online {online}, on time {on_time} ({period})",
+        "vi": "Toàn tỉnh (mọi cấp): hồ sơ trực tuyến {online}, đúng hạn {on_time} ({period})",
+        "en": "Whole province (all levels): dossiers online {online}, on time {on_time} ({period})",
     },
     # Reporting
     "reporting_title": {"vi": "Tình hình báo cáo, {period}", "en": "Reporting, {period}"},

@@ -85,7 +85,7 @@ def layout(**query: Any) -> html.Div:
     body = [
         *head,
         *notes,
-        chart(ids.UNITS_RANKING, figures.ranking_chart(one, f.level, name, lang, counted=every_unit)
+        chart(ids.UNITS_RANKING, figures.ranking_chart(one, f.level, f"{name}, {label}", lang, counted=every_unit)
               if one["value"].notna().any() else None,
               display(one.sort_values(["value", "unit_key"], ascending=[False, True]), RANK_COLUMNS, lang), lang,
               t("no_data_period", lang, period=f"{name}, {label}"), hint=t("click_hint", lang)),
@@ -93,7 +93,7 @@ def layout(**query: Any) -> html.Div:
               display(by_name(heat), HEAT_COLUMNS, lang), lang,
               hint=t("click_hint", lang)),
         *map_notes,
-        chart(ids.UNITS_MAP, figures.map_chart(placed, f.level, name, lang),
+        chart(ids.UNITS_MAP, figures.map_chart(placed, f.level, f"{name}, {label}", lang),
               display(placed.sort_values("unit_name", key=vietnamese_order), MAP_COLUMNS, lang), lang,
               t("no_data_period", lang, period=f"{name}, {label}"), hint=t("click_hint", lang)),
         note(t("map_note", lang), "muted"),
