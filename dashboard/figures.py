@@ -12,8 +12,8 @@ from dashboard.plain_figure import Figure
 from dashboard.chart_style import (
     title_at_top,
     dated, records, missing, Rows,
-    BASE_FONT, HEATMAP_ORDER, title_margin, LEVEL_COLOURS, LEVELS, NO_TARGET_COLOUR, STATUS_ORDER, TITLE_FONT, add_status_legend,
-    empty_figure, finish, fmt_int, fmt_pct, fmt_rate, levels_sorted, mark_reform, none_if_nan, nones_if_nan,
+    BASE_FONT, HEATMAP_ORDER, LEVEL_COLOURS, LEVELS, NO_TARGET_COLOUR, STATUS_ORDER, TITLE_FONT, add_status_legend,
+    empty_figure, finish, fmt_int, fmt_pct, fmt_rate, levels_sorted, mark_reform, none_if_nan, nones_if_nan, quarter_ticks,
     vn_sort_key, wrap,
 )
 from vocab.findings import level_finding
@@ -113,12 +113,14 @@ def trend_chart(rows: Rows, indicator_name: str, lang: str = "vi", period: str |
         # an expired target (past its deadline, no later plan) is not drawn as if in force
         targets = [None if r.get("status") == "expired" else none_if_nan(r.get("target")) for r in part]
         if any(v is not None for v in targets):
+            lone = sum(v is not None for v in targets) == 1  # one quarter: a line needs two points
             fig.add_scatter(
                 x=days,
                 y=targets,
                 name=f"{t('target', lang)} {level_name(level, lang)}",
-                mode="lines",
+                mode="markers" if lone else "lines",
                 line={"color": LEVEL_COLOURS[level], "width": 1.5, "dash": "dash", "shape": "hv"},
+                marker={"symbol": "line-ew-open", "size": 30, "line": {"width": 2, "color": LEVEL_COLOURS[level]}},
                 hoverinfo="skip", showlegend=False, legendgroup=level,
             )
         on_path = [r for r in part if not missing(r.get("expected")) and r.get("status") != "expired"]
@@ -148,9 +150,24 @@ def trend_chart(rows: Rows, indicator_name: str, lang: str = "vi", period: str |
     finish(fig, title, lang, y_title=t("rate_axis", lang), percent=True, height=460 + 26 * lines)
     fig.update_layout(margin={"t": 70 + 26 * lines})
     title_at_top(fig)
-    fig.update_xaxes(title_text=t("period_axis", lang), tickformat="%Y", dtick="M12")
-    mark_reform(fig, lang)
+    time_axis(fig, [r["period"] for r in rows], lang)
     return fig
+
+def time_axis(fig: Figure, periods: list[str], lang: str) -> None:
+    """A trend's time axis: a tick per year, or per quarter where the trend has only a few (one
+    quarter alone had no tick at all); the reform marked only where the trend crosses it (its
+    line would stretch an earlier trend's axis to 2025)."""
+    quarters = sorted(set(periods))
+    if len(quarters) < FEW_QUARTERS:
+        quarter_ticks(fig, quarters, lang)
+        fig.update_xaxes(title_text=t("period_axis", lang))
+    else:
+        fig.update_xaxes(title_text=t("period_axis", lang), tickformat="%Y", dtick="M12")
+    mark_reform(fig, lang, days=[parse_code(p).start for p in quarters])
+
+
+FEW_QUARTERS = 6
+
 
 def _trajectory_segments(path: list[dict]) -> tuple[list, list]:
     """Gives the trajectory's days and values with a gap (None) wherever the target in force
@@ -341,8 +358,7 @@ def unit_trend_chart(rows: pd.DataFrame, indicator_name: str, lang: str = "vi", 
     title = t("unit_trend_title", lang, indicator=indicator_name, value=fmt_pct(last["value"], lang),
               period=parse_code(last["period"]).label(lang))
     finish(fig, title, lang, y_title=t("rate_axis", lang), percent=True, height=420)
-    fig.update_xaxes(title_text=t("period_axis", lang), tickformat="%Y", dtick="M12")
-    mark_reform(fig, lang)
+    time_axis(fig, list(rows["period"]), lang)
     return fig
 
 def levels_title(indicator_name: str, rows: Rows, lang: str = "vi", period: str | None = None) -> str:

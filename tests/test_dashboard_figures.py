@@ -278,3 +278,18 @@ def test_the_two_panel_chart_is_laid_out_as_plotly_lays_out_subplots():
     assert [a.text for a in ours.layout.annotations] == [a.text for a in theirs.layout.annotations]
     assert [a.x for a in ours.layout.annotations] == pytest.approx([a.x for a in theirs.layout.annotations])
     assert (ours.data[0].xaxis, ours.data[0].yaxis) == ("x2", "y2")
+
+
+def test_a_trend_of_one_quarter_names_its_quarter_and_draws_its_target():
+    """The 2629 indicators have one quarter so far: the axis names it (a yearly axis had no tick
+    for it), its target is a mark (a line needs two points), and no reform line sits on the
+    point; a trend of earlier years is not stretched to the 2025 reform either."""
+    one = pd.DataFrame({"period": ["2025Q3"], "level": ["province"], "value": [0.845], "target": [1.0],
+                        "status": ["behind"], "expected": [None]})
+    fig = figures.trend_chart(one, "Tỷ lệ dịch vụ công", "vi")
+    assert list(fig.layout.xaxis.ticktext) == ["Quý III/2025"]
+    target = next(tr for tr in fig.data if tr.name == "Chỉ tiêu cấp tỉnh")
+    assert target.mode == "markers" and list(target.y) == [1.0]
+    assert not [s for s in fig.layout.shapes if s.type == "line"]
+    old = _trend_rows()[lambda f: f["period"] < "2024"]
+    assert not [s for s in figures.trend_chart(old, "x", "vi").layout.shapes if s.type == "line"]
