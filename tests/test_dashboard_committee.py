@@ -245,3 +245,17 @@ def test_the_level_bars_and_the_heatmap_say_their_period(app):
     assert re.search(r"ô chưa đạt trên [\d.]+ ô có chỉ tiêu, Quý III/2025", units)
     # the ranking and the map: "<indicator>, Quý III/2025" above their count of units that met it
     assert len(re.findall(r", Quý III/2025 <sup>(?:Bản đồ cấp xã: )?\d+/\d+ đơn vị cấp xã", units)) == 2
+
+
+def test_a_units_page_set_to_a_quarter_lists_the_submissions_of_its_periods_up_to_it(app):
+    """The demo's department reports monthly to Q3/2026: set to Q3/2025, its submissions of
+    later periods are not listed (nor drawn in its trend)."""
+    with app.server.test_request_context():
+        wh = app.server.config["GOVKPI_WAREHOUSE"]
+        key = next(k for k in wh.query("units", period="2026Q3", level="province")["unit_key"] if k.startswith("agency:"))
+        every = data.unit_submissions(wh, key)
+    assert (every["period"] > "2025Q3").any()  # the case is there
+    shown = _page(app, "/don-vi/<unit_key>", unit_key=key, period="2025Q3")
+    later = [name for name, period in zip(every["file_name"], every["period"]) if period > "2025Q3"]
+    earlier = [name for name, period in zip(every["file_name"], every["period"]) if period <= "2025Q3"]
+    assert not any(f'"{name}"' in shown for name in later if name not in earlier)

@@ -109,7 +109,7 @@ def _layout(unit_key: str | None = None, **query: Any) -> html.Div:
     if f.period:
         body.append(comments_list(wh.query("unit_comments", unit_key=unit_key, period=f.period), names, lang,
                                   ident="unit-comments"))
-    submissions = data.unit_submissions(wh, unit_key)
+    submissions = data.as_it_stood(data.unit_submissions(wh, unit_key), f.period)  # its periods up to the one shown
     submissions = submissions.assign(status=submissions["status"].map(lambda s: submission_status(s, lang)))
     body.append(html.H2(t("submissions", lang), className="section-title"))
     body.append(data_table(ids.UNIT_SUBMISSIONS, display(submissions, SUBMISSION_COLUMNS, lang), lang)
