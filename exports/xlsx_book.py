@@ -49,12 +49,23 @@ def write_workbook(model: ReportModel, out_path: str | Path) -> Path:
         _index_sheet(book.create_sheet(words(model.lang)["index_sheet"].format(index=index.code.upper())), model, index)
         _index_groups_sheet(book.create_sheet(words(model.lang)["index_groups_sheet"].format(index=index.code.upper())),
                             model, index)
+    for sheet in book.worksheets:
+        _print_one_page_wide(sheet)
     book.properties.title = f"{words(model.lang)['report_subject']} – {model.period_label}"
     book.properties.creator = "govkpi"
     book.properties.language = "vi-VN" if model.lang == "vi" else "en-US"
     out = Path(out_path)
     book.save(out)
     return out
+
+
+def _print_one_page_wide(sheet: Worksheet) -> None:
+    """A sheet prints as its reader sees it: landscape A4, every column on one page wide (as
+    many pages down as it needs), the header row repeated; not one column a page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def put(sheet: Worksheet, row: int, column: int, value: object, number_format: str | None = None):

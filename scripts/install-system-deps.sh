@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and exports need, only when missing:
-# Chromium + ChromeDriver (browser tests, kaleido), LibreOffice + poppler (PDF and PNG renders),
+# Chromium + ChromeDriver (browser tests, kaleido), LibreOffice (Writer, Impress, Calc) + poppler (PDF and PNG renders),
 # and every font the outputs name: Liberation Serif/Sans have the metrics of Times New Roman (report)
 # and Arial (deck, workbook), DejaVu covers the charts' and dashboard's fallbacks; fontconfig
 # (fc-match) tells the exports which font will really be used. Fonts are detected by file, since
@@ -13,6 +13,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-impress libreoffice-writer)
+# Calc: the workbook rendered to PDF/PNG as it prints (../shared/tools/look.sh), like the deck and the report.
+[ -e /usr/lib/libreoffice/program/libsclo.so ] || need+=(libreoffice-calc)
 # python3-uno: the warm PDF converter of `govkpi serve` (unoserver) and the CLI's early LibreOffice (exports/lo_convert.py) drive LibreOffice through UNO.
 [ -e /usr/lib/python3/dist-packages/uno.py ] || need+=(python3-uno)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)

@@ -177,3 +177,12 @@ def test_the_english_workbook_formats_its_numbers_the_english_way(warehouse, tmp
         tagged = {f for f in formats if f.startswith("[$-")}
         assert tagged and all(f.startswith(tag) for f in tagged), (lang, formats)
         assert not any(other in f for f in formats)
+
+
+def test_every_sheet_prints_one_page_wide_in_landscape(book):
+    """Printed, a sheet keeps its columns together (one page wide, as many down as it needs),
+    not one column a page."""
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert (setup.orientation, setup.fitToWidth, setup.fitToHeight) == ("landscape", 1, 0), sheet.title
