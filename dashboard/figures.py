@@ -22,6 +22,9 @@ from vocab.i18n import t
 from vocab.periods import parse_code
 from vocab.vnformat import fmt_date
 
+FEW_QUARTERS = 6  # a trend of fewer quarters names each one on its axis, not only the years
+HEADER_LINES = 3  # a heatmap column's name: a fourth line runs into the next column's
+
 
 def level_chart(rows: Rows, indicator_name: str, lang: str = "vi", period_label: str | None = None) -> Figure:
     """Gives actual against target and trajectory per level (the 90/70/30 chart) for one
@@ -166,9 +169,6 @@ def time_axis(fig: Figure, periods: list[str], lang: str) -> None:
     mark_reform(fig, lang, days=[parse_code(p).start for p in quarters])
 
 
-FEW_QUARTERS = 6
-
-
 def _trajectory_segments(path: list[dict]) -> tuple[list, list]:
     """Gives the trajectory's days and values with a gap (None) wherever the target in force
     changes (a new plan or deadline starts its own lộ trình), so one trajectory does not run
@@ -240,9 +240,6 @@ def ranking_chart(
     fig.update_xaxes(title_text=t("rate_axis", lang), tickformat=".0%", range=[0, 1.12])
     fig.update_yaxes(tickfont={"size": 14 if len(rows) > 40 else BASE_FONT - 2}, dtick=1)
     return fig
-
-HEADER_LINES = 3
-
 
 def heatmap_chart(rows: Rows, indicator_names: dict[str, str], lang: str = "vi", period_label: str | None = None) -> Figure:
     """Gives units × indicators coloured by status, the value written in each cell;

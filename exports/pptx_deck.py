@@ -18,8 +18,8 @@ from pptx.util import Emu, Inches, Pt
 
 from vocab.levels import STATUS_COLOURS, grade_colour, grade_name
 from exports.model import STATUS_ORDER, IndexReport, IndicatorReport, ReportModel
-from exports.text import (LEVEL_COLOURS, TARGET_COLOUR, TARGET_OUTLINE_PT, level_label, number_formats, partial_line, short_period,
-                          status_name, words)
+from exports.text import (LEVEL_COLOURS, TARGET_COLOUR, TARGET_OUTLINE_PT, level_label, number_formats,
+                          partial_line, short_period, status_name, words)
 from vocab.vnformat import fmt_date_long, fmt_int, fmt_pct, fmt_rank_change, fmt_rate, fmt_score
 
 TEMPLATE = files("exports").joinpath("templates", "govkpi.pptx")

@@ -15,10 +15,9 @@ from vocab.vnformat import fmt_int, fmt_pct, fmt_rate
 from dashboard.tables import display
 from vocab.periods import parse_code
 
-# The services rates with targets, newest era first: the page leads with the one the period has.
-# The rate the lead states: the first with a target in force, else the first with a value. Since
-# the 2025 reform, Decision 2629's rate over the eligible procedures carries the target: the lead
-# states it, as the overview does, not the rate over all services without a target.
+# The services rates, newest era first. The lead states the first with a target in force, else
+# the first with a value. Since the 2025 reform, Decision 2629's rate over the eligible procedures
+# carries the target: the lead states it, as the overview does, not the rate over all services.
 SERVICE_RATES = ("services_full_online_eligible_rate", "services_full_online_rate", "services_level4_rate",
                  "services_online_rate")
 
