@@ -61,7 +61,7 @@ def write_workbook(model: ReportModel, out_path: str | Path) -> Path:
 
 def _print_one_page_wide(sheet: Worksheet) -> None:
     """A sheet prints as its reader sees it: landscape A4, every column on one page wide (as
-    many pages down as it needs), the header row repeated; not one column a page."""
+    many pages down as it needs), not one column a page."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
