@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 
 from govkpi.shell import CLI_ADDRESS, AsOption, DbOption, acting_user, err, need_db, read, usage_error
 

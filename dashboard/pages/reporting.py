@@ -50,6 +50,7 @@ def layout(**query: Any) -> html.Div:
     quarter = in_period["period"].max() if not in_period.empty else period.quarters()[-1].code
     now = counted(summed[summed["period"] == quarter], level)
     quarter_label = parse_code(quarter).label(lang)
+    stood = data.as_it_stood(summed, quarter)  # the trend and its table, up to the quarter shown
     missing = data.missing_reports(wh, quarter, level)
     issues = data.load_issues(wh)
     message = "message_en" if lang == "en" else "message_vi"
@@ -60,8 +61,8 @@ def layout(**query: Any) -> html.Div:
         headline(now, quarter_label, scope, lang),
         chart(ids.REPORTING_COMPLETENESS, reporting_figures.completeness_chart(now, quarter_label, lang),
               display(now[now["level"] != "total"], COMPLETENESS_COLUMNS, lang), lang, t("no_data_period", lang, period=quarter_label)),
-        chart(ids.REPORTING_TREND, reporting_figures.completeness_trend_chart(data.as_it_stood(summed, quarter), lang),
-              display(data.as_it_stood(every, quarter), COMPLETENESS_COLUMNS, lang), lang),
+        chart(ids.REPORTING_TREND, reporting_figures.completeness_trend_chart(stood, lang),
+              display(stood[stood["period"].notna() & (stood["level"] != "total")], COMPLETENESS_COLUMNS, lang), lang),
         html.H2(t("missing_title", lang, count=fmt_int(len(missing), lang)) + f" ({scope.lower()}, {quarter_label})",
                 className="section-title", id="reporting-missing-title"),
         data_table(ids.REPORTING_MISSING, display(missing, MISSING_COLUMNS, lang), lang)
